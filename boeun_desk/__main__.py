@@ -1,0 +1,3 @@
+from boeun_desk.cli import main
+
+raise SystemExit(main())

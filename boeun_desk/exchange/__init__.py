@@ -1,0 +1,1 @@
+"""Excel import/export, sync bundles and backups (pure Python, no Qt)."""

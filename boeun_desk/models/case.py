@@ -1,0 +1,71 @@
+"""Support cases (지원과제) and visits (방문상담·기술지도) with their follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from boeun_desk.models.base import Base, Tracked
+
+
+class SupportCase(Tracked, Base):
+    """One support given to a firm in a program year, with its funding split in KRW."""
+
+    __tablename__ = "support_case"
+
+    firm_id: Mapped[str] = mapped_column(ForeignKey("firm.id"), index=True)
+    program_year_id: Mapped[str] = mapped_column(ForeignKey("program_year.id"), index=True)
+    support_type_id: Mapped[str] = mapped_column(ForeignKey("support_type.id"), index=True)
+    supply_company_id: Mapped[str | None] = mapped_column(ForeignKey("supply_company.id"), default=None)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    start_date: Mapped[date | None] = mapped_column(Date, default=None)
+    end_date: Mapped[date | None] = mapped_column(Date, default=None)
+    grant_national: Mapped[int] = mapped_column(BigInteger, default=0)
+    grant_provincial: Mapped[int] = mapped_column(BigInteger, default=0)
+    grant_county: Mapped[int] = mapped_column(BigInteger, default=0)
+    firm_cash: Mapped[int] = mapped_column(BigInteger, default=0)
+    firm_in_kind: Mapped[int] = mapped_column(BigInteger, default=0)
+    result: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def grant_total(self) -> int:
+        return self.grant_national + self.grant_provincial + self.grant_county
+
+    @property
+    def firm_total(self) -> int:
+        return self.firm_cash + self.firm_in_kind
+
+
+class Visit(Tracked, Base):
+    """A visit, consultation or technical guidance session at a firm."""
+
+    __tablename__ = "visit"
+
+    firm_id: Mapped[str] = mapped_column(ForeignKey("firm.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("support_case.id"), default=None, index=True)
+    support_type_id: Mapped[str | None] = mapped_column(ForeignKey("support_type.id"), default=None)
+    officer_id: Mapped[str | None] = mapped_column(ForeignKey("officer.id"), default=None)
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    situation: Mapped[str] = mapped_column(Text, default="")  # 현황 및 애로사항
+    advice: Mapped[str] = mapped_column(Text, default="")  # 상담·지도 내용
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class FollowUp(Tracked, Base):
+    """A follow-up action agreed during a visit (후속조치)."""
+
+    __tablename__ = "follow_up"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)

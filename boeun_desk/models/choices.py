@@ -1,0 +1,34 @@
+"""Fixed vocabularies: stored codes and their Korean labels (shown through `i18n.t`).
+
+Support types are data (table `support_type`), not listed here. Certification and test kinds are
+open lists: the names below are suggestions, any text is stored.
+"""
+
+from __future__ import annotations
+
+CASE_STATUS = {"planned": "계획", "in_progress": "진행", "done": "완료", "cancelled": "취소"}
+MATCH_STATUS = {"proposed": "제안", "negotiating": "협의", "contracted": "계약", "done": "완료",
+                "cancelled": "취소"}
+IP_KIND = {"patent": "특허", "utility": "실용신안", "design": "디자인", "trademark": "상표",
+           "software": "SW 저작권"}
+IP_STATUS = {"filed": "출원", "registered": "등록", "rejected": "거절", "abandoned": "포기"}
+MEETING_KIND = {"report": "성과보고회", "advisory": "지역산업전문가 자문회의"}
+
+CERTIFICATION_KINDS = (
+    "HACCP(식품안전관리인증)", "전통식품 품질인증", "가공식품 KS", "유기가공식품 인증", "GAP",
+    "ISO 22000", "FSSC 22000", "할랄(Halal)", "이노비즈", "메인비즈", "벤처기업확인",
+)
+TEST_KINDS = ("소비기한 설정실험", "영양성분 분석", "잔류농약", "중금속", "미생물", "자가품질검사")
+
+# 성과지표: code -> (Korean label, unit). Money in KRW, people and counts as plain numbers.
+INDICATOR_METRICS = {
+    "sales": ("매출액", "원"),
+    "exports": ("수출액", "원"),
+    "hires_regular": ("신규고용(정규직)", "명"),
+    "hires_youth": ("신규고용(청년)", "명"),
+    "hires_women": ("신규고용(여성)", "명"),
+    "investment": ("투자유치", "원"),
+    "ip_count": ("지식재산권", "건"),
+    "cert_count": ("인증", "건"),
+    "prototype_count": ("시제품", "건"),
+}

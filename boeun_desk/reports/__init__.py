@@ -1,0 +1,1 @@
+"""ReportLab renderers for the printed documents."""
