@@ -1,0 +1,63 @@
+"""Use cases of Boeun Desk. Each service owns its transaction and returns plain values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from boeun_desk.db import Database
+from boeun_desk.services.base import Changes, NotFound, StaleEdit, as_dict
+from boeun_desk.services.entities import (
+    CaseService,
+    CertificationService,
+    FirmService,
+    IndicatorService,
+    IPRightService,
+    MatchService,
+    MeetingService,
+    OfficerService,
+    ProgramService,
+    ProgramYearService,
+    SelectionService,
+    SupplyCompanyService,
+    SupportTypeService,
+    TestAnalysisService,
+)
+from boeun_desk.services.queries import Queries
+from boeun_desk.services.visits import AttachmentService, VisitService
+
+__all__ = ["Changes", "NotFound", "Services", "StaleEdit", "as_dict"]
+
+
+class Services:
+    """Every service over one database, acting as one officer."""
+
+    def __init__(self, database: Database, officer: str = "", *, files_dir: Path | None = None):
+        self.database = database
+        self.officer = officer
+        sessions = database.sessions
+        self.firms = FirmService(sessions, officer)
+        self.supply_companies = SupplyCompanyService(sessions, officer)
+        self.support_types = SupportTypeService(sessions, officer)
+        self.programs = ProgramService(sessions, officer)
+        self.program_years = ProgramYearService(sessions, officer)
+        self.officers = OfficerService(sessions, officer)
+        self.selections = SelectionService(sessions, officer)
+        self.cases = CaseService(sessions, officer)
+        self.visits = VisitService(sessions, officer)
+        self.certifications = CertificationService(sessions, officer)
+        self.tests = TestAnalysisService(sessions, officer)
+        self.ip_rights = IPRightService(sessions, officer)
+        self.indicators = IndicatorService(sessions, officer)
+        self.matches = MatchService(sessions, officer)
+        self.meetings = MeetingService(sessions, officer)
+        self.attachments = AttachmentService(sessions, officer, files_dir=files_dir or _files_dir(database))
+        self.queries = Queries(sessions)
+
+
+def _files_dir(database: Database) -> Path:
+    """Attachments live beside a database file (`name.files/`), else in the user data folder."""
+    if database.path is not None:
+        return database.path.with_name(database.path.name + ".files")
+    from boeun_desk.paths import data_dir
+
+    return data_dir() / "files"

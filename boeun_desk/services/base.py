@@ -1,0 +1,200 @@
+"""The unit of work and the generic create/update/delete/restore/list service every entity uses.
+
+A service opens one session per officer action, commits or rolls back, and returns plain values:
+frozen views (dataclasses built from the model's columns) and `Changes` records. ORM objects never
+leave this package.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from boeun_desk.i18n import t
+from boeun_desk.models import Tracked, utcnow
+from boeun_desk.validation import Field, FieldError, ValidationFailed, clean
+
+
+class NotFound(LookupError):
+    """The record asked for does not exist (or is deleted); str() is Korean."""
+
+
+class StaleEdit(Exception):
+    """The record changed since the form was opened; str() is Korean."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a service call changed: broadcast by the GUI so each view refreshes what it shows."""
+
+    entity: str
+    ids: tuple[str, ...]
+    action: str
+    warnings: tuple[FieldError, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.ids[0]
+
+
+@cache
+def view_class(model: type[Tracked]) -> type:
+    """A frozen dataclass with the model's columns, e.g. `FirmView(id=..., name=..., brn=...)`."""
+    columns = [(c.key, Any) for c in model.__mapper__.column_attrs]  # type: ignore[attr-defined]
+    return dataclasses.make_dataclass(f"{model.__name__}View", columns, frozen=True)
+
+
+def to_view(obj: Tracked) -> Any:
+    cls = view_class(type(obj))
+    return cls(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(cls)})
+
+
+def as_dict(view: Any) -> dict[str, Any]:
+    return dataclasses.asdict(view)
+
+
+@contextmanager
+def unit_of_work(sessions: sessionmaker[Session], officer: str) -> Iterator[Session]:
+    """One transaction for one officer action: commit on success, roll back on any error."""
+    with sessions() as session, session.begin():
+        session.info["officer"] = officer
+        yield session
+
+
+class EntityService:
+    """Create, update, soft delete, restore, get and list one kind of record."""
+
+    model: ClassVar[type[Tracked]]
+    schema: ClassVar[Sequence[Field]]
+    search_columns: ClassVar[Sequence[str]] = ()
+    order_by: ClassVar[Sequence[str]] = ("created_at",)
+    refs: ClassVar[Mapping[str, type[Tracked]]] = {}
+    label: ClassVar[str] = "기록"
+
+    def __init__(self, sessions: sessionmaker[Session], officer: str = ""):
+        self.sessions = sessions
+        self.officer = officer
+
+    @property
+    def entity(self) -> str:
+        return self.model.__tablename__  # type: ignore[attr-defined]
+
+    def session(self) -> Any:
+        return unit_of_work(self.sessions, self.officer)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def create(self, data: Mapping[str, Any]) -> Changes:
+        cleaned = clean(self.schema, self._own_fields(data))
+        with self.session() as session:
+            warnings = self._check(session, cleaned.values, None)
+            obj = self.model(**cleaned.values)
+            session.add(obj)
+            session.flush()
+            self._after_save(session, obj, data)
+            return Changes(self.entity, (obj.id,), "create", tuple(cleaned.warnings + warnings))
+
+    def update(self, record_id: str, data: Mapping[str, Any], *,
+               expected_version: int | None = None) -> Changes:
+        cleaned = clean(self.schema, self._own_fields(data), partial=True)
+        with self.session() as session:
+            obj = self._load(session, record_id)
+            if expected_version is not None and obj.version != expected_version:
+                raise StaleEdit(t("다른 곳에서 먼저 수정된 기록입니다. 다시 열어 확인하세요"))
+            warnings = self._check(session, cleaned.values, obj)
+            for key, value in cleaned.values.items():
+                setattr(obj, key, value)
+            session.flush()
+            self._after_save(session, obj, data)
+            return Changes(self.entity, (obj.id,), "update", tuple(cleaned.warnings + warnings))
+
+    def delete(self, record_id: str) -> Changes:
+        with self.session() as session:
+            obj = self._load(session, record_id)
+            obj.deleted_at = utcnow()
+            return Changes(self.entity, (obj.id,), "delete")
+
+    def restore(self, record_id: str) -> Changes:
+        with self.session() as session:
+            obj = self._load(session, record_id, include_deleted=True)
+            self._check_restore(session, obj)
+            obj.deleted_at = None
+            return Changes(self.entity, (obj.id,), "restore")
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def get(self, record_id: str, *, include_deleted: bool = False) -> Any:
+        with self.sessions() as session:
+            return to_view(self._load(session, record_id, include_deleted=include_deleted))
+
+    def list(self, *, search: str | None = None, include_deleted: bool = False,
+             deleted_only: bool = False, **filters: Any) -> list[Any]:
+        query = self.query(search=search, include_deleted=include_deleted, deleted_only=deleted_only,
+                           **filters)
+        with self.sessions() as session:
+            return [to_view(obj) for obj in session.scalars(query)]
+
+    def query(self, *, search: str | None = None, include_deleted: bool = False,
+              deleted_only: bool = False, **filters: Any) -> Select[Any]:
+        model = self.model
+        query = select(model)
+        if deleted_only:
+            query = query.where(model.deleted_at.is_not(None))
+        elif not include_deleted:
+            query = query.where(model.deleted_at.is_(None))
+        for key, value in filters.items():
+            if value is not None:
+                query = query.where(getattr(model, key) == value)
+        for term in (search or "").split():
+            query = query.where(or_(*(getattr(model, c).contains(self._search_term(c, term),
+                                                                 autoescape=True)
+                                      for c in self.search_columns)))
+        return query.order_by(*(getattr(model, c) for c in self.order_by))
+
+    # --- hooks -------------------------------------------------------------------------------
+
+    def _own_fields(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The part of the input that belongs to this record (not to dependent rows)."""
+        return data
+
+    def _search_term(self, column: str, term: str) -> str:
+        return term
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        """Cross-field and database rules. Raise ValidationFailed for errors, return warnings."""
+        errors = [error for name, value in values.items()
+                  if name in self.refs and value is not None
+                  for error in [self._check_ref(session, name, value)] if error]
+        if errors:
+            raise ValidationFailed(errors)
+        return []
+
+    def _check_ref(self, session: Session, name: str, value: str) -> FieldError | None:
+        target = session.get(self.refs[name], value)
+        if target is None or target.is_deleted:
+            return field_error(self.schema, name, t("선택한 항목을 찾을 수 없습니다"))
+        return None
+
+    def _check_restore(self, session: Session, obj: Tracked) -> None:
+        """Refuse to restore a record that would break a rule (e.g. a duplicate number)."""
+
+    def _after_save(self, session: Session, obj: Tracked, data: Mapping[str, Any]) -> None:
+        """Save dependent rows (e.g. a visit's follow-ups) in the same transaction."""
+
+    def _load(self, session: Session, record_id: str, *, include_deleted: bool = False) -> Any:
+        obj = session.get(self.model, record_id)
+        if obj is None or (obj.is_deleted and not include_deleted):
+            raise NotFound(t("{label}을(를) 찾을 수 없습니다: {id}", label=t(self.label), id=record_id))
+        return obj
+
+
+def field_error(schema: Sequence[Field], name: str, message: str, *, warning: bool = False) -> FieldError:
+    spec = next(f for f in schema if f.name == name)
+    return FieldError(name, t(spec.label), message, warning=warning)

@@ -1,0 +1,255 @@
+"""Services for each kind of record an officer keeps."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from boeun_desk import schemas
+from boeun_desk.i18n import t
+from boeun_desk.models import (
+    Certification,
+    Firm,
+    Indicator,
+    IPRight,
+    Match,
+    Meeting,
+    Officer,
+    Program,
+    ProgramYear,
+    Selection,
+    SupplyCompany,
+    SupportCase,
+    SupportType,
+    TestAnalysis,
+    Tracked,
+)
+from boeun_desk.services.base import EntityService, NotFound, field_error, to_view
+from boeun_desk.validation import FieldError, ValidationFailed, grant_share_warning, out_of_order, parse_brn
+
+_BRN_LIKE = re.compile(r"^[\d\-]+$")
+
+
+class _UniqueBrn(EntityService):
+    """Shared rule of firms and supply companies: one record per 사업자등록번호."""
+
+    def _search_term(self, column: str, term: str) -> str:
+        return term.replace("-", "") if column == "brn" and _BRN_LIKE.match(term) else term
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        warnings = super()._check(session, values, obj)
+        brn = values.get("brn")
+        if brn:
+            self._ensure_brn_free(session, brn, obj.id if obj else None)
+        return warnings
+
+    def _check_restore(self, session: Session, obj: Tracked) -> None:
+        if getattr(obj, "brn", None):
+            self._ensure_brn_free(session, obj.brn, obj.id)  # type: ignore[attr-defined]
+
+    def _ensure_brn_free(self, session: Session, brn: str, own_id: str | None) -> None:
+        other = session.scalars(select(self.model).where(self.model.brn == brn)).first()  # type: ignore[attr-defined]
+        if other is None or other.id == own_id:
+            return
+        message = (t("휴지통에 같은 사업자등록번호의 기록이 있습니다: {name}. 복원해서 사용하세요", name=other.name)
+                   if other.is_deleted else
+                   t("이미 등록된 사업자등록번호입니다: {name}", name=other.name))
+        raise ValidationFailed([field_error(self.schema, "brn", message)])
+
+    def by_brn(self, brn: str) -> Any:
+        """The record with this 사업자등록번호 (any form); NotFound when there is none."""
+        digits = parse_brn(brn)
+        with self.sessions() as session:
+            obj = session.scalars(select(self.model).where(self.model.brn == digits,  # type: ignore[attr-defined]
+                                                           self.model.deleted_at.is_(None))).first()
+            if obj is None:
+                raise NotFound(t("사업자등록번호 {brn}인 {label}이(가) 없습니다", brn=brn, label=t(self.label)))
+            return to_view(obj)
+
+
+class FirmService(_UniqueBrn):
+    model = Firm
+    schema = schemas.FIRM
+    search_columns = ("name", "brn", "representative", "main_products", "address", "local_resource")
+    order_by = ("name",)
+    label = "기업"
+
+
+class SupplyCompanyService(_UniqueBrn):
+    model = SupplyCompany
+    schema = schemas.SUPPLY_COMPANY
+    search_columns = ("name", "brn", "fields", "contact_name")
+    order_by = ("name",)
+    label = "공급기업"
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        # An empty number is stored as NULL so the unique index allows many companies without one.
+        if "brn" in values and not values["brn"]:
+            values["brn"] = None
+        return super()._check(session, values, obj)
+
+
+class SupportTypeService(EntityService):
+    model = SupportType
+    schema = schemas.SUPPORT_TYPE
+    search_columns = ("code", "name", "name_en")
+    order_by = ("sort_order", "code")
+    label = "지원유형"
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        errors = []
+        if "code" in values:
+            values["code"] = values["code"].upper()
+            other = session.scalars(select(SupportType).where(SupportType.code == values["code"])).first()
+            if other is not None and other is not obj:
+                errors.append(field_error(self.schema, "code", t("이미 있는 코드입니다")))
+        share = values.get("grant_share_percent")
+        if share is not None and not 0 <= share <= 100:
+            errors.append(field_error(self.schema, "grant_share_percent", t("0~100 사이로 입력하세요")))
+        if errors:
+            raise ValidationFailed(errors)
+        return []
+
+    def by_code(self, code: str) -> Any:
+        with self.sessions() as session:
+            obj = session.scalars(select(SupportType).where(
+                func.upper(SupportType.code) == code.strip().upper(), SupportType.deleted_at.is_(None))).first()
+            if obj is None:
+                raise NotFound(t("지원유형 코드 {code}이(가) 없습니다", code=code))
+            return to_view(obj)
+
+
+class ProgramService(EntityService):
+    model = Program
+    schema = ()
+    order_by = ("start_year",)
+    label = "사업"
+
+
+class ProgramYearService(EntityService):
+    model = ProgramYear
+    schema = schemas.PROGRAM_YEAR
+    order_by = ("year",)
+    refs = {"program_id": Program}
+    label = "사업연도"
+
+    def by_year(self, year: int) -> Any:
+        with self.sessions() as session:
+            obj = session.scalars(select(ProgramYear).where(ProgramYear.year == year,
+                                                            ProgramYear.deleted_at.is_(None))).first()
+            if obj is None:
+                raise NotFound(t("{year}년 사업연도가 없습니다", year=year))
+            return to_view(obj)
+
+
+class OfficerService(EntityService):
+    model = Officer
+    schema = schemas.OFFICER
+    search_columns = ("name", "team")
+    order_by = ("name",)
+    label = "담당자"
+
+
+class SelectionService(EntityService):
+    model = Selection
+    schema = schemas.SELECTION
+    refs = {"firm_id": Firm, "program_year_id": ProgramYear}
+    label = "수혜기업 선정"
+
+
+class CaseService(EntityService):
+    model = SupportCase
+    schema = schemas.CASE
+    search_columns = ("title", "description", "result")
+    order_by = ("start_date", "title")
+    refs = {"firm_id": Firm, "program_year_id": ProgramYear, "support_type_id": SupportType,
+            "supply_company_id": SupplyCompany}
+    label = "지원과제"
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        super()._check(session, values, obj)
+        merged = {f.name: getattr(obj, f.name) for f in self.schema} if obj else {}
+        merged.update(values)
+        if out_of_order(merged.get("start_date"), merged.get("end_date")):
+            raise ValidationFailed([field_error(self.schema, "end_date", t("종료일이 시작일보다 빠릅니다"))])
+        support_type = session.get(SupportType, merged["support_type_id"])
+        assert support_type is not None
+        grant = sum(merged.get(k) or 0 for k in ("grant_national", "grant_provincial", "grant_county"))
+        firm = sum(merged.get(k) or 0 for k in ("firm_cash", "firm_in_kind"))
+        warning = grant_share_warning(grant, firm, support_type.grant_share_percent)
+        return [field_error(self.schema, "grant_national", warning, warning=True)] if warning else []
+
+
+class CertificationService(EntityService):
+    model = Certification
+    schema = schemas.CERTIFICATION
+    search_columns = ("kind", "number", "issuer", "product")
+    order_by = ("expires_on",)
+    refs = {"firm_id": Firm, "case_id": SupportCase}
+    label = "인증"
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        super()._check(session, values, obj)
+        issued = values.get("issued_on", getattr(obj, "issued_on", None))
+        expires = values.get("expires_on", getattr(obj, "expires_on", None))
+        if out_of_order(issued, expires):
+            raise ValidationFailed([field_error(self.schema, "expires_on", t("만료일이 인증일보다 빠릅니다"))])
+        return []
+
+
+class TestAnalysisService(EntityService):
+    model = TestAnalysis
+    schema = schemas.TEST_ANALYSIS
+    search_columns = ("kind", "item", "product", "lab", "report_no")
+    order_by = ("requested_on",)
+    refs = {"firm_id": Firm, "case_id": SupportCase}
+    label = "시험분석"
+
+
+class IPRightService(EntityService):
+    model = IPRight
+    schema = schemas.IP_RIGHT
+    search_columns = ("title", "application_no", "registration_no")
+    order_by = ("application_date",)
+    refs = {"firm_id": Firm, "case_id": SupportCase}
+    label = "지식재산권"
+
+
+class IndicatorService(EntityService):
+    model = Indicator
+    schema = schemas.INDICATOR
+    order_by = ("year", "metric")
+    refs = {"firm_id": Firm}
+    label = "성과지표"
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        super()._check(session, values, obj)
+        key = {k: values.get(k, getattr(obj, k, None)) for k in ("firm_id", "year", "metric")}
+        other = session.scalars(select(Indicator).where(
+            *(getattr(Indicator, k) == v for k, v in key.items()), Indicator.deleted_at.is_(None))).first()
+        if other is not None and other is not obj:
+            raise ValidationFailed([field_error(self.schema, "metric",
+                                                t("같은 연도에 같은 지표가 이미 있습니다"))])
+        return []
+
+
+class MatchService(EntityService):
+    model = Match
+    schema = schemas.MATCH
+    search_columns = ("occasion", "note")
+    order_by = ("matched_on",)
+    refs = {"supply_company_id": SupplyCompany, "firm_id": Firm, "program_year_id": ProgramYear}
+    label = "매칭"
+
+
+class MeetingService(EntityService):
+    model = Meeting
+    schema = schemas.MEETING
+    search_columns = ("title", "place", "findings", "recommendations")
+    order_by = ("held_on",)
+    refs = {"program_year_id": ProgramYear}
+    label = "회의"
+

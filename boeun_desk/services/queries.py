@@ -1,0 +1,367 @@
+"""Read-only views across records: firm detail, annual statistics, expiring certificates, follow-ups.
+
+These plain objects feed the screens, the printed documents and the CLI alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from boeun_desk.i18n import t
+from boeun_desk.models import (
+    Attachment,
+    Certification,
+    Firm,
+    FollowUp,
+    Indicator,
+    IPRight,
+    Match,
+    Meeting,
+    Officer,
+    ProgramYear,
+    Selection,
+    SupplyCompany,
+    SupportCase,
+    SupportType,
+    TestAnalysis,
+    Visit,
+)
+from boeun_desk.models.choices import INDICATOR_METRICS
+from boeun_desk.services.base import NotFound, to_view
+
+COUNTED = SupportCase.status != "cancelled"  # cancelled cases count nowhere
+
+
+@dataclass(frozen=True)
+class Funding:
+    national: int = 0
+    provincial: int = 0
+    county: int = 0
+    firm_cash: int = 0
+    firm_in_kind: int = 0
+
+    @property
+    def grant(self) -> int:
+        return self.national + self.provincial + self.county
+
+    @property
+    def firm(self) -> int:
+        return self.firm_cash + self.firm_in_kind
+
+    @property
+    def total(self) -> int:
+        return self.grant + self.firm
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: str
+    year: int
+    type_code: str
+    type_name: str
+    title: str
+    status: str
+    start_date: date | None
+    end_date: date | None
+    supply_company: str
+    funding: Funding
+    result: str
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    id: str
+    visit_id: str
+    firm_id: str
+    firm_name: str
+    action: str
+    due_date: date | None
+    done: bool
+    done_on: date | None
+
+    def overdue(self, today: date) -> bool:
+        return not self.done and self.due_date is not None and self.due_date < today
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: str
+    starts_at: datetime
+    ends_at: datetime | None
+    place: str
+    purpose: str
+    officer: str
+    type_name: str
+    follow_ups: tuple[FollowUpRow, ...]
+
+
+@dataclass(frozen=True)
+class CertificationRow:
+    id: str
+    firm_id: str
+    firm_name: str
+    kind: str
+    number: str
+    issuer: str
+    product: str
+    issued_on: date | None
+    expires_on: date | None
+    days_left: int | None  # negative once expired
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    year: int
+    metric: str
+    label: str
+    unit: str
+    baseline: int
+    result: int
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    id: str
+    year: int
+    supply_company: str
+    supply_fields: str
+    firm_name: str
+    matched_on: date | None
+    occasion: str
+    status: str
+
+
+@dataclass(frozen=True)
+class FirmDetail:
+    firm: Any  # FirmView
+    selected_years: tuple[int, ...]
+    cases: tuple[CaseRow, ...]
+    visits: tuple[VisitRow, ...]
+    certifications: tuple[CertificationRow, ...]
+    tests: tuple[Any, ...]
+    ip_rights: tuple[Any, ...]
+    indicators: tuple[IndicatorRow, ...]
+    matches: tuple[MatchRow, ...]
+    attachments: tuple[Any, ...]
+
+    @property
+    def open_follow_ups(self) -> tuple[FollowUpRow, ...]:
+        return tuple(f for v in self.visits for f in v.follow_ups if not f.done)
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    code: str
+    name: str
+    count: int
+    funding: Funding
+
+
+@dataclass(frozen=True)
+class AnnualStats:
+    year: int
+    program_name: str
+    budget: Funding
+    firms_supported: int
+    cases_total: int
+    cases_by_type: tuple[TypeCount, ...]
+    funding: Funding
+    supply_companies_matched: int
+    matches: tuple[MatchRow, ...]
+    indicators: tuple[IndicatorRow, ...]
+    meetings: tuple[Any, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "program": self.program_name,
+            "firms_supported": self.firms_supported,
+            "cases_total": self.cases_total,
+            "cases_by_type": {tc.code: tc.count for tc in self.cases_by_type},
+            "supply_companies_matched": self.supply_companies_matched,
+            "funding": _funding_json(self.funding),
+            "budget": _funding_json(self.budget),
+            "indicators": {i.metric: {"baseline": i.baseline, "result": i.result} for i in self.indicators},
+        }
+
+
+def _funding_json(funding: Funding) -> dict[str, int]:
+    return {"national": funding.national, "provincial": funding.provincial, "county": funding.county,
+            "firm_cash": funding.firm_cash, "firm_in_kind": funding.firm_in_kind, "grant": funding.grant,
+            "total": funding.total}
+
+
+_FUNDING_SUMS = (func.coalesce(func.sum(SupportCase.grant_national), 0),
+                 func.coalesce(func.sum(SupportCase.grant_provincial), 0),
+                 func.coalesce(func.sum(SupportCase.grant_county), 0),
+                 func.coalesce(func.sum(SupportCase.firm_cash), 0),
+                 func.coalesce(func.sum(SupportCase.firm_in_kind), 0))
+
+
+def _funding_of(case: SupportCase) -> Funding:
+    return Funding(case.grant_national, case.grant_provincial, case.grant_county, case.firm_cash,
+                   case.firm_in_kind)
+
+
+def _days_left(expires: date | None, today: date) -> int | None:
+    return None if expires is None else (expires - today).days
+
+
+class Queries:
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+
+    # --- firm detail ---------------------------------------------------------------------------
+
+    def firm_detail(self, firm_id: str, *, today: date | None = None) -> FirmDetail:
+        today = today or date.today()
+        with self.sessions() as s:
+            firm = s.get(Firm, firm_id)
+            if firm is None or firm.is_deleted:
+                raise NotFound(t("기업을 찾을 수 없습니다: {id}", id=firm_id))
+            years = s.scalars(select(ProgramYear.year).join(Selection).where(
+                Selection.firm_id == firm_id, _alive(Selection)).order_by(ProgramYear.year)).all()
+            cases = s.execute(select(SupportCase, ProgramYear.year, SupportType, SupplyCompany.name)
+                              .join(ProgramYear).join(SupportType)
+                              .outerjoin(SupplyCompany, SupportCase.supply_company_id == SupplyCompany.id)
+                              .where(SupportCase.firm_id == firm_id, _alive(SupportCase))
+                              .order_by(ProgramYear.year, SupportType.sort_order, SupportCase.start_date)).all()
+            visits = s.execute(select(Visit, Officer.name, SupportType.name)
+                               .outerjoin(Officer, Visit.officer_id == Officer.id)
+                               .outerjoin(SupportType, Visit.support_type_id == SupportType.id)
+                               .where(Visit.firm_id == firm_id, _alive(Visit))
+                               .order_by(Visit.starts_at)).all()
+            follow_ups = self._follow_ups(s, Visit.firm_id == firm_id)
+            certs = self._certifications(s, Certification.firm_id == firm_id, today=today)
+            return FirmDetail(
+                firm=to_view(firm),
+                selected_years=tuple(years),
+                cases=tuple(CaseRow(c.id, year, st.code, st.name, c.title, c.status, c.start_date, c.end_date,
+                                    supplier or "", _funding_of(c), c.result)
+                            for c, year, st, supplier in cases),
+                visits=tuple(VisitRow(v.id, v.starts_at, v.ends_at, v.place, v.purpose, officer or "",
+                                      type_name or "", tuple(f for f in follow_ups if f.visit_id == v.id))
+                             for v, officer, type_name in visits),
+                certifications=tuple(certs),
+                tests=tuple(to_view(x) for x in s.scalars(select(TestAnalysis).where(
+                    TestAnalysis.firm_id == firm_id, _alive(TestAnalysis)).order_by(TestAnalysis.requested_on))),
+                ip_rights=tuple(to_view(x) for x in s.scalars(select(IPRight).where(
+                    IPRight.firm_id == firm_id, _alive(IPRight)).order_by(IPRight.application_date))),
+                indicators=tuple(self._indicators(s, Indicator.firm_id == firm_id)),
+                matches=tuple(self._matches(s, Match.firm_id == firm_id)),
+                attachments=tuple(to_view(x) for x in s.scalars(select(Attachment).where(
+                    Attachment.owner_id == firm_id, _alive(Attachment)))),
+            )
+
+    # --- program-wide lists --------------------------------------------------------------------
+
+    def expiring_certifications(self, within_days: int, *, today: date | None = None,
+                                include_expired: bool = False) -> list[CertificationRow]:
+        """Certificates whose expiry falls within `within_days` from today, soonest first."""
+        today = today or date.today()
+        horizon = date.fromordinal(today.toordinal() + within_days)
+        condition = Certification.expires_on <= horizon
+        if not include_expired:
+            condition = condition & (Certification.expires_on >= today)
+        with self.sessions() as s:
+            return self._certifications(s, condition, today=today)
+
+    def certifications(self, firm_id: str | None = None, *, today: date | None = None) -> list[CertificationRow]:
+        with self.sessions() as s:
+            condition = Certification.firm_id == firm_id if firm_id else Certification.id.is_not(None)
+            return self._certifications(s, condition, today=today or date.today())
+
+    def overdue_follow_ups(self, *, today: date | None = None) -> list[FollowUpRow]:
+        today = today or date.today()
+        with self.sessions() as s:
+            return self._follow_ups(s, (FollowUp.done.is_(False)) & (FollowUp.due_date < today))
+
+    # --- annual statistics ---------------------------------------------------------------------
+
+    def annual_stats(self, year: int) -> AnnualStats:
+        with self.sessions() as s:
+            program_year = s.scalars(select(ProgramYear).where(ProgramYear.year == year,
+                                                               _alive(ProgramYear))).first()
+            if program_year is None:
+                raise NotFound(t("{year}년 사업연도가 없습니다", year=year))
+            in_year = (SupportCase.program_year_id == program_year.id) & COUNTED & _alive(SupportCase)
+            by_type = {row[0]: row[1:] for row in s.execute(
+                select(SupportCase.support_type_id, func.count(), *_FUNDING_SUMS)
+                .where(in_year).group_by(SupportCase.support_type_id))}
+            types = s.scalars(select(SupportType).where(_alive(SupportType))
+                              .order_by(SupportType.sort_order, SupportType.code)).all()
+            empty = (0, 0, 0, 0, 0, 0)
+            type_counts = tuple(TypeCount(st.code, st.name, by_type.get(st.id, empty)[0],
+                                          Funding(*by_type.get(st.id, empty)[1:]))
+                                for st in types if st.active or st.id in by_type)
+            totals = s.execute(select(*_FUNDING_SUMS).where(in_year)).one()
+            firms = s.scalar(select(func.count(func.distinct(SupportCase.firm_id))).join(Firm)
+                             .where(in_year, _alive(Firm)))
+            matches = self._matches(s, (Match.program_year_id == program_year.id) & (Match.status != "cancelled"))
+            meetings = s.scalars(select(Meeting).where(Meeting.program_year_id == program_year.id,
+                                                       _alive(Meeting)).order_by(Meeting.held_on)).all()
+            return AnnualStats(
+                year=year,
+                program_name=program_year.program.name,
+                budget=Funding(program_year.budget_national, program_year.budget_provincial,
+                               program_year.budget_county),
+                firms_supported=firms or 0,
+                cases_total=sum(tc.count for tc in type_counts),
+                cases_by_type=type_counts,
+                funding=Funding(*totals),
+                supply_companies_matched=len({m.supply_company for m in matches}),
+                matches=tuple(matches),
+                indicators=tuple(self._indicator_totals(s, year)),
+                meetings=tuple(to_view(m) for m in meetings),
+            )
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _certifications(self, s: Session, condition: Any, *, today: date) -> list[CertificationRow]:
+        rows = s.execute(select(Certification, Firm.name).join(Firm)
+                         .where(condition, _alive(Certification), _alive(Firm))
+                         .order_by(Certification.expires_on.is_(None), Certification.expires_on)).all()
+        return [CertificationRow(c.id, c.firm_id, name, c.kind, c.number, c.issuer, c.product, c.issued_on,
+                                 c.expires_on, _days_left(c.expires_on, today)) for c, name in rows]
+
+    def _follow_ups(self, s: Session, condition: Any) -> list[FollowUpRow]:
+        rows = s.execute(select(FollowUp, Visit.firm_id, Firm.name).select_from(FollowUp)
+                         .join(Visit, FollowUp.visit_id == Visit.id).join(Firm, Visit.firm_id == Firm.id)
+                         .where(condition, _alive(FollowUp), _alive(Visit), _alive(Firm))
+                         .order_by(FollowUp.due_date, FollowUp.created_at)).all()
+        return [FollowUpRow(f.id, f.visit_id, firm_id, name, f.action, f.due_date, f.done, f.done_on)
+                for f, firm_id, name in rows]
+
+    def _indicators(self, s: Session, condition: Any) -> list[IndicatorRow]:
+        rows = s.scalars(select(Indicator).where(condition, _alive(Indicator))
+                         .order_by(Indicator.year, Indicator.metric)).all()
+        return [_indicator_row(i.year, i.metric, i.baseline, i.result) for i in rows]
+
+    def _indicator_totals(self, s: Session, year: int) -> list[IndicatorRow]:
+        sums = dict((m, (b, r)) for m, b, r in s.execute(
+            select(Indicator.metric, func.sum(Indicator.baseline), func.sum(Indicator.result))
+            .join(Firm).where(Indicator.year == year, _alive(Indicator), _alive(Firm))
+            .group_by(Indicator.metric)))
+        return [_indicator_row(year, metric, *sums[metric]) for metric in INDICATOR_METRICS if metric in sums]
+
+    def _matches(self, s: Session, condition: Any) -> list[MatchRow]:
+        rows = s.execute(select(Match, ProgramYear.year, SupplyCompany, Firm.name)
+                         .join(ProgramYear).join(SupplyCompany).join(Firm, Match.firm_id == Firm.id)
+                         .where(condition, _alive(Match), _alive(SupplyCompany), _alive(Firm))
+                         .order_by(Match.matched_on, SupplyCompany.name)).all()
+        return [MatchRow(m.id, year, sc.name, sc.fields, firm, m.matched_on, m.occasion, m.status)
+                for m, year, sc, firm in rows]
+
+
+def _alive(model: Any) -> Any:
+    return model.deleted_at.is_(None)
+
+
+def _indicator_row(year: int, metric: str, baseline: int, result: int) -> IndicatorRow:
+    label, unit = INDICATOR_METRICS.get(metric, (metric, ""))
+    return IndicatorRow(year, metric, label, unit, int(baseline or 0), int(result or 0))

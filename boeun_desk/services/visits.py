@@ -1,0 +1,138 @@
+"""Visits with their follow-up list (saved together), and attachments stored by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from boeun_desk import schemas
+from boeun_desk.i18n import t
+from boeun_desk.models import (
+    Attachment,
+    Firm,
+    FollowUp,
+    Officer,
+    SupportCase,
+    SupportType,
+    Tracked,
+    Visit,
+    utcnow,
+)
+from boeun_desk.services.base import Changes, EntityService, field_error, to_view
+from boeun_desk.validation import FieldError, ValidationFailed, clean, out_of_order
+
+
+class VisitService(EntityService):
+    """A visit and, under the key `follow_ups`, its list of follow-up actions.
+
+    `follow_ups` is a list of dicts (`action`, `due_date`, `done`, `done_on`, and `id` for an
+    existing one). Saving a visit with that key makes its follow-ups exactly that list: rows without
+    an id are added, listed ids updated, missing ones soft-deleted. All in the visit's transaction.
+    """
+
+    model = Visit
+    schema = schemas.VISIT
+    search_columns = ("place", "attendees", "purpose", "situation", "advice")
+    order_by = ("starts_at",)
+    refs = {"firm_id": Firm, "case_id": SupportCase, "support_type_id": SupportType, "officer_id": Officer}
+    label = "방문·상담"
+
+    def _own_fields(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {k: v for k, v in data.items() if k != "follow_ups"}
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        super()._check(session, values, obj)
+        starts = values.get("starts_at", getattr(obj, "starts_at", None))
+        ends = values.get("ends_at", getattr(obj, "ends_at", None))
+        if out_of_order(starts, ends):
+            raise ValidationFailed([field_error(self.schema, "ends_at", t("종료 일시가 시작 일시보다 빠릅니다"))])
+        return []
+
+    def _after_save(self, session: Session, obj: Tracked, data: Mapping[str, Any]) -> None:
+        if "follow_ups" not in data:
+            return
+        rows, errors = [], []
+        for index, item in enumerate(data["follow_ups"], start=1):
+            fields = {k: v for k, v in item.items() if k != "id"}
+            try:
+                rows.append((item.get("id"), clean(schemas.FOLLOW_UP, {**fields, "visit_id": obj.id}).values))
+            except ValidationFailed as failed:
+                errors += [FieldError("follow_ups", t("후속조치 {n}", n=index), str(e)) for e in failed.errors]
+        if errors:
+            raise ValidationFailed(errors)
+        existing = {f.id: f for f in session.scalars(select(FollowUp).where(FollowUp.visit_id == obj.id,
+                                                                             FollowUp.deleted_at.is_(None)))}
+        for row_id, values in rows:
+            if values["done"] and values["done_on"] is None:
+                values["done_on"] = utcnow().date()
+            values["done"] = bool(values["done"])
+            target = existing.pop(row_id, None) if row_id else None
+            if target is None:
+                session.add(FollowUp(**values))
+            else:
+                for key, value in values.items():
+                    setattr(target, key, value)
+        for leftover in existing.values():
+            leftover.deleted_at = utcnow()
+
+    def follow_ups(self, visit_id: str) -> list[Any]:
+        with self.sessions() as session:
+            query = select(FollowUp).where(FollowUp.visit_id == visit_id, FollowUp.deleted_at.is_(None))
+            return [to_view(f) for f in session.scalars(query.order_by(FollowUp.due_date, FollowUp.created_at))]
+
+    def set_follow_up_done(self, follow_up_id: str, done: bool = True) -> Changes:
+        with self.session() as session:
+            row = session.get(FollowUp, follow_up_id)
+            if row is None or row.is_deleted:
+                raise ValidationFailed([FieldError("follow_ups", t("후속조치"), t("후속조치를 찾을 수 없습니다"))])
+            row.done = done
+            row.done_on = utcnow().date() if done else None
+            return Changes("follow_up", (row.id,), "update")
+
+
+class AttachmentService(EntityService):
+    """Files linked to any record. Bytes go to `files_dir/ab/abcdef...` named by their SHA-256."""
+
+    model = Attachment
+    schema = ()
+    order_by = ("created_at",)
+    label = "첨부파일"
+
+    def __init__(self, sessions: sessionmaker[Session], officer: str = "", *, files_dir: Path):
+        super().__init__(sessions, officer)
+        self.files_dir = files_dir
+
+    def attach(self, owner_kind: str, owner_id: str, source: Path, caption: str = "") -> Changes:
+        if not source.is_file():
+            raise ValidationFailed([FieldError("file", t("파일"), t("파일을 찾을 수 없습니다: {path}", path=source))])
+        digest = hashlib.sha256()
+        with source.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        content_hash = digest.hexdigest()
+        target = self.path_of(content_hash)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            shutil.copyfile(source, partial)
+            partial.replace(target)  # atomic: a crash never leaves a half file under the final name
+        with self.session() as session:
+            obj = Attachment(owner_kind=owner_kind, owner_id=owner_id, filename=source.name,
+                             content_hash=content_hash, size=source.stat().st_size,
+                             media_type=mimetypes.guess_type(source.name)[0] or "", caption=caption)
+            session.add(obj)
+            session.flush()
+            return Changes(self.entity, (obj.id,), "create")
+
+    def path_of(self, content_hash: str) -> Path:
+        return self.files_dir / content_hash[:2] / content_hash
+
+    def for_owner(self, owner_id: str) -> list[Any]:
+        return self.list(owner_id=owner_id)

@@ -1,0 +1,301 @@
+"""Field rules shared by every entry point: GUI forms, CLI, spreadsheet import, sync.
+
+Low-level parsers raise `InvalidValue` with a Korean message; `clean()` applies a schema (a list
+of `Field`s) to raw input and collects every problem as a `FieldError`, raising `ValidationFailed`
+with all of them at once so a form can mark each field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from boeun_desk.i18n import t
+
+BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+_SEPARATORS = re.compile(r"[\s\-‐–—.]")
+_DATE_FORMS = re.compile(r"^\s*(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*$")
+_COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[0-9+()\-\s.~]{7,30}$")
+
+
+class InvalidValue(ValueError):
+    """A single value that breaks a rule; the message is Korean (through the translation layer)."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    label: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+class ValidationFailed(Exception):
+    """Input rejected; `errors` names every field at fault (no partial save happens)."""
+
+    def __init__(self, errors: Sequence[FieldError]):
+        self.errors = tuple(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def for_field(self, name: str) -> list[str]:
+        return [e.message for e in self.errors if e.field == name]
+
+
+# --- identifiers -----------------------------------------------------------------------------
+
+def _digits(value: Any) -> str:
+    return _SEPARATORS.sub("", str(value if value is not None else ""))
+
+
+def brn_check_digit(first9: str) -> int:
+    total = sum(int(d) * w for d, w in zip(first9, BRN_WEIGHTS, strict=True))
+    total += int(first9[8]) * 5 // 10
+    return (10 - total % 10) % 10
+
+
+def brn_is_valid(digits: str) -> bool:
+    return len(digits) == 10 and digits.isdigit() and brn_check_digit(digits[:9]) == int(digits[9])
+
+
+def parse_brn(value: Any) -> str:
+    """사업자등록번호 with or without dashes/spaces -> its 10 digits; raise on a bad number."""
+    digits = _digits(value)
+    if not digits:
+        raise InvalidValue(t("사업자등록번호를 입력하세요"))
+    if not digits.isdigit() or len(digits) != 10:
+        raise InvalidValue(t("사업자등록번호는 숫자 10자리입니다 (예: 124-81-00998)"))
+    if not brn_is_valid(digits):
+        raise InvalidValue(t("사업자등록번호가 올바르지 않습니다 (검증번호 불일치)"))
+    return digits
+
+
+def format_brn(digits: str | None) -> str:
+    if not digits or len(digits) != 10:
+        return digits or ""
+    return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
+
+
+def crn_is_valid(digits: str) -> bool:
+    if len(digits) != 13 or not digits.isdigit():
+        return False
+    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def parse_crn(value: Any) -> tuple[str, str | None]:
+    """법인등록번호 -> (13 digits, warning or None). A checksum mismatch only warns: old numbers exist."""
+    digits = _digits(value)
+    if not digits:
+        return "", None
+    if not digits.isdigit() or len(digits) != 13:
+        raise InvalidValue(t("법인등록번호는 숫자 13자리입니다 (예: 110111-1234568)"))
+    if not crn_is_valid(digits):
+        return digits, t("법인등록번호 검증번호가 맞지 않습니다. 번호를 다시 확인하세요")
+    return digits, None
+
+
+def format_crn(digits: str | None) -> str:
+    if not digits or len(digits) != 13:
+        return digits or ""
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+# --- dates, numbers, text --------------------------------------------------------------------
+
+def parse_date(value: Any) -> date | None:
+    """ISO and common Korean forms (2024-11-28, 2024.11.28, 2024. 11. 28., 20241128) -> date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    match = _DATE_FORMS.match(text) or _COMPACT_DATE.match(text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise InvalidValue(t("날짜 형식이 올바르지 않습니다 (예: 2024-11-28)"))
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """'2024-11-28 14:30' (date forms as parse_date, optional time) -> datetime."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = str(value).strip().replace("T", " ")
+    day_part, _, time_part = text.partition(" ") if re.match(r"^\d{4}-", text) else (text, "", "")
+    day = parse_date(day_part)
+    assert day is not None
+    if not time_part.strip():
+        return datetime(day.year, day.month, day.day)
+    match = _TIME.match(time_part)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InvalidValue(t("일시 형식이 올바르지 않습니다 (예: 2024-11-28 14:30)"))
+    return datetime(day.year, day.month, day.day, int(match[1]), int(match[2]))
+
+
+def parse_int(value: Any, *, minimum: int | None = 0) -> int | None:
+    """Whole numbers, also typed as text with separators ('1,234,000', '1,234원')."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InvalidValue(t("숫자를 입력하세요"))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise InvalidValue(t("정수를 입력하세요"))
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = re.sub(r"[,\s원명건]", "", str(value))
+        if not re.fullmatch(r"-?\d+", text):
+            raise InvalidValue(t("숫자를 입력하세요"))
+        number = int(text)
+    if minimum is not None and number < minimum:
+        raise InvalidValue(t("{minimum} 이상의 숫자를 입력하세요", minimum=minimum))
+    return number
+
+
+def parse_bool(value: Any) -> bool | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "y", "예", "o", "적합", "합격", "완료"}:
+        return True
+    if text in {"0", "false", "no", "n", "아니오", "x", "부적합", "불합격", "미완료"}:
+        return False
+    raise InvalidValue(t("예/아니오 중 하나를 입력하세요"))
+
+
+def parse_email(value: Any) -> str:
+    text = str(value or "").strip()
+    if text and not _EMAIL.match(text):
+        raise InvalidValue(t("이메일 형식이 올바르지 않습니다 (예: name@example.kr)"))
+    return text
+
+
+def parse_phone(value: Any) -> str:
+    text = str(value or "").strip()
+    if text and not _PHONE.match(text):
+        raise InvalidValue(t("전화번호 형식이 올바르지 않습니다 (예: 043-123-4567)"))
+    return text
+
+
+def grant_share_warning(grant_total: int, firm_total: int, share_percent: int) -> str | None:
+    """Warn when the grant's share of the case total exceeds the support type's setting."""
+    total = grant_total + firm_total
+    if total <= 0 or grant_total * 100 <= share_percent * total:
+        return None
+    return t("정부지원금 비율 {actual:.1f}%가 지원유형 기준 {limit}%를 초과합니다",
+             actual=grant_total * 100 / total, limit=share_percent)
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """One input field: its stored name, Korean label, kind of value and rules."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, brn, crn, date, datetime, int, amount, bool, email, phone, choice, ref
+    required: bool = False
+    choices: Mapping[str, str] | None = None
+    max_length: int | None = None
+
+
+@dataclass
+class Cleaned:
+    values: dict[str, Any] = field(default_factory=dict)
+    warnings: list[FieldError] = field(default_factory=list)
+
+
+def _choice(value: Any, choices: Mapping[str, str]) -> str:
+    text = str(value).strip()
+    for code, label in choices.items():
+        if text in (code, label, t(label)):
+            return code
+    raise InvalidValue(t("다음 중 하나를 선택하세요: {options}",
+                         options=", ".join(t(label) for label in choices.values())))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
+    """(stored value, warning or None) for one field; raise InvalidValue when it breaks a rule."""
+    if _empty(value):
+        if spec.required:
+            raise InvalidValue(t("필수 입력 항목입니다"))
+        return (None if spec.kind in {"date", "datetime", "int", "bool", "ref"} else
+                0 if spec.kind == "amount" else ""), None
+    kind = spec.kind
+    if kind == "brn":
+        return parse_brn(value), None
+    if kind == "crn":
+        return parse_crn(value)
+    if kind == "date":
+        return parse_date(value), None
+    if kind == "datetime":
+        return parse_datetime(value), None
+    if kind in {"int", "amount"}:
+        return parse_int(value), None
+    if kind == "bool":
+        return parse_bool(value), None
+    if kind == "email":
+        return parse_email(value), None
+    if kind == "phone":
+        return parse_phone(value), None
+    if kind == "choice":
+        assert spec.choices is not None
+        return _choice(value, spec.choices), None
+    text = str(value).strip()
+    if spec.max_length and len(text) > spec.max_length:
+        raise InvalidValue(t("{limit}자 이내로 입력하세요", limit=spec.max_length))
+    return text, None
+
+
+def clean(fields: Sequence[Field], data: Mapping[str, Any], *, partial: bool = False) -> Cleaned:
+    """Validate raw input against a schema. With `partial`, only the given fields are checked."""
+    by_name = {f.name: f for f in fields}
+    unknown = set(data) - set(by_name)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    result, errors = Cleaned(), []
+    for spec in fields:
+        if partial and spec.name not in data:
+            continue
+        try:
+            value, warning = clean_value(spec, data.get(spec.name))
+        except InvalidValue as error:
+            errors.append(FieldError(spec.name, t(spec.label), str(error)))
+            continue
+        result.values[spec.name] = value
+        if warning:
+            result.warnings.append(FieldError(spec.name, t(spec.label), warning, warning=True))
+    if errors:
+        raise ValidationFailed(errors)
+    return result
+
+
+def out_of_order(first: date | datetime | None, last: date | datetime | None) -> bool:
+    """True when both are given and `last` comes before `first` (e.g. end date before start)."""
+    return first is not None and last is not None and last < first
