@@ -1,0 +1,306 @@
+"""A deterministic, fictional demo program whose 2024 figures equal the published first year.
+
+13 firms, 37 cases (3/1/8/1/5/5/7/7 by type), 10 supply companies matched at the 2024-11-28 report
+meeting; a partial 2025; visits with follow-ups (some overdue), certifications (some expiring within
+60 days of `today`), tests, IP, indicators and two kinds of meetings. Given the same `today`, the
+database content is the same every time.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from boeun_desk.db import Database, open_database
+from boeun_desk.i18n import t
+from boeun_desk.models import (
+    Certification,
+    Firm,
+    FollowUp,
+    Indicator,
+    IPRight,
+    Match,
+    Meeting,
+    Meta,
+    Officer,
+    ProgramYear,
+    Selection,
+    SupplyCompany,
+    SupportCase,
+    SupportType,
+    TestAnalysis,
+    Tracked,
+    Visit,
+)
+from boeun_desk.services import demo_data as D
+from boeun_desk.services.bulk import insert_rows, tracked_row
+from boeun_desk.validation import brn_check_digit
+
+SEED = 2024
+DEMO_OFFICER = "데모"
+
+
+class DemoExists(FileExistsError):
+    """The target file exists and --force was not given."""
+
+
+def make_brn(rng: random.Random, corporate: bool) -> str:
+    """A 10-digit BRN with a valid check digit (invented: office, type and serial are random)."""
+    office = rng.choice(["301", "302", "303", "304", "317"])
+    kind = rng.choice(["81", "86", "87"]) if corporate else f"{rng.randint(1, 79):02d}"
+    first9 = f"{office}{kind}{rng.randint(0, 9999):04d}"
+    return first9 + str(brn_check_digit(first9))
+
+
+def make_crn(rng: random.Random) -> str:
+    first12 = f"1511{rng.choice(['11', '71'])}{rng.randint(0, 999999):06d}"
+    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(first12))
+    return first12 + str((10 - total % 10) % 10)
+
+
+def _money(amount: float, unit: int = 10_000) -> int:
+    return int(amount // unit * unit)
+
+
+@dataclass
+class _Builder:
+    """Accumulates rows per model; ids come from the seeded generator so they repeat run to run."""
+
+    today: date
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+    rows: dict[type[Tracked], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, model: type[Tracked], at: date | datetime, **values: Any) -> str:
+        stamp = at if isinstance(at, datetime) else datetime.combine(at, time(9, 0))
+        row = tracked_row({"id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), **values},
+                          officer=DEMO_OFFICER, at=stamp)
+        self.rows.setdefault(model, []).append(row)
+        return row["id"]
+
+
+def build_demo(database: Database, *, today: date | None = None) -> None:
+    """Fill a freshly migrated, empty database with the demo program in one transaction."""
+    b = _Builder(today or date.today())
+    rng = b.rng
+    with database.sessions() as session:
+        years = {py.year: py.id for py in session.scalars(select(ProgramYear))}
+        types = {st.code: st for st in session.scalars(select(SupportType))}
+
+    officers = [b.add(Officer, date(2024, 1, 2), name=n, team=team, position=pos, phone="043-270-2000",
+                      email=f"officer{i}@example.kr", active=True)
+                for i, (n, team, pos) in enumerate(D.OFFICERS, start=1)]
+    firms = []
+    for index, (name, rep, addr, products, resource, staff, founded) in enumerate(D.FIRMS_2024 + D.FIRMS_2025):
+        corporate = "법인" in name or "(주)" in name
+        firm_id = b.add(Firm, date(2024, 3, 4) if index < len(D.FIRMS_2024) else date(2025, 3, 3),
+                        name=name, brn=make_brn(rng, corporate), crn=make_crn(rng) if corporate else "",
+                        representative=rep, address=f"충청북도 보은군 {addr}",
+                        phone=f"043-54{index % 10}-{1000 + index * 37:04d}", email=f"firm{index + 1}@example.kr",
+                        founded=date(founded, 1 + index % 12, 1 + index % 27), employees=staff,
+                        main_products=products, local_resource=resource, notes="")
+        firms.append((firm_id, name, rep, products.split(",")[0], f"충청북도 보은군 {addr}"))
+    suppliers = [b.add(SupplyCompany, date(2024, 3, 4), name=name, brn=make_brn(rng, True), fields=fields,
+                       contact_name=contact, phone=f"043-21{i % 10}-{3000 + i * 11:04d}",
+                       email=f"supply{i + 1}@example.kr", address="충청북도 청주시", notes="")
+                 for i, (name, fields, contact) in enumerate(D.SUPPLY_COMPANIES)]
+
+    firms_2024 = firms[:len(D.FIRMS_2024)]
+    firms_2025 = [firms[i] for i in D.RETURNING_2025] + firms[len(D.FIRMS_2024):]
+    for year, chosen, on in ((2024, firms_2024, date(2024, 3, 15)), (2025, firms_2025, date(2025, 3, 14))):
+        for firm in chosen:
+            b.add(Selection, on, firm_id=firm[0], program_year_id=years[year], selected_on=on, notes="")
+
+    codes_2024 = [code for code, n in D.CASES_2024.items() for _ in range(n)]
+    rng.shuffle(codes_2024)
+    cases = [_case(b, years[2024], types[code], firms_2024[i % len(firms_2024)], suppliers, 2024)
+             for i, code in enumerate(codes_2024)]
+    # A cancelled 2024 case: recorded, but counted nowhere.
+    _case(b, years[2024], types["PROTO"], firms_2024[5], suppliers, 2024, status="cancelled")
+    codes_2025 = [rng.choice(list(D.CASES_2024)) for _ in range(22)]
+    cases += [_case(b, years[2025], types[code], firms_2025[i % len(firms_2025)], suppliers, 2025)
+              for i, code in enumerate(codes_2025)]
+    for case in cases:
+        _case_records(b, case)
+
+    _certifications(b, firms)
+    _indicators(b, firms_2024, 2024)
+    _indicators(b, [firms[i] for i in D.RETURNING_2025], 2025)
+    _visits(b, cases, officers)
+    _matches(b, years, firms_2024, firms_2025, suppliers)
+    _meetings(b, years)
+
+    with database.sessions() as session, session.begin():
+        for model, rows in b.rows.items():
+            insert_rows(session, model, rows)
+        session.add(Meta(key="demo", value=b.today.isoformat()))
+
+
+def _case(b: _Builder, program_year_id: str, st: SupportType, firm: tuple, suppliers: list[str], year: int,
+          status: str | None = None) -> dict[str, Any]:
+    rng = b.rng
+    firm_id, _name, _rep, product, _addr = firm
+    code = st.code
+    title = D.TITLES[code].format(product=product, test=rng.choice(D.TEST_NAMES[:2]),
+                                  ip=rng.choice(D.IP_KINDS)[1], consult=rng.choice(D.CONSULT_TOPICS))
+    total = _money(D.CASE_TOTALS[code] * rng.uniform(0.8, 1.2), 100_000)
+    share = st.grant_share_percent - rng.choice([0, 0, 5, 10])
+    grant = _money(total * share / 100)
+    national = _money(grant * 0.68)
+    provincial = _money(grant * 0.2)
+    firm_part = total - grant
+    cash = _money(firm_part * 0.6)
+    start = date(year, rng.randint(4, 7), rng.randint(1, 28))
+    end = min(start + timedelta(days=rng.randint(40, 120)), date(year, 11, 30))
+    if status is None:
+        status = "done" if year == 2024 or end < date(2025, 9, 1) else rng.choice(["in_progress", "planned"])
+    supplier = rng.choice(suppliers[:10]) if code in {"PKG", "CONSULT", "IMPROVE", "PROTO"} else None
+    values = dict(firm_id=firm_id, program_year_id=program_year_id, support_type_id=st.id,
+                  supply_company_id=supplier, title=title,
+                  description=f"{product}의 경쟁력 강화를 위한 {st.name}. 수혜기업 신청서 및 선정평가 결과에 따름.",
+                  status=status, start_date=start, end_date=end, grant_national=national,
+                  grant_provincial=provincial, grant_county=grant - national - provincial, firm_cash=cash,
+                  firm_in_kind=firm_part - cash,
+                  result="지원 완료, 결과보고서 제출" if status == "done" else "")
+    case_id = b.add(SupportCase, start - timedelta(days=10), **values)
+    return {"id": case_id, "code": code, "firm": firm, "start": start, "end": end, "type_id": st.id, **values}
+
+
+def _case_records(b: _Builder, case: dict[str, Any]) -> None:
+    rng = b.rng
+    firm_id, _name, _rep, product, _addr = case["firm"]
+    if case["code"] == "TEST" and case["status"] != "planned":
+        requested = case["start"] + timedelta(days=7)
+        b.add(TestAnalysis, requested, firm_id=firm_id, case_id=case["id"], kind=case["title"].split(" ", 1)[1],
+              item="성상, 세균수, 대장균군" if "소비기한" in case["title"] else "열량, 탄수화물, 당류, 단백질, 지방, 나트륨",
+              product=product, lab=rng.choice(D.LABS), requested_on=requested,
+              result_on=requested + timedelta(days=rng.randint(20, 60)) if case["status"] == "done" else None,
+              passed=(rng.random() > 0.1) if case["status"] == "done" else None,
+              report_no=f"TR-{case['start'].year}-{rng.randint(1000, 9999)}",
+              result="적합 (소비기한 12개월 설정)" if "소비기한" in case["title"] else "분석 완료, 영양성분표 작성")
+    if case["code"] == "IP":
+        kind = next(k for k, label in D.IP_KINDS if label in case["title"])
+        applied = case["start"] + timedelta(days=20)
+        registered = case["start"].year == 2024 and rng.random() < 0.6
+        b.add(IPRight, applied, firm_id=firm_id, case_id=case["id"], kind=kind, title=f"{product} ({kind})",
+              application_no=f"40-{applied.year}-{rng.randint(1000000, 9999999)}", application_date=applied,
+              registration_no=f"40-{rng.randint(1000000, 2999999)}" if registered else "",
+              registration_date=applied + timedelta(days=200) if registered else None,
+              status="registered" if registered else "filed", notes="")
+
+
+def _certifications(b: _Builder, firms: list[tuple]) -> None:
+    rng = b.rng
+    # Days from today to expiry: three within 60 days, one already expired, the rest later.
+    offsets = [12, 35, 58, -20, 140, 260, 400, 520, 700, 830, 950, 1010, 365, 610]
+    kinds = list(D.CERT_ISSUERS)
+    for i, offset in enumerate(offsets):
+        firm = firms[(i * 5) % len(firms)]
+        kind = kinds[i % len(kinds)]
+        expires = b.today + timedelta(days=offset)
+        issued = expires - timedelta(days=3 * 365)
+        b.add(Certification, issued, firm_id=firm[0], case_id=None, kind=kind,
+              number=f"{kind[:2].upper()}-{issued.year}-{rng.randint(100, 999)}", issuer=D.CERT_ISSUERS[kind],
+              product=firm[3], issued_on=issued, expires_on=expires, notes="")
+
+
+def _indicators(b: _Builder, firms: list[tuple], year: int) -> None:
+    rng = b.rng
+    for i, firm in enumerate(firms):
+        sales = _money(rng.randint(150, 1800) * 1_000_000, 1_000_000)
+        metrics = {"sales": (sales, _money(sales * rng.uniform(1.02, 1.25), 1_000_000)),
+                   "hires_regular": (0, rng.randint(0, 2)), "hires_youth": (0, rng.randint(0, 1)),
+                   "hires_women": (0, rng.randint(0, 1))}
+        if i % 3 == 0:
+            exports = _money(rng.randint(10, 200) * 1_000_000, 1_000_000)
+            metrics["exports"] = (exports, _money(exports * rng.uniform(1.0, 1.6), 1_000_000))
+        if i == 2:
+            metrics["investment"] = (0, 300_000_000)
+        for metric, (baseline, result) in metrics.items():
+            b.add(Indicator, date(year, 12, 15), firm_id=firm[0], year=year, metric=metric, baseline=baseline,
+                  result=result, notes="")
+
+
+def _visits(b: _Builder, cases: list[dict[str, Any]], officers: list[str]) -> None:
+    rng = b.rng
+    for i, case in enumerate(cases[::2]):
+        _firm_id, _name, rep, _product, address = case["firm"]
+        day = case["start"] + timedelta(days=rng.randint(5, 30))
+        starts = datetime.combine(day, time(rng.choice([10, 14, 15]), 0))
+        officer = officers[i % len(officers)]
+        visit_id = b.add(Visit, starts, firm_id=case["firm_id"], case_id=case["id"], support_type_id=case["type_id"],
+                         officer_id=officer, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                         place=address, attendees=f"{rep} 대표, {D.OFFICERS[i % 3][0]} {D.OFFICERS[i % 3][2]}",
+                         purpose=f"{case['title']} 진행 점검 및 현장 애로 청취",
+                         situation=D.SITUATIONS[i % len(D.SITUATIONS)], advice=D.ADVICE[i % len(D.ADVICE)],
+                         notes="")
+        for j in range(1 + i % 2):
+            due = day + timedelta(days=14 + 14 * j)
+            done = due < date(2025, 6, 1) and (i + j) % 5 != 0  # some 2024-25 actions left open: overdue
+            if i % 9 == 4 and j == 0:  # a few still ahead of today
+                due, done = b.today + timedelta(days=7 + i), False
+            b.add(FollowUp, starts, visit_id=visit_id, action=D.FOLLOW_UPS[(i + j) % len(D.FOLLOW_UPS)],
+                  due_date=due, done=done, done_on=due - timedelta(days=2) if done else None)
+
+
+def _matches(b: _Builder, years: dict[int, str], firms_2024: list, firms_2025: list, suppliers: list[str]) -> None:
+    meeting_day = date(2024, 11, 28)
+    statuses = ["contracted", "negotiating", "proposed", "contracted", "done"]
+    pairs = [(suppliers[i], firms_2024[i][0]) for i in range(10)] + [(suppliers[0], firms_2024[11][0]),
+                                                                       (suppliers[2], firms_2024[12][0])]
+    for i, (supplier, firm) in enumerate(pairs):
+        b.add(Match, meeting_day, supply_company_id=supplier, firm_id=firm, program_year_id=years[2024],
+              matched_on=meeting_day, occasion="2024 성과보고회 네트워킹", status=statuses[i % len(statuses)],
+              note="보은 나인밸리파크 호텔 네트워킹 세션에서 상담")
+    for i, supplier in enumerate((suppliers[10], suppliers[11], suppliers[3])):
+        b.add(Match, date(2025, 5, 20), supply_company_id=supplier, firm_id=firms_2025[6 + i][0],
+              program_year_id=years[2025], matched_on=date(2025, 5, 20), occasion="수요기업 개별 상담",
+              status="negotiating", note="")
+
+
+def _meetings(b: _Builder, years: dict[int, str]) -> None:
+    b.add(Meeting, date(2024, 11, 28), program_year_id=years[2024], kind="report", title="2024년 성과보고회",
+          held_on=date(2024, 11, 28), place="보은 나인밸리파크 호텔",
+          attendees="수혜기업 13개사, 공급기업 10개사, 보은군·충청북도 관계자, 충북테크노파크",
+          findings="1차년도 37건 지원 결과 공유, 공급기업 10개사와 수혜기업 매칭 네트워킹 진행",
+          recommendations="수혜기업 간 공동 브랜드 검토\n매칭 결과의 계약 전환 추적 관리")
+    b.add(Meeting, date(2024, 12, 12), program_year_id=years[2024], kind="advisory",
+          title="2024년 지역산업전문가 자문회의", held_on=date(2024, 12, 12), place="충북테크노파크 회의실",
+          attendees="외부 전문가 4인, 사업 담당자",
+          findings="시험분석·인증 수요가 가장 많았고, 시제품 지원 후 판로 연계가 부족함",
+          recommendations=("2차년도에는 시제품 지원과 마케팅 지원을 패키지로 연계할 것\n"
+                           "인증 만료 예정 기업의 갱신 지원을 우선 검토할 것\n"
+                           "성과지표(매출·고용)의 기준값을 선정 시점에 확정할 것"))
+    b.add(Meeting, date(2025, 6, 19), program_year_id=years[2025], kind="advisory",
+          title="2025년 상반기 자문회의", held_on=date(2025, 6, 19), place="보은군청 소회의실",
+          attendees="외부 전문가 3인, 보은군 담당자, 사업 담당자",
+          findings="신규 수혜기업 9개사 선정 및 과제 착수 점검",
+          recommendations="하반기 수출 컨설팅 수요 조사\n공급기업 매칭 후 만족도 조사 실시")
+
+
+def write_demo(path: Path, *, force: bool = False, today: date | None = None) -> Path:
+    """Write the demo database to `path` atomically: built aside, then moved into place."""
+    path = path.expanduser().resolve()
+    if path.exists() and not force:
+        raise DemoExists(t("파일이 이미 있습니다: {path} (덮어쓰려면 --force)", path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(path.name + ".building")
+    _remove_database_files(scratch)
+    database = open_database(scratch)
+    try:
+        build_demo(database, today=today)
+    finally:
+        database.close()
+    _remove_database_files(path)
+    scratch.replace(path)
+    return path
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
