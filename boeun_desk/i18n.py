@@ -1,7 +1,8 @@
 """The one translation layer: Korean source strings, an optional English catalog.
 
 Every user-facing string goes through `t()`. Korean text is the message id, so the program
-reads naturally in Korean and `resources/translations/en.json` maps it to English.
+reads naturally in Korean; `resources/translations/en/*.json` (one file per part of the program,
+merged) map it to English.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ _language = "ko"
 def _catalog(language: str) -> dict[str, str]:
     if language == "ko":
         return {}
-    path = resource("translations", f"{language}.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+    catalog: dict[str, str] = {}
+    for path in sorted(resource("translations", language).glob("*.json")):
+        catalog.update(json.loads(path.read_text(encoding="utf-8")))
+    return catalog
 
 
 def set_language(language: str) -> None:

@@ -1,0 +1,322 @@
+"""Command line: the same services as the GUI, for scripting and administration.
+
+Errors go to stderr in Korean without a traceback: exit 2 for invalid input (bad arguments,
+failed validation, unknown record), 1 for a database or other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import exc
+
+from boeun_desk import __version__
+from boeun_desk.db import Database, DatabaseError, describe_error, open_database
+from boeun_desk.i18n import set_language, t
+from boeun_desk.paths import demo_database_path
+from boeun_desk.services import NotFound, Services, StaleEdit
+from boeun_desk.services.demo import DemoExists, write_demo
+from boeun_desk.validation import InvalidValue, ValidationFailed, format_brn
+
+EXIT_INVALID = 2
+EXIT_FAILURE = 1
+
+# (option, field, help): the firm fields settable from `firm add` / `firm update`.
+FIRM_OPTIONS = (
+    ("--name", "name", "업체명"), ("--brn", "brn", "사업자등록번호"), ("--crn", "crn", "법인등록번호"),
+    ("--representative", "representative", "대표자"), ("--address", "address", "주소"),
+    ("--phone", "phone", "전화번호"), ("--email", "email", "이메일"), ("--founded", "founded", "설립일"),
+    ("--employees", "employees", "종업원 수"), ("--products", "main_products", "주요 제품"),
+    ("--resource", "local_resource", "활용 연고자원"), ("--notes", "notes", "비고"),
+)
+
+
+class UsageError(Exception):
+    """Bad command-line arguments (Korean message)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(t("명령 인자가 올바르지 않습니다: {detail}", detail=message) + "\n" + self.format_usage())
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)  # type: ignore[arg-type]
+    raise TypeError(type(value))
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def firm_json(firm: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(firm)
+    data["uuid"] = data.pop("id")
+    data["brn_formatted"] = format_brn(firm.brn)
+    return data
+
+
+def _amount(value: int) -> str:
+    return f"{value:,}"
+
+
+# --- commands --------------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = write_demo(Path(args.path), force=args.force)
+    print(t("데모 데이터베이스를 만들었습니다: {path}", path=path))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, services: Services) -> int:
+    stats = services.queries.annual_stats(args.year)
+    if args.json:
+        print_json(stats.as_json())
+        return 0
+    print(t("{year}년 사업 실적 — {program}", year=stats.year, program=stats.program_name))
+    print(t("지원기업: {n}개사", n=stats.firms_supported))
+    print(t("지원과제: {n}건", n=stats.cases_total))
+    for tc in stats.cases_by_type:
+        print(f"  {tc.code:<8} {t(tc.name)}: {tc.count}")
+    f = stats.funding
+    print(t("정부지원금: 국비 {n}원, 도비 {p}원, 군비 {c}원", n=_amount(f.national), p=_amount(f.provincial),
+            c=_amount(f.county)))
+    print(t("기업부담금: 현금 {cash}원, 현물 {kind}원", cash=_amount(f.firm_cash), kind=_amount(f.firm_in_kind)))
+    print(t("매칭된 공급기업: {n}개사", n=stats.supply_companies_matched))
+    return 0
+
+
+def _firm_values(args: argparse.Namespace) -> dict[str, Any]:
+    return {field: getattr(args, field) for _opt, field, _help in FIRM_OPTIONS if getattr(args, field) is not None}
+
+
+def _report_warnings(changes: Any) -> None:
+    for warning in changes.warnings:
+        print(t("경고") + f" — {warning}", file=sys.stderr)
+
+
+def cmd_firm_add(args: argparse.Namespace, services: Services) -> int:
+    changes = services.firms.create(_firm_values(args))
+    _report_warnings(changes)
+    firm = services.firms.get(changes.id)
+    if args.json:
+        print_json(firm_json(firm))
+    else:
+        print(t("기업을 등록했습니다: {name} ({brn})", name=firm.name, brn=format_brn(firm.brn)))
+    return 0
+
+
+def cmd_firm_update(args: argparse.Namespace, services: Services) -> int:
+    firm = services.firms.by_brn(args.target_brn)
+    values = _firm_values(args)
+    if not values:
+        raise UsageError(t("바꿀 항목을 하나 이상 지정하세요 (예: --phone 043-123-4567)"))
+    changes = services.firms.update(firm.id, values)
+    _report_warnings(changes)
+    firm = services.firms.get(firm.id)
+    if args.json:
+        print_json(firm_json(firm))
+    else:
+        print(t("기업 정보를 수정했습니다: {name} ({brn})", name=firm.name, brn=format_brn(firm.brn)))
+    return 0
+
+
+def cmd_firm_list(args: argparse.Namespace, services: Services) -> int:
+    firms = services.firms.list(search=args.search, deleted_only=args.deleted)
+    if args.json:
+        print_json([firm_json(f) for f in firms])
+        return 0
+    for firm in firms:
+        print(f"{format_brn(firm.brn)}  {firm.name}  {firm.representative}  {firm.phone}")
+    print(t("총 {n}개 기업", n=len(firms)))
+    return 0
+
+
+def cmd_firm_show(args: argparse.Namespace, services: Services) -> int:
+    firm = services.firms.by_brn(args.target_brn)
+    detail = services.queries.firm_detail(firm.id)
+    if args.json:
+        data = dataclasses.asdict(detail)
+        data["firm"] = firm_json(firm)
+        print_json(data)
+        return 0
+    print(f"{firm.name}  ({format_brn(firm.brn)})")
+    for label, value in ((t("대표자"), firm.representative), (t("주소"), firm.address),
+                         (t("전화번호"), firm.phone), (t("주요 제품"), firm.main_products)):
+        print(f"  {label}: {value or '-'}")
+    print(t("지원과제 {n}건", n=len(detail.cases)))
+    for case in detail.cases:
+        print(f"  {case.year} [{case.type_code}] {case.title} — {t('정부지원금')} {_amount(case.funding.grant)}")
+    print(t("인증 {c}건, 시험분석 {te}건, 지식재산권 {ip}건, 방문 {v}건, 미완료 후속조치 {f}건",
+            c=len(detail.certifications), te=len(detail.tests), ip=len(detail.ip_rights), v=len(detail.visits),
+            f=len(detail.open_follow_ups)))
+    return 0
+
+
+def cmd_firm_delete(args: argparse.Namespace, services: Services) -> int:
+    firm = services.firms.by_brn(args.target_brn)
+    services.firms.delete(firm.id)
+    print(t("휴지통으로 옮겼습니다: {name}", name=firm.name))
+    return 0
+
+
+def cmd_firm_restore(args: argparse.Namespace, services: Services) -> int:
+    digits = services.firms.list(search=args.target_brn.replace("-", ""), deleted_only=True)
+    if not digits:
+        raise NotFound(t("휴지통에 사업자등록번호 {brn}인 기업이 없습니다", brn=args.target_brn))
+    services.firms.restore(digits[0].id)
+    print(t("복원했습니다: {name}", name=digits[0].name))
+    return 0
+
+
+def cmd_expiring(args: argparse.Namespace, services: Services) -> int:
+    rows = services.queries.expiring_certifications(args.days, include_expired=args.expired)
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(t("{firm} — {kind} {number}: {expires} 만료 (D{sign}{days})", firm=row.firm_name, kind=row.kind,
+                number=row.number, expires=row.expires_on, sign="-" if row.days_left >= 0 else "+",
+                days=abs(row.days_left)))
+    print(t("{days}일 이내 만료 인증 {n}건", days=args.days, n=len(rows)))
+    return 0
+
+
+def cmd_overdue(args: argparse.Namespace, services: Services) -> int:
+    rows = services.queries.overdue_follow_ups()
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(t("{firm} — {action} (기한 {due})", firm=row.firm_name, action=row.action, due=row.due_date))
+    print(t("기한이 지난 후속조치 {n}건", n=len(rows)))
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="boeun-desk", description=t("보은 데스크: 지역산업 지원사업 관리"))
+    parser.add_argument("--db", metavar="PATH_OR_URL", help=t("데이터베이스 파일 경로 또는 SQLAlchemy URL"))
+    parser.add_argument("--demo", action="store_true", help=t("데모 데이터베이스로 엽니다 (없으면 만듭니다)"))
+    parser.add_argument("--officer", default="", help=t("작업하는 담당자 이름 (변경 이력에 기록)"))
+    parser.add_argument("--lang", choices=("ko", "en"), default="ko", help=t("표시 언어"))
+    parser.add_argument("--version", action="version", version=f"boeun-desk {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help=t("데모 데이터베이스 만들기"))
+    demo.add_argument("path")
+    demo.add_argument("--force", action="store_true", help=t("있는 파일을 덮어씁니다"))
+    demo.set_defaults(handler=cmd_demo, needs_db=False)
+
+    stats = sub.add_parser("stats", help=t("연차 실적 통계"))
+    stats.add_argument("--year", type=int, required=True)
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=cmd_stats)
+
+    firm = sub.add_parser("firm", help=t("기업 등록·수정·조회"))
+    firm_sub = firm.add_subparsers(dest="firm_command", required=True, parser_class=_Parser)
+    add = firm_sub.add_parser("add", help=t("기업 등록"))
+    update = firm_sub.add_parser("update", help=t("기업 정보 수정"))
+    update.add_argument("target_brn", metavar="BRN")
+    for command in (add, update):
+        for option, field, help_text in FIRM_OPTIONS:
+            command.add_argument(option, dest=field, help=t(help_text),
+                                 required=command is add and field in {"name", "brn"})
+        command.add_argument("--json", action="store_true")
+    add.set_defaults(handler=cmd_firm_add)
+    update.set_defaults(handler=cmd_firm_update)
+    listing = firm_sub.add_parser("list", help=t("기업 목록"))
+    listing.add_argument("--search")
+    listing.add_argument("--deleted", action="store_true", help=t("휴지통의 기업"))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_firm_list)
+    for name, handler, help_text in (("show", cmd_firm_show, "기업 상세"), ("delete", cmd_firm_delete, "휴지통으로"),
+                                     ("restore", cmd_firm_restore, "휴지통에서 복원")):
+        command = firm_sub.add_parser(name, help=t(help_text))
+        command.add_argument("target_brn", metavar="BRN")
+        if name == "show":
+            command.add_argument("--json", action="store_true")
+        command.set_defaults(handler=handler)
+
+    expiring = sub.add_parser("expiring", help=t("만료 예정 인증"))
+    expiring.add_argument("--days", type=int, default=60)
+    expiring.add_argument("--expired", action="store_true", help=t("이미 만료된 인증도 포함"))
+    expiring.add_argument("--json", action="store_true")
+    expiring.set_defaults(handler=cmd_expiring)
+    overdue = sub.add_parser("overdue", help=t("기한이 지난 후속조치"))
+    overdue.add_argument("--json", action="store_true")
+    overdue.set_defaults(handler=cmd_overdue)
+    return parser
+
+
+def _database_target(args: argparse.Namespace) -> str | Path | None:
+    if args.demo and not args.db:
+        path = demo_database_path()
+        if not path.exists():
+            write_demo(path)
+        return path
+    return args.db
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _start_app(args)
+    handler: Callable[..., int] = args.handler
+    if not getattr(args, "needs_db", True):
+        return handler(args)
+    database = open_database(_database_target(args))
+    try:
+        return handler(args, Services(database, args.officer))
+    except exc.SQLAlchemyError as error:
+        raise DatabaseError(describe_error(error, database)) from error
+    finally:
+        database.close()
+
+
+def _start_app(args: argparse.Namespace) -> int:
+    """No command: open the program on the chosen database (for now, print its yearly statistics)."""
+    database: Database = open_database(_database_target(args))
+    try:
+        services = Services(database, args.officer)
+        print(t("데이터베이스: {path}", path=database.path or database.url))
+        for program_year in services.program_years.list():
+            print()
+            cmd_stats(argparse.Namespace(year=program_year.year, json=False), services)
+    finally:
+        database.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv[:-1]:
+        set_language(argv[argv.index("--lang") + 1] if argv[argv.index("--lang") + 1] in ("ko", "en") else "ko")
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except UsageError as error:
+        print(str(error), file=sys.stderr)
+    except ValidationFailed as error:
+        print(t("입력값이 올바르지 않습니다:"), file=sys.stderr)
+        for item in error.errors:
+            print(f"  - {item}", file=sys.stderr)
+    except (InvalidValue, NotFound, DemoExists, StaleEdit) as error:
+        print(str(error), file=sys.stderr)
+    except DatabaseError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        print(t("파일을 읽거나 쓸 수 없습니다: {detail}", detail=error), file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_INVALID

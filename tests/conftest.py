@@ -1,0 +1,63 @@
+"""Shared fixtures: a migrated template database copied per test (fast), services and the demo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from boeun_desk.db import open_database  # noqa: E402
+from boeun_desk.services import Services  # noqa: E402
+from boeun_desk.services.demo import write_demo  # noqa: E402
+
+DEMO_TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(path).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite3", today=DEMO_TODAY)
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(template_db, path)
+    return path
+
+
+@pytest.fixture
+def database(db_path: Path):
+    db = open_database(db_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def services(database) -> Services:
+    return Services(database, officer="테스트담당")
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_path: Path):
+    db = open_database(demo_path)
+    yield Services(db, officer="테스트담당")
+    db.close()
