@@ -97,7 +97,7 @@ def parse_crn(value: Any) -> tuple[str, str | None]:
     if not digits:
         return "", None
     if not digits.isdigit() or len(digits) != 13:
-        raise InvalidValue(t("법인등록번호는 숫자 13자리입니다 (예: 110111-1234568)"))
+        raise InvalidValue(t("법인등록번호는 숫자 13자리입니다 (예: 110111-1234569)"))
     if not crn_is_valid(digits):
         return digits, t("법인등록번호 검증번호가 맞지 않습니다. 번호를 다시 확인하세요")
     return digits, None

@@ -291,11 +291,15 @@ def write_demo(path: Path, *, force: bool = False, today: date | None = None) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(path.name + ".building")
     _remove_database_files(scratch)
-    database = open_database(scratch)
     try:
-        build_demo(database, today=today)
-    finally:
-        database.close()
+        database = open_database(scratch)
+        try:
+            build_demo(database, today=today)
+        finally:
+            database.close()
+    except BaseException:
+        _remove_database_files(scratch)
+        raise
     _remove_database_files(path)
     scratch.replace(path)
     return path
