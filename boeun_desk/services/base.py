@@ -153,8 +153,8 @@ class EntityService:
             if value is not None:
                 query = query.where(getattr(model, key) == value)
         for term in (search or "").split():
-            query = query.where(or_(*(getattr(model, c).contains(self._search_term(c, term),
-                                                                 autoescape=True)
+            query = query.where(or_(*(getattr(model, c).icontains(self._search_term(c, term),
+                                                                  autoescape=True)
                                       for c in self.search_columns)))
         return query.order_by(*(getattr(model, c) for c in self.order_by))
 
