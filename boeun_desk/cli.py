@@ -100,20 +100,20 @@ def _firm_values(args: argparse.Namespace) -> dict[str, Any]:
     return {field: getattr(args, field) for _opt, field, _help in FIRM_OPTIONS if getattr(args, field) is not None}
 
 
-def _report_warnings(changes: Any) -> None:
+def _show_saved(args: argparse.Namespace, services: Services, changes: Any, message: str) -> int:
+    """Print warnings to stderr, then the saved firm as JSON or a one-line Korean confirmation."""
     for warning in changes.warnings:
         print(t("경고") + f" — {warning}", file=sys.stderr)
-
-
-def cmd_firm_add(args: argparse.Namespace, services: Services) -> int:
-    changes = services.firms.create(_firm_values(args))
-    _report_warnings(changes)
     firm = services.firms.get(changes.id)
     if args.json:
         print_json(firm_json(firm))
     else:
-        print(t("기업을 등록했습니다: {name} ({brn})", name=firm.name, brn=format_brn(firm.brn)))
+        print(t(message, name=firm.name, brn=format_brn(firm.brn)))
     return 0
+
+
+def cmd_firm_add(args: argparse.Namespace, services: Services) -> int:
+    return _show_saved(args, services, services.firms.create(_firm_values(args)), "기업을 등록했습니다: {name} ({brn})")
 
 
 def cmd_firm_update(args: argparse.Namespace, services: Services) -> int:
@@ -121,14 +121,7 @@ def cmd_firm_update(args: argparse.Namespace, services: Services) -> int:
     values = _firm_values(args)
     if not values:
         raise UsageError(t("바꿀 항목을 하나 이상 지정하세요 (예: --phone 043-123-4567)"))
-    changes = services.firms.update(firm.id, values)
-    _report_warnings(changes)
-    firm = services.firms.get(firm.id)
-    if args.json:
-        print_json(firm_json(firm))
-    else:
-        print(t("기업 정보를 수정했습니다: {name} ({brn})", name=firm.name, brn=format_brn(firm.brn)))
-    return 0
+    return _show_saved(args, services, services.firms.update(firm.id, values), "기업 정보를 수정했습니다: {name} ({brn})")
 
 
 def cmd_firm_list(args: argparse.Namespace, services: Services) -> int:
