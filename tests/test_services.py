@@ -227,3 +227,12 @@ def test_attachments_are_stored_once_by_content(services, firm_id, tmp_path):
     assert len(services.queries.firm_detail(firm_id).attachments) == 2
     with pytest.raises(ValidationFailed):
         services.attachments.attach("firm", firm_id, tmp_path / "없는파일.jpg")
+
+
+def test_ids_and_rows_for_large_tables(services, firm_id):
+    other = services.firms.create({"name": "말티재전통장", "brn": BRN2}).id
+    assert services.firms.ids() == [other, firm_id]  # ordered by name like list()
+    assert services.firms.ids(search="대추") == [firm_id]
+    rows = services.firms.rows([firm_id, other, "missing"])
+    assert set(rows) == {firm_id, other}
+    assert rows[firm_id] == services.firms.get(firm_id)

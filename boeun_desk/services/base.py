@@ -141,6 +141,27 @@ class EntityService:
         with self.sessions() as session:
             return [to_view(obj) for obj in session.scalars(query)]
 
+    def ids(self, *, search: str | None = None, include_deleted: bool = False, deleted_only: bool = False,
+            **filters: Any) -> list[str]:
+        """Only the ids of `list()`'s rows, in the same order: cheap enough for 100,000 rows."""
+        query = self.query(search=search, include_deleted=include_deleted, deleted_only=deleted_only, **filters)
+        with self.sessions() as session:
+            return list(session.scalars(query.with_only_columns(self.model.id)))
+
+    def rows(self, record_ids: Sequence[str]) -> dict[str, Any]:
+        """Views of the given ids (a table's visible page), read with plain Core rows, not ORM objects."""
+        cls = view_class(self.model)
+        table = self.model.__table__  # type: ignore[attr-defined]
+        names = [f.name for f in dataclasses.fields(cls)]
+        found: dict[str, Any] = {}
+        with self.sessions() as session:
+            for start in range(0, len(record_ids), 500):
+                chunk = list(record_ids[start:start + 500])
+                for row in session.execute(select(*(table.c[n] for n in names)).where(table.c.id.in_(chunk))):
+                    view = cls(*row)
+                    found[view.id] = view
+        return found
+
     def query(self, *, search: str | None = None, include_deleted: bool = False,
               deleted_only: bool = False, **filters: Any) -> Select[Any]:
         model = self.model
