@@ -21,6 +21,7 @@ from boeun_desk import __version__
 from boeun_desk.db import Database, DatabaseError, describe_error, open_database
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
+from boeun_desk.reports import commands as report_commands
 from boeun_desk.services import NotFound, Services, StaleEdit
 from boeun_desk.services.demo import DemoExists, write_demo
 from boeun_desk.validation import InvalidValue, ValidationFailed, format_brn
@@ -250,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     overdue = sub.add_parser("overdue", help=t("기한이 지난 후속조치"))
     overdue.add_argument("--json", action="store_true")
     overdue.set_defaults(handler=cmd_overdue)
+    report_commands.register(sub, _Parser)
     return parser
 
 

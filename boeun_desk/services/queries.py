@@ -338,8 +338,9 @@ class Queries:
                 for f, firm_id, name in rows]
 
     def _indicators(self, s: Session, condition: Any) -> list[IndicatorRow]:
-        rows = s.scalars(select(Indicator).where(condition, _alive(Indicator))
-                         .order_by(Indicator.year, Indicator.metric)).all()
+        rows = s.scalars(select(Indicator).where(condition, _alive(Indicator))).all()
+        order = {metric: n for n, metric in enumerate(INDICATOR_METRICS)}
+        rows = sorted(rows, key=lambda i: (i.year, order.get(i.metric, len(order)), i.metric))
         return [_indicator_row(i.year, i.metric, i.baseline, i.result) for i in rows]
 
     def _indicator_totals(self, s: Session, year: int) -> list[IndicatorRow]:

@@ -1,0 +1,111 @@
+"""연차 성과보고: a program year's firms, cases per support type, funding by source, indicators,
+supply-company matches and meeting recommendations."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph
+
+from boeun_desk.i18n import t
+from boeun_desk.models.choices import MATCH_STATUS, MEETING_KIND
+from boeun_desk.reports.base import (
+    Renderer,
+    Styles,
+    fields_table,
+    gap,
+    keep,
+    money,
+    para,
+    section,
+    table,
+    text,
+)
+from boeun_desk.services.documents import AnnualReportData
+from boeun_desk.validation import format_brn
+
+
+def _rate(spent: int, budget: int) -> str:
+    return f"{spent * 100 / budget:.1f}%" if budget else "-"
+
+
+class AnnualReport(Renderer):
+    title = "연차 성과보고"
+
+    def document_title(self, data: AnnualReportData) -> str:
+        return t("{year}년 연차 성과보고", year=data.stats.year)
+
+    def story(self, data: AnnualReportData) -> list[Flowable]:
+        s = data.stats
+        return [
+            Paragraph(t("{year}년 연차 성과보고", year=s.year), Styles.title),
+            para(data.program_title or data.program_name, Styles.subtitle),
+            section(t("1. 사업 개요")),
+            fields_table([(t("사업명"), data.program_name), (t("주관기관"), data.lead_agency),
+                          (t("과제명"), data.program_title), (t("사업연도"), t("{year}년", year=s.year))], columns=1),
+            section(t("2. 실적 요약")),
+            fields_table([(t("지원기업"), t("{n}개사", n=s.firms_supported)),
+                          (t("지원과제"), t("{n}건", n=s.cases_total)),
+                          (t("정부지원금"), t("{amount}천원", amount=money(s.funding.grant, thousand=True))),
+                          (t("매칭 공급기업"), t("{n}개사", n=s.supply_companies_matched))]),
+            section(t("3. 지원유형별 실적 (단위: 천원)")),
+            self._types(data),
+            section(t("4. 재원별 예산 및 집행 (단위: 천원)")),
+            self._funding(data),
+            section(t("5. 지원기업 (단위: 천원)")),
+            table([t("번호"), t("업체명"), t("사업자등록번호"), t("과제 수"), t("정부지원금"), t("기업부담금")],
+                  [(i, f.name, format_brn(f.brn), f.cases, money(f.funding.grant, thousand=True),
+                    money(f.funding.firm, thousand=True)) for i, f in enumerate(data.firms, start=1)],
+                  [0.07, 0.35, 0.18, 0.1, 0.15, 0.15], aligns="clccrr",
+                  total=["", t("합계 {n}개사", n=len(data.firms)), "", text(sum(f.cases for f in data.firms)),
+                         money(sum(f.funding.grant for f in data.firms), thousand=True),
+                         money(sum(f.funding.firm for f in data.firms), thousand=True)],
+                  empty=t("지원기업이 없습니다.")),
+            section(t("6. 성과지표 (수혜기업 합계)")),
+            table([t("지표"), t("기준"), t("실적"), t("증감"), t("단위")],
+                  [(t(i.label), f"{i.baseline:,}", f"{i.result:,}", f"{i.result - i.baseline:+,}", t(i.unit))
+                   for i in s.indicators],
+                  [0.3, 0.2, 0.2, 0.2, 0.1], aligns="lrrrc", empty=t("성과지표가 없습니다.")),
+            section(t("7. 공급기업 매칭")),
+            table([t("공급기업"), t("분야"), t("수혜기업"), t("매칭일"), t("상태")],
+                  [(m.supply_company, m.supply_fields, m.firm_name, m.matched_on,
+                    t(MATCH_STATUS.get(m.status, m.status))) for m in s.matches],
+                  [0.24, 0.24, 0.28, 0.13, 0.11], aligns="lllcc", empty=t("매칭 기록이 없습니다.")),
+            section(t("8. 회의 결과 및 권고사항")),
+            *self._meetings(data),
+        ]
+
+    def _types(self, data: AnnualReportData) -> Flowable:
+        s = data.stats
+        rows = [(tc.code, t(tc.name), tc.count, money(tc.funding.grant, thousand=True),
+                 money(tc.funding.firm, thousand=True), money(tc.funding.total, thousand=True))
+                for tc in s.cases_by_type]
+        return table([t("코드"), t("지원유형"), t("건수"), t("정부지원금"), t("기업부담금"), t("총사업비")], rows,
+                     [0.12, 0.34, 0.1, 0.15, 0.14, 0.15], aligns="clrrrr",
+                     total=["", t("합계"), text(s.cases_total), money(s.funding.grant, thousand=True),
+                            money(s.funding.firm, thousand=True), money(s.funding.total, thousand=True)])
+
+    def _funding(self, data: AnnualReportData) -> Flowable:
+        budget, spent = data.stats.budget, data.stats.funding
+        rows = [(t("국비"), budget.national, spent.national), (t("도비"), budget.provincial, spent.provincial),
+                (t("군비"), budget.county, spent.county)]
+        body = [(label, money(b, thousand=True), money(x, thousand=True), _rate(x, b)) for label, b, x in rows]
+        body += [(t("기업부담금(현금)"), "-", money(spent.firm_cash, thousand=True), "-"),
+                 (t("기업부담금(현물)"), "-", money(spent.firm_in_kind, thousand=True), "-")]
+        return table([t("재원"), t("예산"), t("집행"), t("집행률")], body, [0.34, 0.22, 0.22, 0.22], aligns="lrrr",
+                     total=[t("합계"), money(budget.grant, thousand=True), money(spent.total, thousand=True),
+                            _rate(spent.grant, budget.grant)])
+
+    def _meetings(self, data: AnnualReportData) -> list[Flowable]:
+        if not data.stats.meetings:
+            return [para(t("회의 기록이 없습니다."), Styles.note)]
+        blocks: list[Flowable] = []
+        for m in data.stats.meetings:
+            recommendations = [line.strip() for line in m.recommendations.splitlines() if line.strip()]
+            blocks.append(keep(
+                gap(2),
+                para(f"{m.title or t(MEETING_KIND.get(m.kind, m.kind))} — {text(m.held_on)}, {text(m.place)}",
+                     Styles.cell_bold),
+                fields_table([(t("참석자"), m.attendees), (t("주요 결과"), m.findings),
+                              (t("개선 권고사항"), "\n".join(f"{i}. {r}" for i, r in enumerate(recommendations, 1))
+                               or "-")], columns=1),
+            ))
+        return blocks

@@ -1,0 +1,85 @@
+"""Rendering entry points for the GUI, the CLI and the self-test. Every PDF is written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfWriter
+
+from boeun_desk.reports.annual_report import AnnualReport
+from boeun_desk.reports.certifications import CertificationSummary
+from boeun_desk.reports.firm_summary import FirmSummary
+from boeun_desk.reports.visit_record import VisitRecord
+from boeun_desk.services.documents import Documents
+from boeun_desk.validation import format_brn
+
+
+class Cancelled(Exception):
+    """A batch stopped because the officer pressed Cancel; nothing partial was left behind."""
+
+
+def render_firm_summary(services: Any, firm_id: str, out: Path) -> Path:
+    return FirmSummary().render(Documents(services).firm_summary(firm_id), out)
+
+
+def render_visit_record(services: Any, visit_id: str, out: Path) -> Path:
+    return VisitRecord().render(Documents(services).visit_record(visit_id), out)
+
+
+def render_certifications(services: Any, out: Path, firm_id: str | None = None) -> Path:
+    return CertificationSummary().render(Documents(services).certifications(firm_id), out)
+
+
+def render_annual_report(services: Any, year: int, out: Path) -> Path:
+    return AnnualReport().render(Documents(services).annual_report(year), out)
+
+
+def firm_file_name(name: str, brn: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in " ()-_" else "_" for ch in name).strip()
+    return f"기업별지원현황_{safe}_{format_brn(brn)}.pdf"
+
+
+def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined: bool,
+                      progress: Callable[[int, int], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> list[Path]:
+    """All firms' summaries: one PDF per firm in the folder `out`, or one combined PDF at `out`.
+
+    Pages are rendered into a scratch folder and moved into place only when all are done, so a
+    cancel or an error leaves nothing behind.
+    """
+    out = Path(out)
+    target_dir = out.parent if combined else out
+    target_dir.mkdir(parents=True, exist_ok=True)
+    documents, renderer = Documents(services), FirmSummary()
+    with tempfile.TemporaryDirectory(prefix=".batch-", dir=target_dir) as scratch:
+        parts: list[tuple[Path, str]] = []
+        for done, firm_id in enumerate(firm_ids):
+            if cancelled and cancelled():
+                raise Cancelled()
+            data = documents.firm_summary(firm_id)
+            name = firm_file_name(data.detail.firm.name, data.detail.firm.brn)
+            part = Path(scratch) / f"{done:05d}.pdf"
+            renderer.write(data, str(part))
+            parts.append((part, name))
+            if progress:
+                progress(done + 1, len(firm_ids))
+        if cancelled and cancelled():
+            raise Cancelled()
+        if combined:
+            writer = PdfWriter()
+            for part, _name in parts:
+                writer.append(str(part))
+            joined = Path(scratch) / "combined.pdf"
+            with joined.open("wb") as handle:
+                writer.write(handle)
+            os.replace(joined, out)
+            return [out]
+        results = []
+        for part, name in parts:
+            os.replace(part, target_dir / name)
+            results.append(target_dir / name)
+        return results

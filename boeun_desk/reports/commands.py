@@ -1,0 +1,71 @@
+"""`boeun-desk report ...`: print the documents from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from boeun_desk.i18n import t
+from boeun_desk.reports import api
+from boeun_desk.validation import InvalidValue
+
+
+def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    report = sub.add_parser("report", help=t("문서(PDF) 출력"))
+    kinds = report.add_subparsers(dest="report_kind", required=True, parser_class=parser_class)
+
+    firm = kinds.add_parser("firm", help=t("기업별 지원현황"))
+    which = firm.add_mutually_exclusive_group(required=True)
+    which.add_argument("--brn", help=t("사업자등록번호"))
+    which.add_argument("--all", action="store_true", help=t("모든 기업 (폴더에 기업별 파일, 또는 --combined로 한 파일)"))
+    firm.add_argument("-o", "--output", required=True, type=Path)
+    firm.add_argument("--combined", action="store_true", help=t("모든 기업을 한 PDF로"))
+    firm.set_defaults(handler=cmd_firm)
+
+    visit = kinds.add_parser("visit", help=t("방문상담·기술지도 일지"))
+    visit.add_argument("--id", required=True, help=t("방문 기록 UUID"))
+    visit.add_argument("-o", "--output", required=True, type=Path)
+    visit.set_defaults(handler=lambda args, services: _done(api.render_visit_record(services, args.id, args.output)))
+
+    certs = kinds.add_parser("certs", help=t("인증·시험분석 현황"))
+    certs.add_argument("--brn", help=t("사업자등록번호 (없으면 사업 전체)"))
+    certs.add_argument("-o", "--output", required=True, type=Path)
+    certs.set_defaults(handler=cmd_certs)
+
+    annual = kinds.add_parser("annual", help=t("연차 성과보고"))
+    annual.add_argument("--year", required=True, type=int)
+    annual.add_argument("-o", "--output", required=True, type=Path)
+    annual.set_defaults(handler=lambda args, services: _done(api.render_annual_report(services, args.year,
+                                                                                       args.output)))
+
+
+def _done(*paths: Path) -> int:
+    for path in paths:
+        print(t("저장했습니다: {path}", path=path))
+    return 0
+
+
+def cmd_firm(args: argparse.Namespace, services: Any) -> int:
+    if args.brn:
+        if args.combined:
+            raise InvalidValue(t("--combined는 --all과 함께 씁니다"))
+        return _done(api.render_firm_summary(services, services.firms.by_brn(args.brn).id, args.output))
+    firm_ids = services.firms.ids()
+    if not firm_ids:
+        raise InvalidValue(t("출력할 기업이 없습니다"))
+    if not args.combined and args.output.exists() and not args.output.is_dir():
+        raise InvalidValue(t("--all의 출력 위치는 폴더여야 합니다: {path}", path=args.output))
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{t('출력 중')} {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+
+    paths = api.render_firm_batch(services, firm_ids, args.output, combined=args.combined, progress=progress)
+    print(t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=args.output))
+    return 0
+
+
+def cmd_certs(args: argparse.Namespace, services: Any) -> int:
+    firm_id = services.firms.by_brn(args.brn).id if args.brn else None
+    return _done(api.render_certifications(services, args.output, firm_id))

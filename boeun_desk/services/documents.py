@@ -1,0 +1,171 @@
+"""Plain data for the printed documents, built from the same queries the screens use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from boeun_desk.i18n import t
+from boeun_desk.models import (
+    Attachment,
+    Firm,
+    FollowUp,
+    Officer,
+    Program,
+    ProgramYear,
+    SupportCase,
+    SupportType,
+    TestAnalysis,
+    Visit,
+)
+from boeun_desk.services.base import NotFound, to_view
+from boeun_desk.services.queries import COUNTED, AnnualStats, CertificationRow, FirmDetail, Funding
+
+PROGRAM_FALLBACK = "시군구연고산업육성사업(보은)"
+
+
+@dataclass(frozen=True)
+class FirmSummaryData:
+    program_name: str
+    today: date
+    detail: FirmDetail
+
+
+@dataclass(frozen=True)
+class Photo:
+    path: Path
+    caption: str
+
+
+@dataclass(frozen=True)
+class VisitRecordData:
+    program_name: str
+    year: int
+    today: date
+    visit: Any  # VisitView
+    firm: Any  # FirmView
+    type_name: str
+    case_title: str
+    officer: str
+    follow_ups: tuple[Any, ...]
+    photos: tuple[Photo, ...]
+    other_files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestRow:
+    firm_name: str
+    kind: str
+    item: str
+    product: str
+    lab: str
+    requested_on: date | None
+    result_on: date | None
+    passed: bool | None
+    report_no: str
+    result: str
+
+
+@dataclass(frozen=True)
+class CertificationsData:
+    program_name: str
+    today: date
+    scope: str  # the firm's name, or the whole program
+    firm: Any | None
+    certifications: tuple[CertificationRow, ...]
+    tests: tuple[TestRow, ...]
+
+
+@dataclass(frozen=True)
+class FirmLine:
+    name: str
+    brn: str
+    cases: int
+    funding: Funding
+
+
+@dataclass(frozen=True)
+class AnnualReportData:
+    program_name: str
+    program_title: str
+    lead_agency: str
+    today: date
+    stats: AnnualStats
+    firms: tuple[FirmLine, ...]
+
+
+class Documents:
+    """Builds the data object of each printed document."""
+
+    def __init__(self, services: Any):
+        self.services = services
+        self.sessions = services.database.sessions
+
+    def program_name(self) -> str:
+        with self.sessions() as s:
+            return s.scalars(select(Program.name).where(Program.deleted_at.is_(None))
+                             .order_by(Program.start_year.desc())).first() or PROGRAM_FALLBACK
+
+    def firm_summary(self, firm_id: str, *, today: date | None = None) -> FirmSummaryData:
+        today = today or date.today()
+        return FirmSummaryData(self.program_name(), today, self.services.queries.firm_detail(firm_id, today=today))
+
+    def visit_record(self, visit_id: str, *, today: date | None = None) -> VisitRecordData:
+        with self.sessions() as s:
+            visit = s.get(Visit, visit_id)
+            if visit is None or visit.is_deleted:
+                raise NotFound(t("방문 기록을 찾을 수 없습니다: {id}", id=visit_id))
+            firm = s.get(Firm, visit.firm_id)
+            case = s.get(SupportCase, visit.case_id) if visit.case_id else None
+            type_id = visit.support_type_id or (case.support_type_id if case else None)
+            support_type = s.get(SupportType, type_id) if type_id else None
+            officer = s.get(Officer, visit.officer_id) if visit.officer_id else None
+            year = s.get(ProgramYear, case.program_year_id).year if case else visit.starts_at.year
+            follow_ups = s.scalars(select(FollowUp).where(FollowUp.visit_id == visit_id, FollowUp.deleted_at.is_(None))
+                                   .order_by(FollowUp.due_date.is_(None), FollowUp.due_date)).all()
+            files = s.scalars(select(Attachment).where(Attachment.owner_id == visit_id,
+                                                       Attachment.deleted_at.is_(None))
+                              .order_by(Attachment.created_at)).all()
+            photos = tuple(Photo(self.services.attachments.path_of(f.content_hash), f.caption or f.filename)
+                           for f in files if f.media_type.startswith("image/"))
+            return VisitRecordData(
+                program_name=self.program_name(), year=year, today=today or date.today(), visit=to_view(visit),
+                firm=to_view(firm), type_name=support_type.name if support_type else "",
+                case_title=case.title if case else "", officer=officer.name if officer else visit.updated_by,
+                follow_ups=tuple(to_view(f) for f in follow_ups), photos=photos,
+                other_files=tuple(f.filename for f in files if not f.media_type.startswith("image/")))
+
+    def certifications(self, firm_id: str | None = None, *, today: date | None = None) -> CertificationsData:
+        today = today or date.today()
+        firm = self.services.firms.get(firm_id) if firm_id else None
+        with self.sessions() as s:
+            query = (select(TestAnalysis, Firm.name).join(Firm, TestAnalysis.firm_id == Firm.id)
+                     .where(TestAnalysis.deleted_at.is_(None), Firm.deleted_at.is_(None)))
+            if firm_id:
+                query = query.where(TestAnalysis.firm_id == firm_id)
+            tests = tuple(TestRow(name, x.kind, x.item, x.product, x.lab, x.requested_on, x.result_on, x.passed,
+                                  x.report_no, x.result)
+                          for x, name in s.execute(query.order_by(Firm.name, TestAnalysis.requested_on)))
+        return CertificationsData(self.program_name(), today, firm.name if firm else t("사업 전체"), firm,
+                                  tuple(self.services.queries.certifications(firm_id, today=today)), tests)
+
+    def annual_report(self, year: int, *, today: date | None = None) -> AnnualReportData:
+        stats = self.services.queries.annual_stats(year)
+        with self.sessions() as s:
+            program = s.scalars(select(Program).join(ProgramYear).where(ProgramYear.year == year)).first()
+            sums = (func.count(), func.sum(SupportCase.grant_national), func.sum(SupportCase.grant_provincial),
+                    func.sum(SupportCase.grant_county), func.sum(SupportCase.firm_cash),
+                    func.sum(SupportCase.firm_in_kind))
+            rows = s.execute(select(Firm.name, Firm.brn, *sums).join(SupportCase, SupportCase.firm_id == Firm.id)
+                             .join(ProgramYear, SupportCase.program_year_id == ProgramYear.id)
+                             .where(ProgramYear.year == year, COUNTED, SupportCase.deleted_at.is_(None),
+                                    Firm.deleted_at.is_(None))
+                             .group_by(Firm.id, Firm.name, Firm.brn).order_by(Firm.name)).all()
+        firms = tuple(FirmLine(name, brn, count, Funding(*(int(v or 0) for v in money)))
+                      for name, brn, count, *money in rows)
+        return AnnualReportData(stats.program_name, program.title if program else "",
+                                program.lead_agency if program else "", today or date.today(), stats, firms)
