@@ -245,6 +245,9 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
     if _empty(value):
         if spec.required:
             raise InvalidValue(t("필수 입력 항목입니다"))
+        if spec.kind == "choice":  # an optional choice left empty takes its first (default) value
+            assert spec.choices is not None
+            return next(iter(spec.choices)), None
         return (None if spec.kind in {"date", "datetime", "int", "bool", "ref"} else
                 0 if spec.kind == "amount" else ""), None
     kind = spec.kind

@@ -236,3 +236,8 @@ def test_ids_and_rows_for_large_tables(services, firm_id):
     rows = services.firms.rows([firm_id, other, "missing"])
     assert set(rows) == {firm_id, other}
     assert rows[firm_id] == services.firms.get(firm_id)
+
+
+def test_optional_choice_left_empty_takes_its_default(services, refs):
+    case = services.cases.create({**refs, "title": "상태 미입력", "status": ""})
+    assert services.cases.get(case.id).status == "planned"

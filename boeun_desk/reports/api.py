@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +23,23 @@ class Cancelled(Exception):
     """A batch stopped because the officer pressed Cancel; nothing partial was left behind."""
 
 
-def render_firm_summary(services: Any, firm_id: str, out: Path) -> Path:
-    return FirmSummary().render(Documents(services).firm_summary(firm_id), out)
+# `today` (default: the real today) dates the print and counts days to expiry and due dates.
+
+def render_firm_summary(services: Any, firm_id: str, out: Path, *, today: date | None = None) -> Path:
+    return FirmSummary().render(Documents(services).firm_summary(firm_id, today=today), out)
 
 
-def render_visit_record(services: Any, visit_id: str, out: Path) -> Path:
-    return VisitRecord().render(Documents(services).visit_record(visit_id), out)
+def render_visit_record(services: Any, visit_id: str, out: Path, *, today: date | None = None) -> Path:
+    return VisitRecord().render(Documents(services).visit_record(visit_id, today=today), out)
 
 
-def render_certifications(services: Any, out: Path, firm_id: str | None = None) -> Path:
-    return CertificationSummary().render(Documents(services).certifications(firm_id), out)
+def render_certifications(services: Any, out: Path, firm_id: str | None = None, *,
+                          today: date | None = None) -> Path:
+    return CertificationSummary().render(Documents(services).certifications(firm_id, today=today), out)
 
 
-def render_annual_report(services: Any, year: int, out: Path) -> Path:
-    return AnnualReport().render(Documents(services).annual_report(year), out)
+def render_annual_report(services: Any, year: int, out: Path, *, today: date | None = None) -> Path:
+    return AnnualReport().render(Documents(services).annual_report(year, today=today), out)
 
 
 def firm_file_name(name: str, brn: str) -> str:

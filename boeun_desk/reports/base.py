@@ -60,7 +60,7 @@ class Styles:
     title = _style("title", 17, bold=True, align=TA_CENTER, leading=24, spaceAfter=2 * mm)
     subtitle = _style("subtitle", 10, align=TA_CENTER, textColor=colors.HexColor("#444444"), spaceAfter=4 * mm)
     section = _style("section", 11.5, bold=True, leading=16, spaceBefore=5 * mm, spaceAfter=2 * mm,
-                     textColor=colors.HexColor("#1f3b5a"))
+                     textColor=colors.HexColor("#1f3b5a"), keepWithNext=1)
     body = _style("body", 9.5, leading=14)
     note = _style("note", 8.5, textColor=colors.HexColor("#555555"))
     cell = _style("cell", 8.5, leading=11.5)
@@ -126,7 +126,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequenc
         data.append([Paragraph(escape(str(v)), bold[a]) for v, a in zip(total, aligns, strict=True)])
         commands.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL))
     return Table(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1,
-                 style=TableStyle(commands), hAlign="LEFT")
+                 style=grid_style(*commands), hAlign="LEFT")
 
 
 def fields_table(pairs: Sequence[tuple[str, Any]], *, columns: int = 2) -> Table:
@@ -141,11 +141,16 @@ def fields_table(pairs: Sequence[tuple[str, Any]], *, columns: int = 2) -> Table
     if row:
         row += ["", ""] * (columns - len(row) // 2)
         data.append(row)
-    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                        *[("BACKGROUND", (c, 0), (c, -1), HEADER_FILL) for c in range(0, 2 * columns, 2)],
-                        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5)])
+    style = grid_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                       *[("BACKGROUND", (c, 0), (c, -1), HEADER_FILL) for c in range(0, 2 * columns, 2)],
+                       ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5))
     return Table(data, colWidths=[(label_width if i % 2 == 0 else value_width) * CONTENT_WIDTH
                                   for i in range(2 * columns)], style=style, splitInRow=1, hAlign="LEFT")
+
+
+def grid_style(*commands: tuple[Any, ...]) -> TableStyle:
+    """A TableStyle whose plain-string cells (even empty ones) use the embedded font, not Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
 def keep(*flowables: Flowable) -> KeepTogether:
@@ -229,7 +234,7 @@ class Renderer:
         document = SimpleDocTemplate(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
                                      topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title,
                                      author=t("보은 데스크"), subject=data.program_name,
-                                     creator=f"Boeun Desk {__version__}")
+                                     creator=f"Boeun Desk {__version__}", initialFontName=FONT)
         printed = t("출력일 {date}", date=data.today.isoformat())
         document.build(self.story(data), canvasmaker=lambda *a, **k: _NumberedCanvas(
             *a, header_left=data.program_name, header_right=title, printed=printed, **k))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Table
 
 from boeun_desk.i18n import t
 from boeun_desk.reports.base import (
@@ -17,6 +17,7 @@ from boeun_desk.reports.base import (
     Styles,
     fields_table,
     gap,
+    grid_style,
     keep,
     para,
     section,
@@ -33,17 +34,17 @@ def approval_boxes() -> Table:
     """결재란: 담당 / 팀장 / 본부장 with room to sign."""
     heads = [t("담당"), t("팀장"), t("본부장")]
     data = [[para(t("결재"), Styles.head)] + [para(h, Styles.head) for h in heads], [""] * 4]
-    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.6, GRID), ("SPAN", (0, 0), (0, 1)),
+    style = grid_style(("GRID", (0, 0), (-1, -1), 0.6, GRID), ("SPAN", (0, 0), (0, 1)),
                         ("BACKGROUND", (0, 0), (0, 1), HEADER_FILL), ("BACKGROUND", (1, 0), (-1, 0), HEADER_FILL),
-                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
     return Table(data, colWidths=[9 * mm, 20 * mm, 20 * mm, 20 * mm], rowHeights=[6 * mm, 15 * mm], style=style)
 
 
 def boxed(value: str) -> Table:
     """A long text in a full-width box that may split across pages."""
     return Table([[para(value, Styles.body)]], colWidths=[CONTENT_WIDTH], splitInRow=1,
-                 style=TableStyle([("BOX", (0, 0), (-1, -1), 0.6, GRID), ("TOPPADDING", (0, 0), (-1, -1), 4),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("LEFTPADDING", (0, 0), (-1, -1), 5)]))
+                 style=grid_style(("BOX", (0, 0), (-1, -1), 0.6, GRID), ("TOPPADDING", (0, 0), (-1, -1), 4),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("LEFTPADDING", (0, 0), (-1, -1), 5)))
 
 
 def photo_cell(photo: Photo, width: float) -> list[Flowable]:
@@ -63,7 +64,7 @@ def photo_grid(photos: tuple[Photo, ...]) -> Flowable:
     cells = [photo_cell(p, width) for p in photos]
     rows = [cells[i:i + 2] + ([""] if len(cells[i:i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
     return Table(rows, colWidths=[CONTENT_WIDTH / 2] * 2, hAlign="LEFT",
-                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+                 style=grid_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")))
 
 
 def signature_lines(officer: str, representative: str) -> Table:
@@ -72,7 +73,7 @@ def signature_lines(officer: str, representative: str) -> Table:
              para(t("기업 확인"), Styles.cell_bold),
              para(f"{text(representative)}   {line} {t('(서명)')}", Styles.cell)]]
     return Table(data, colWidths=[0.1 * CONTENT_WIDTH, 0.4 * CONTENT_WIDTH, 0.1 * CONTENT_WIDTH, 0.4 * CONTENT_WIDTH],
-                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 10)]))
+                 style=grid_style(("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 10)))
 
 
 class VisitRecord(Renderer):
@@ -83,7 +84,7 @@ class VisitRecord(Renderer):
         when = text(visit.starts_at) + (f" ~ {visit.ends_at:%H:%M}" if visit.ends_at else "")
         heading = Table([[Paragraph(t("방문상담·기술지도 일지"), Styles.title), approval_boxes()]],
                         colWidths=[CONTENT_WIDTH - 72 * mm, 72 * mm],
-                        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+                        style=grid_style(("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT")))
         return [
             heading,
             para(t("{program} ({year}년)", program=data.program_name, year=data.year), Styles.subtitle),
