@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from sqlalchemy import exc
 
 from boeun_desk import __version__
-from boeun_desk.db import Database, DatabaseError, describe_error, open_database
+from boeun_desk.db import DatabaseError, describe_error, open_database
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
 from boeun_desk.reports import commands as report_commands
@@ -280,17 +280,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _start_app(args: argparse.Namespace) -> int:
-    """No command: open the program on the chosen database (for now, print its yearly statistics)."""
-    database: Database = open_database(_database_target(args))
-    try:
-        services = Services(database, args.officer)
-        print(t("데이터베이스: {path}", path=database.path or database.url))
-        for program_year in services.program_years.list():
-            print()
-            cmd_stats(argparse.Namespace(year=program_year.year, json=False), services)
-    finally:
-        database.close()
-    return 0
+    """No command: open the desktop program on the chosen database (Qt is imported only here)."""
+    from boeun_desk.app import run
+
+    return run(_database_target(args), officer=args.officer)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from boeun_desk.db import Database
-from boeun_desk.services.base import Changes, NotFound, StaleEdit, as_dict
+from boeun_desk.services.base import Changes, EntityService, NotFound, StaleEdit, as_dict
 from boeun_desk.services.entities import (
     CaseService,
     CertificationService,
@@ -52,6 +52,13 @@ class Services:
         self.meetings = MeetingService(sessions, officer)
         self.attachments = AttachmentService(sessions, officer, files_dir=files_dir or _files_dir(database))
         self.queries = Queries(sessions)
+
+    def set_officer(self, officer: str) -> None:
+        """Stamp later changes with this officer's name (the GUI's settings may change it)."""
+        self.officer = officer
+        for service in vars(self).values():
+            if isinstance(service, EntityService):
+                service.officer = officer
 
 
 def _files_dir(database: Database) -> Path:

@@ -142,11 +142,20 @@ class EntityService:
             return [to_view(obj) for obj in session.scalars(query)]
 
     def ids(self, *, search: str | None = None, include_deleted: bool = False, deleted_only: bool = False,
-            **filters: Any) -> list[str]:
-        """Only the ids of `list()`'s rows, in the same order: cheap enough for 100,000 rows."""
+            order: str | None = None, descending: bool = False, **filters: Any) -> list[str]:
+        """Only the ids of `list()`'s rows (or sorted by the column `order`): cheap for 100,000 rows."""
         query = self.query(search=search, include_deleted=include_deleted, deleted_only=deleted_only, **filters)
+        if order:
+            column = getattr(self.model, order)
+            query = query.order_by(None).order_by(column.desc() if descending else column.asc(), self.model.id)
         with self.sessions() as session:
             return list(session.scalars(query.with_only_columns(self.model.id)))
+
+    def names(self, column: str = "name") -> dict[str, Any]:
+        """id -> one column of every live record (combo boxes, lookups in tables)."""
+        with self.sessions() as session:
+            query = select(self.model.id, getattr(self.model, column)).where(self.model.deleted_at.is_(None))
+            return dict(session.execute(query).tuples().all())
 
     def rows(self, record_ids: Sequence[str]) -> dict[str, Any]:
         """Views of the given ids (a table's visible page), read with plain Core rows, not ORM objects."""

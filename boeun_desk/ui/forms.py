@@ -1,0 +1,287 @@
+"""A record form generated from the core schema: right widget per field, core validation shown next
+to each field, typed text kept on error, unsaved-changes prompt, files attached by dialog or drop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boeun_desk.i18n import t
+from boeun_desk.services import StaleEdit
+from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.form_logic import FormLogic
+from boeun_desk.ui.specs import LONG_TEXT, ListSpec
+from boeun_desk.ui.table_model import Lookups
+from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea
+from boeun_desk.validation import Field, ValidationFailed
+
+REF_LOOKUP = {"firm_id": "firms", "support_type_id": "types", "program_year_id": "years",
+              "supply_company_id": "suppliers", "officer_id": "officers"}
+ERROR_STYLE = "color: #b3261e;"
+
+
+class FollowUpEditor(QWidget):
+    """The follow-up list of a visit: action, due date, done."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([t("후속조치"), t("기한"), t("완료")])
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(0, 330)
+        self.table.setColumnWidth(1, 110)
+        self.table.setColumnWidth(2, 50)
+        self.table.setMinimumHeight(120)
+        add, remove = QPushButton(t("후속조치 추가")), QPushButton(t("선택 삭제"))
+        add.clicked.connect(lambda: self.add_row({}))
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def add_row(self, item: dict[str, Any]) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        action = QTableWidgetItem(item.get("action", ""))
+        action.setData(Qt.ItemDataRole.UserRole, item.get("id"))
+        self.table.setItem(row, 0, action)
+        self.table.setItem(row, 1, QTableWidgetItem(item.get("due_date", "")))
+        done = QTableWidgetItem()
+        done.setFlags(done.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        done.setCheckState(Qt.CheckState.Checked if item.get("done") else Qt.CheckState.Unchecked)
+        self.table.setItem(row, 2, done)
+
+    def set_items(self, items: list[dict[str, Any]]) -> None:
+        self.table.setRowCount(0)
+        for item in items:
+            self.add_row(item)
+
+    def items(self) -> list[dict[str, Any]]:
+        result = []
+        for row in range(self.table.rowCount()):
+            action, due, done = (self.table.item(row, c) for c in range(3))
+            entry = {"action": action.text().strip() if action else "", "due_date": due.text().strip() if due else "",
+                     "done": bool(done and done.checkState() == Qt.CheckState.Checked)}
+            if action and action.data(Qt.ItemDataRole.UserRole):
+                entry = {"id": action.data(Qt.ItemDataRole.UserRole), **entry}
+            result.append(entry)
+        return result
+
+
+def make_editor(field: Field, lookups: Lookups) -> QWidget:
+    if field.kind in {"date", "datetime"}:
+        return DateField(with_time=field.kind == "datetime")
+    if field.kind == "amount":
+        return AmountField()
+    if field.kind == "choice":
+        assert field.choices is not None
+        items = [] if field.required else [(None, "")]
+        return ChoiceField(items + [(code, t(label)) for code, label in field.choices.items()])
+    if field.kind == "bool":
+        return ChoiceField([(None, ""), (True, t("예")), (False, t("아니오"))])
+    if field.kind == "ref":
+        kind = REF_LOOKUP.get(field.name)
+        names = lookups.get(kind) if kind else {}
+        items = sorted(((key, str(name)) for key, name in names.items()), key=lambda item: item[1])
+        return ChoiceField([(None, "")] + items, searchable=len(items) > 15)
+    if field.name in LONG_TEXT:
+        return TextArea()
+    return _line_edit(field)
+
+
+def _line_edit(field: Field) -> QWidget:
+    from PySide6.QtWidgets import QLineEdit
+
+    edit = QLineEdit()
+    placeholders = {"brn": "000-00-00000", "crn": "000000-0000000", "phone": "043-000-0000",
+                    "email": "name@example.kr"}
+    edit.setPlaceholderText(placeholders.get(field.kind, ""))
+    if field.kind == "int":
+        edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def read_editor(editor: QWidget) -> Any:
+    if isinstance(editor, ChoiceField):
+        return editor.value()
+    if isinstance(editor, FollowUpEditor):
+        return editor.items()
+    return editor.text()  # type: ignore[attr-defined]
+
+
+def write_editor(editor: QWidget, value: Any) -> None:
+    if isinstance(editor, ChoiceField):
+        editor.set_value(value)
+    elif isinstance(editor, FollowUpEditor):
+        editor.set_items(value or [])
+    else:
+        editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]
+
+
+class RecordForm(QDialog):
+    """Add or edit one record. `preset` pre-fills fields (e.g. the firm when adding from its detail)."""
+
+    def __init__(self, context: AppContext, spec: ListSpec, lookups: Lookups, record_id: str | None = None,
+                 preset: dict[str, Any] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context, self.spec = context, spec
+        self.logic = FormLogic(context, spec, record_id, preset)
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.pending_files: list[Path] = []
+        self.setWindowTitle(t("{label} {action}", label=t(spec.title),
+                              action=t("추가") if self.logic.is_new else t("수정")))
+        self.setAcceptDrops(True)
+        self.resize(720, 640)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for field in spec.schema:
+            self._add_row(form, field.name, t(field.label) + (" *" if field.required else ""),
+                          make_editor(field, lookups))
+        if spec.service == "visits":
+            self._add_row(form, "follow_ups", t("후속조치"), FollowUpEditor())
+        body = QWidget()
+        body.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        self.attach_label = QLabel()
+        attach = QPushButton(t("파일 첨부..."))
+        attach.clicked.connect(self._choose_files)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("저장"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("취소"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        footer = QHBoxLayout()
+        footer.addWidget(attach)
+        footer.addWidget(self.attach_label, 1)
+        footer.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(footer)
+        for name, value in self.logic.initial.items():
+            if name in self.editors:
+                write_editor(self.editors[name], value)
+
+    def _add_row(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(1)
+        box.addWidget(editor)
+        box.addWidget(error)
+        form.addRow(label, cell)
+        self.editors[name], self.errors[name] = editor, error
+
+    # --- values and saving --------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        return {name: read_editor(editor) for name, editor in self.editors.items()}
+
+    def show_errors(self, failed: ValidationFailed) -> None:
+        for label in self.errors.values():
+            label.hide()
+        for error in failed.errors:
+            label = self.errors.get(error.field)
+            if label is not None:
+                label.setText(error.message if error.field != "follow_ups" else str(error))
+                label.show()
+        first = next((self.editors[e.field] for e in failed.errors if e.field in self.editors), None)
+        if first is not None:
+            first.setFocus()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(t("입력값을 확인하세요. 입력한 내용은 그대로 남아 있습니다."))
+
+    def save(self) -> bool:
+        values = self.values()
+        if not self.logic.is_new and not self.logic.dirty(values) and not self.pending_files:
+            self.accept()
+            return True
+        try:
+            changes = self.logic.submit(values)
+        except ValidationFailed as failed:
+            self.show_errors(failed)
+            return False
+        except StaleEdit as error:
+            self.context.ask(self, t("저장할 수 없음"), str(error), buttons=("ok",), icon="warning")
+            return False
+        for path in self.pending_files:
+            self.context.services.attachments.attach(self.logic.service.entity, changes.id, path)
+        if changes.warnings:
+            self.context.ask(self, t("저장했습니다 (확인 필요)"), "\n".join(str(w) for w in changes.warnings),
+                             buttons=("ok",), icon="warning")
+        self.accept()
+        return True
+
+    @property
+    def record_id(self) -> str | None:
+        return self.logic.record_id
+
+    # --- closing and files --------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self.logic.dirty(self.values()) or self.pending_files:
+            answer = self.context.ask(self, t("저장하지 않은 내용"), t("입력한 내용을 저장할까요?"),
+                                      buttons=("save", "discard", "cancel"))
+            if answer == "save":
+                self.save()  # closes the form on success, keeps it open with errors otherwise
+            if answer != "discard":
+                return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        event.ignore()
+        self.reject()
+
+    def _choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, t("첨부할 파일"), "",
+                                                t("사진과 문서 (*.jpg *.jpeg *.png *.pdf *.hwp *.docx *.xlsx);;모든 파일 (*)"))
+        self._add_files([Path(p) for p in paths])
+
+    def _add_files(self, paths: list[Path]) -> None:
+        self.pending_files += [p for p in paths if p.is_file()]
+        if self.pending_files:
+            self.attach_label.setText(t("저장할 때 첨부: {names}", names=", ".join(p.name for p in self.pending_files)))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self._add_files([Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()])
+        event.acceptProposedAction()
+

@@ -1,0 +1,246 @@
+"""A list screen: search as you type, filters, sortable columns, edit on double-click, context menu,
+trash view with restore; selection and scroll survive refreshes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boeun_desk.i18n import t
+from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.forms import RecordForm
+from boeun_desk.ui.specs import ListSpec
+from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel
+
+EXPIRY_CHOICES = ((None, "만료 전체"), (30, "30일 이내 만료"), (60, "60일 이내 만료"), (90, "90일 이내 만료"))
+
+
+class ListScreen(QWidget):
+    print_requested = Signal(str, str)  # document kind, record id
+    detail_requested = Signal(str)  # firm id
+
+    def __init__(self, context: AppContext, spec: ListSpec, lookups: Lookups, *,
+                 fixed: dict[str, Any] | None = None, compact: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context, self.spec, self.lookups = context, spec, lookups
+        self.fixed = fixed or {}
+        self.model = RecordTableModel(context, spec, lookups, fixed=self.fixed)
+        self.entity = self.model.service.entity
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(t("검색: 이름, 번호, 내용…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        self.filters: dict[str, QComboBox] = {}
+        if spec.year_field and not compact:
+            years = sorted(lookups.get("years").items(), key=lambda item: item[1])
+            values = [(None, t("전체 연도"))] + [
+                (key if spec.year_field == "program_year_id" else year, t("{year}년", year=year)) for key, year in years]
+            self._add_filter(bar, spec.year_field, values)
+        if spec.type_field and not compact:
+            types = lookups.get("types")
+            self._add_filter(bar, spec.type_field, [(None, t("전체 유형"))] + [(k, t(v)) for k, v in types.items()])
+        if spec.status_choices and not compact:
+            self._add_filter(bar, "status", [(None, t("전체 상태"))] + [(k, t(v)) for k, v in
+                                                                      spec.status_choices.items()])
+        if spec.expiring:
+            self._add_filter(bar, "_expiring", [(days, t(label)) for days, label in EXPIRY_CHOICES])
+        self.trash = QCheckBox(t("휴지통"))
+        self.trash.toggled.connect(self._trash_toggled)
+        bar.addWidget(self.trash)
+        self.count = QLabel()
+        bar.addWidget(self.count)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        self.view.setWordWrap(False)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.doubleClicked.connect(lambda _index: self.edit_selected())
+        for column, spec_column in enumerate(spec.columns):
+            if spec_column.width:
+                self.view.setColumnWidth(column, spec_column.width)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self._restore_columns()
+        self.view.horizontalHeader().sectionResized.connect(lambda *_: self._save_columns())
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(t("새로 만들기"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton(t("수정"))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton(t("삭제"))
+        self.delete_button.clicked.connect(self.delete_or_restore)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            buttons.addWidget(button)
+        if spec.key == "firms":
+            detail = QPushButton(t("상세 보기"))
+            detail.clicked.connect(lambda: self.selected_id() and self.detail_requested.emit(self.selected_id()))
+            buttons.addWidget(detail)
+        if spec.print_kind:
+            printing = QPushButton(t("인쇄…"))
+            printing.clicked.connect(self.print_selected)
+            buttons.addWidget(printing)
+        buttons.addStretch()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0 if compact else 8, 6, 0 if compact else 8, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        context.changed.connect(self._changed)
+        self._update_count()
+
+    # --- filters and refresh ------------------------------------------------------------------
+
+    def _add_filter(self, bar: QHBoxLayout, key: str, values: list[tuple[Any, str]]) -> None:
+        combo = QComboBox()
+        for value, label in values:
+            combo.addItem(label, value)
+        combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        bar.addWidget(combo)
+        self.filters[key] = combo
+
+    def _search_changed(self, text: str) -> None:
+        self.model.search = text.strip()
+        self.refresh()
+
+    def _filter_changed(self) -> None:
+        self.model.filters = {key: combo.currentData() for key, combo in self.filters.items()
+                              if not key.startswith("_")}
+        expiring = self.filters.get("_expiring")
+        days = expiring.currentData() if expiring else None
+        self.model.allowed = None if days is None else {
+            row.id for row in self.context.services.queries.expiring_certifications(days, include_expired=True)}
+        self.refresh()
+
+    def _trash_toggled(self, on: bool) -> None:
+        self.delete_button.setText(t("복원") if on else t("삭제"))
+        self.add_button.setEnabled(not on)
+        self.refresh()
+
+    def _changed(self, changes: Any) -> None:
+        if changes.entity == self.entity or changes.entity in {"firm", "support_type", "supply_company", "officer"}:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload, keeping the selected record and the scroll position."""
+        selected = self.selected_id()
+        scroll = self.view.verticalScrollBar().value()
+        self.model.fixed = {**self.fixed, "deleted_only": True} if self.trash.isChecked() else dict(self.fixed)
+        self.model.reload()
+        if selected:
+            self.select(selected, scroll_to=False)
+        self.view.verticalScrollBar().setValue(scroll)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count.setText(t("{n}건", n=f"{self.model.rowCount():,}"))
+
+    # --- selection and actions ----------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].data(ID_ROLE) if rows else None
+
+    def select(self, record_id: str, *, scroll_to: bool = True) -> bool:
+        row = self.model.row_of(record_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
+        self.view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                          | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.setCurrentIndex(index)
+        if scroll_to:
+            self.view.scrollTo(index)
+        return True
+
+    def form(self, record_id: str | None = None, preset: dict[str, Any] | None = None) -> RecordForm:
+        preset = {**({k: v for k, v in self.fixed.items() if k == "firm_id"}), **(preset or {})}
+        return RecordForm(self.context, self.spec, self.lookups, record_id, preset, parent=self)
+
+    def add(self) -> None:
+        form = self.form()
+        if form.exec() and form.record_id:
+            self.select(form.record_id)
+
+    def edit_selected(self) -> None:
+        record_id = self.selected_id()
+        if record_id and not self.trash.isChecked():
+            self.open_record(record_id)
+
+    def open_record(self, record_id: str) -> None:
+        self.select(record_id)
+        self.form(record_id).exec()
+
+    def delete_or_restore(self) -> None:
+        record_id = self.selected_id()
+        if not record_id:
+            return
+        if self.trash.isChecked():
+            self.context.changed.emit(self.model.service.restore(record_id))
+            return
+        answer = self.context.ask(self, t("삭제 확인"), t("선택한 {label}을(를) 휴지통으로 옮길까요? (실행 취소 가능)",
+                                                        label=t(self.spec.title)))
+        if answer == "yes":
+            self.context.delete(self.spec.service, record_id)
+
+    def print_selected(self) -> None:
+        record_id = self.selected_id()
+        if record_id:
+            row = self.model.row_at(self.model.row_of(record_id))
+            target = getattr(row, "firm_id", record_id) if self.spec.print_kind == "certs" else record_id
+            self.print_requested.emit(self.spec.print_kind, target)
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        if not index.isValid():
+            return
+        self.view.selectRow(index.row())
+        menu = QMenu(self)
+        if self.trash.isChecked():
+            menu.addAction(t("복원"), self.delete_or_restore)
+        else:
+            menu.addAction(t("수정"), self.edit_selected)
+            if self.spec.key == "firms":
+                menu.addAction(t("상세 보기"), lambda: self.detail_requested.emit(self.selected_id()))
+            menu.addAction(t("삭제"), self.delete_or_restore)
+            if self.spec.print_kind:
+                menu.addAction(t("인쇄…"), self.print_selected)
+        menu.exec(self.view.viewport().mapToGlobal(point))
+
+    # --- remembered column widths -------------------------------------------------------------
+
+    def _settings_key(self) -> str:
+        return f"columns/{self.spec.key}{'-compact' if self.fixed else ''}"
+
+    def _restore_columns(self) -> None:
+        state = self.context.settings.value(self._settings_key())
+        if isinstance(state, QByteArray):
+            self.view.horizontalHeader().restoreState(state)
+
+    def _save_columns(self) -> None:
+        self.context.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())

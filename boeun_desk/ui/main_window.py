@@ -1,0 +1,200 @@
+"""The main window: navigation, menus with shortcuts, status bar with the database and save state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from boeun_desk import __version__
+from boeun_desk.i18n import t
+from boeun_desk.paths import resource
+from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.dashboard import Dashboard
+from boeun_desk.ui.firm_detail import FirmDetail
+from boeun_desk.ui.list_screen import ListScreen
+from boeun_desk.ui.reports_screen import ReportsScreen
+from boeun_desk.ui.settings_dialog import SettingsDialog
+from boeun_desk.ui.specs import SPECS
+from boeun_desk.ui.table_model import Lookups
+
+# Navigation: (key, label, list specs shown on that page; two specs become tabs).
+PAGES = (("dashboard", "대시보드", ()), ("firms", "기업", ("firms",)), ("cases", "지원과제", ("cases",)),
+         ("visits", "방문·상담", ("visits",)), ("certs", "인증·시험분석", ("certifications", "tests")),
+         ("ip", "지식재산권", ("ip_rights",)), ("indicators", "성과지표", ("indicators",)),
+         ("supply", "공급기업·매칭", ("supply_companies", "matches")), ("meetings", "회의", ("meetings",)),
+         ("reports", "보고서", ()))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.lookups = Lookups(context)
+        self.lists: dict[str, ListScreen] = {}
+        database = context.services.database
+        self.setWindowTitle(t("보은 데스크 — {path}", path=database.path.name if database.path else database.url))
+        self.setWindowIcon(QIcon(str(resource("icons", "boeun-desk.png"))))
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.nav.setIconSize(QSize(0, 0))
+        self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 9px 10px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for key, label, specs in PAGES:
+            page = self._make_page(key, specs)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            self.nav.addItem(QListWidgetItem(t(label)))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        container = QWidget()
+        layout = QHBoxLayout(container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(container)
+        self._menus()
+        self.saved_label = QLabel()
+        self.statusBar().addWidget(QLabel(t("데이터베이스: {path}", path=database.path or database.url)), 1)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        context.saved.connect(self._mark_saved)
+        self._mark_saved()
+        self.nav.setCurrentRow(0)
+        geometry = context.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 740)
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def _make_page(self, key: str, specs: tuple[str, ...]) -> QWidget:
+        if key == "dashboard":
+            dashboard = Dashboard(self.context)
+            dashboard.open_record.connect(self.open_record)
+            return dashboard
+        if key == "reports":
+            self.reports = ReportsScreen(self.context, self.lookups)
+            return self.reports
+        screens = []
+        for spec_key in specs:
+            screen = ListScreen(self.context, SPECS[spec_key], self.lookups)
+            screen.print_requested.connect(self.show_report)
+            screen.detail_requested.connect(self.open_firm)
+            self.lists[spec_key] = screen
+            screens.append(screen)
+        if len(screens) == 1:
+            if key == "firms":
+                self.firm_stack = QStackedWidget()
+                self.firm_stack.addWidget(screens[0])
+                return self.firm_stack
+            return screens[0]
+        tabs = QTabWidget()
+        for spec_key, screen in zip(specs, screens, strict=True):
+            tabs.addTab(screen, t(SPECS[spec_key].title))
+        return tabs
+
+    def go(self, key: str) -> None:
+        self.nav.setCurrentRow([page[0] for page in PAGES].index(key))
+
+    def open_firm(self, firm_id: str) -> FirmDetail:
+        self.go("firms")
+        while self.firm_stack.count() > 1:
+            old = self.firm_stack.widget(1)
+            self.firm_stack.removeWidget(old)
+            old.deleteLater()
+        detail = FirmDetail(self.context, self.lookups, firm_id)
+        detail.print_requested.connect(self.show_report)
+        detail.closed.connect(lambda: self.firm_stack.setCurrentIndex(0))
+        self.firm_stack.addWidget(detail)
+        self.firm_stack.setCurrentWidget(detail)
+        return detail
+
+    def open_record(self, list_key: str, record_id: str) -> None:
+        page = next(key for key, _label, specs in PAGES if list_key in specs)
+        self.go(page)
+        parent = self.pages[page]
+        if isinstance(parent, QTabWidget):
+            parent.setCurrentWidget(self.lists[list_key])
+        self.lists[list_key].open_record(record_id)
+
+    def show_report(self, kind: str, record_id: str) -> None:
+        self.go("reports")
+        self.reports.show_document(kind, record_id)
+
+    def current_list(self) -> ListScreen | None:
+        page = self.stack.currentWidget()
+        if isinstance(page, QTabWidget):
+            page = page.currentWidget()
+        if isinstance(page, QStackedWidget):
+            page = page.currentWidget()
+        if isinstance(page, FirmDetail):
+            page = page.tabs.currentWidget()
+        return page if isinstance(page, ListScreen) else None
+
+    # --- menus and status -----------------------------------------------------------------------
+
+    def _action(self, menu: Any, label: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(label, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(t("파일(&F)"))
+        self._action(file_menu, t("설정…"), lambda: SettingsDialog(self.context, self).exec(), "Ctrl+,")
+        file_menu.addSeparator()
+        self._action(file_menu, t("끝내기"), self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = bar.addMenu(t("편집(&E)"))
+        undo = self.context.undo_stack.createUndoAction(self, t("실행 취소"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.context.undo_stack.createRedoAction(self, t("다시 실행"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self._action(edit_menu, t("새로 만들기"), lambda: (screen := self.current_list()) and screen.add(),
+                     QKeySequence.StandardKey.New)
+        self._action(edit_menu, t("찾기"), self._focus_search, QKeySequence.StandardKey.Find)
+        view_menu = bar.addMenu(t("보기(&V)"))
+        for number, (key, label, _specs) in enumerate(PAGES):
+            self._action(view_menu, t(label), lambda _=False, k=key: self.go(k), f"Ctrl+{(number + 1) % 10}")
+        help_menu = bar.addMenu(t("도움말(&H)"))
+        self._action(help_menu, t("보은 데스크 정보"), self._about)
+
+    def _focus_search(self) -> None:
+        screen = self.current_list()
+        if screen is not None:
+            screen.search.setFocus()
+            screen.search.selectAll()
+
+    def _about(self) -> None:
+        self.context.ask(self, t("보은 데스크 정보"),
+                         t("보은 데스크 {version}\n시군구연고산업육성사업(보은) 지원사업 관리 프로그램\n"
+                           "글꼴: 나눔고딕 (SIL Open Font License 1.1)", version=__version__),
+                         buttons=("ok",), icon="info")
+
+    def _mark_saved(self) -> None:
+        self.saved_label.setText(t("모든 변경 사항 저장됨 ({time})", time=datetime.now().strftime("%H:%M:%S")))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.context.settings.setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+

@@ -1,0 +1,203 @@
+"""Reports: choose a document and its firm, visit or year; preview in the app, print, save as PDF,
+or print every firm's summary in the background with progress and Cancel."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from boeun_desk.i18n import t
+from boeun_desk.reports import api
+from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.table_model import Lookups
+from boeun_desk.ui.widgets import ChoiceField
+from boeun_desk.ui.worker import run_with_progress
+
+DOCUMENTS = (("firm", "기업별 지원현황"), ("visit", "방문상담·기술지도 일지"), ("certs", "인증·시험분석 현황"),
+             ("annual", "연차 성과보고"))
+
+
+class ReportsScreen(QWidget):
+    def __init__(self, context: AppContext, lookups: Lookups, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context, self.lookups = context, lookups
+        self.folder = Path(tempfile.mkdtemp(prefix="boeun-desk-preview-"))
+        self.current: Path | None = None
+        self.document = QPdfDocument(self)
+        self.view = QPdfView()
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+
+        self.kind = ChoiceField([(key, t(label)) for key, label in DOCUMENTS])
+        self.firm = ChoiceField([], searchable=True)
+        self.visit = ChoiceField([])
+        self.year = ChoiceField([])
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.firm.currentIndexChanged.connect(lambda _i: self._fill_visits())
+        form = QFormLayout()
+        form.addRow(t("문서"), self.kind)
+        form.addRow(t("기업"), self.firm)
+        form.addRow(t("방문 기록"), self.visit)
+        form.addRow(t("사업연도"), self.year)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons = QVBoxLayout()
+        for label, slot in ((t("미리보기"), self.preview), (t("인쇄…"), self.print_current),
+                            (t("PDF로 저장…"), self.save_as), (t("모든 기업 일괄 출력…"), self.batch)):
+            button = QPushButton(label)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addLayout(buttons)
+        side.addWidget(self.status)
+        side.addStretch()
+        panel = QWidget()
+        panel.setLayout(side)
+        panel.setFixedWidth(330)
+        layout = QHBoxLayout(self)
+        layout.addWidget(panel)
+        layout.addWidget(self.view, 1)
+        self.reload_choices()
+        context.changed.connect(lambda changes: changes.entity in {"firm", "visit", "program_year"}
+                                and self.reload_choices())
+
+    # --- choices ------------------------------------------------------------------------------
+
+    def reload_choices(self) -> None:
+        firm = self.firm.value()
+        self.firm.blockSignals(True)
+        self.firm.clear()
+        for firm_id, name in sorted(self.context.services.firms.names().items(), key=lambda item: item[1]):
+            self.firm.addItem(name, firm_id)
+        self.firm.set_value(firm)
+        self.firm.blockSignals(False)
+        year = self.year.value()
+        self.year.clear()
+        for program_year in self.context.services.program_years.list():
+            self.year.addItem(t("{year}년", year=program_year.year), program_year.year)
+        self.year.set_value(year or int(self.context.settings.value("default_year", 0) or 0) or None)
+        self._fill_visits()
+        self._kind_changed()
+
+    def _fill_visits(self) -> None:
+        self.visit.clear()
+        firm_id = self.firm.value()
+        if firm_id:
+            for visit in reversed(self.context.services.visits.list(firm_id=firm_id)):
+                self.visit.addItem(f"{visit.starts_at:%Y-%m-%d %H:%M}  {visit.purpose[:30]}", visit.id)
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.value()
+        self.firm.setEnabled(kind in {"firm", "visit", "certs"})
+        self.visit.setEnabled(kind == "visit")
+        self.year.setEnabled(kind == "annual")
+
+    def show_document(self, kind: str, record_id: str) -> None:
+        """Open the screen on a document picked elsewhere (a list's Print action)."""
+        self.kind.set_value(kind)
+        if kind == "visit":
+            self.firm.set_value(self.context.services.visits.get(record_id).firm_id)
+            self._fill_visits()
+            self.visit.set_value(record_id)
+        else:
+            self.firm.set_value(record_id)
+        self.preview()
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def render(self) -> Path | None:
+        kind, services = self.kind.value(), self.context.services
+        target = self.folder / f"{kind}.pdf"
+        try:
+            if kind == "annual":
+                if self.year.value() is None:
+                    raise ValueError(t("사업연도를 선택하세요"))
+                return api.render_annual_report(services, self.year.value(), target)
+            if kind == "certs":
+                return api.render_certifications(services, target, self.firm.value())
+            if self.firm.value() is None:
+                raise ValueError(t("기업을 선택하세요"))
+            if kind == "firm":
+                return api.render_firm_summary(services, self.firm.value(), target)
+            if self.visit.value() is None:
+                raise ValueError(t("방문 기록을 선택하세요"))
+            return api.render_visit_record(services, self.visit.value(), target)
+        except (ValueError, LookupError, OSError) as error:
+            self.status.setText(str(error))
+            return None
+
+    def preview(self) -> None:
+        path = self.render()
+        if path is None:
+            return
+        self.document.close()
+        self.document.load(str(path))
+        self.current = path
+        self.status.setText(t("{pages}쪽 문서를 만들었습니다.", pages=self.document.pageCount()))
+
+    def print_current(self) -> None:
+        if self.current is None:
+            self.preview()
+        if self.current is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            print_pdf(self.document, printer)
+
+    def save_as(self) -> None:
+        if self.current is None:
+            self.preview()
+        if self.current is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(self, t("PDF로 저장"), self.current.name, "PDF (*.pdf)")
+        if target:
+            shutil.copyfile(self.current, target)
+            self.status.setText(t("저장했습니다: {path}", path=target))
+
+    def batch(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, t("기업별 PDF를 저장할 폴더"))
+        if folder:
+            self.start_batch(Path(folder))
+
+    def start_batch(self, folder: Path) -> Any:
+        services, firm_ids = self.context.services, self.context.services.firms.ids()
+
+        def work(_params: Any, progress: Any, cancelled: Any) -> list[Path]:
+            return api.render_firm_batch(services, firm_ids, folder, combined=False, progress=progress,
+                                         cancelled=cancelled)
+
+        def failed(error: Exception) -> None:
+            self.status.setText(t("일괄 출력을 취소했습니다.") if isinstance(error, api.Cancelled)
+                                else t("일괄 출력 실패: {error}", error=error))
+
+        return run_with_progress(self, t("기업별 지원현황 일괄 출력"), work, None,
+                                 on_done=lambda paths: self.status.setText(
+                                     t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=folder)),
+                                 on_error=failed)
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> None:
+    """Print each page of a PDF as an image at the printer's resolution."""
+    painter = QPainter(printer)
+    try:
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            area = printer.pageRect(QPrinter.Unit.DevicePixel)
+            size = document.pagePointSize(page).scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            image = document.render(page, QSize(int(size.width()), int(size.height())))
+            painter.drawImage(QPointF(0, 0), image)
+    finally:
+        painter.end()

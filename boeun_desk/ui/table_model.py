@@ -1,0 +1,147 @@
+"""One QAbstractTableModel for every list screen: row ids plus a lazily filled row cache.
+
+Search, filters and sorting run in SQL on ids only; the visible rows are read in chunks when the
+view asks for them, so 100,000 cases cost one id query, not 100,000 objects.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from boeun_desk.i18n import t
+from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.specs import Column, ListSpec
+from boeun_desk.validation import format_brn
+
+CHUNK = 200
+ID_ROLE = Qt.ItemDataRole.UserRole
+LOOKUP_SOURCES = {"firms": ("firms", "name", {"firm"}), "types": ("support_types", "name", {"support_type"}),
+                  "years": ("program_years", "year", {"program_year"}),
+                  "suppliers": ("supply_companies", "name", {"supply_company"}),
+                  "officers": ("officers", "name", {"officer"})}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Lookups:
+    """id -> display name for referenced records, loaded once and dropped when they change."""
+
+    def __init__(self, context: AppContext):
+        self._context = context
+        self._cache: dict[str, dict[str, Any]] = {}
+        context.changed.connect(self._forget)
+
+    def get(self, kind: str) -> dict[str, Any]:
+        if kind not in self._cache:
+            service, column, _entities = LOOKUP_SOURCES[kind]
+            self._cache[kind] = getattr(self._context.services, service).names(column)
+        return self._cache[kind]
+
+    def _forget(self, changes: Any) -> None:
+        for kind, (_service, _column, entities) in LOOKUP_SOURCES.items():
+            if changes.entity in entities:
+                self._cache.pop(kind, None)
+
+
+def display(column: Column, value: Any, lookups: Lookups) -> str:
+    if value is None or value == "":
+        return ""
+    kind = column.kind
+    if kind == "lookup":
+        return str(lookups.get(column.lookup).get(value, ""))
+    if kind == "choice":
+        assert column.choices is not None
+        return t(column.choices.get(value, value))
+    if kind == "money":
+        return f"{value:,}"
+    if kind == "brn":
+        return format_brn(value)
+    if kind == "bool":
+        return t("적합") if value else t("부적합")
+    if kind == "datetime" and isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).replace("\n", " ")
+
+
+class RecordTableModel(QAbstractTableModel):
+    def __init__(self, context: AppContext, spec: ListSpec, lookups: Lookups, *, fixed: dict[str, Any] | None = None):
+        super().__init__()
+        self.context, self.spec, self.lookups = context, spec, lookups
+        self.service = getattr(context.services, spec.service)
+        self.fixed = fixed or {}
+        self.search = ""
+        self.filters: dict[str, Any] = {}
+        self.allowed: set[str] | None = None  # extra restriction (e.g. certificates expiring soon)
+        self.order: str | None = None
+        self.descending = False
+        self._ids: list[str] = []
+        self._cache: dict[str, Any] = {}
+        self.reload()
+
+    # --- Qt model API ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.spec.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return t(self.spec.columns[section].label)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        column = self.spec.columns[index.column()]
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            row = self.row_at(index.row())
+            return display(column, getattr(row, column.key), self.lookups) if row is not None else ""
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in {"money", "int"}:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.order = self.spec.columns[column].key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Query the ids again for the current search, filters and order; drop the row cache."""
+        filters = {k: v for k, v in {**self.filters, **self.fixed}.items() if v is not None}
+        ids = self.service.ids(search=self.search or None, order=self.order, descending=self.descending, **filters)
+        if self.allowed is not None:
+            ids = [i for i in ids if i in self.allowed]
+        self.beginResetModel()
+        self._ids = ids
+        self._cache.clear()
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        record_id = self._ids[row]
+        if record_id not in self._cache:
+            start = max(0, row - CHUNK // 4)
+            chunk = [i for i in self._ids[start:start + CHUNK] if i not in self._cache]
+            self._cache.update(self.service.rows(chunk))
+        return self._cache.get(record_id)
+
+    def id_at(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, record_id: str) -> int:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return -1
+
+    def ids(self) -> list[str]:
+        return list(self._ids)
