@@ -171,7 +171,7 @@ class RecordForm(QDialog):
         scroll.setWidget(body)
 
         self.attach_label = QLabel()
-        attach = QPushButton(t("파일 첨부..."))
+        attach = QPushButton(t("파일 첨부…"))
         attach.clicked.connect(self._choose_files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("저장"))
@@ -189,9 +189,24 @@ class RecordForm(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addLayout(footer)
+        if "firm_id" in self.editors and "case_id" in self.editors:
+            self.editors["firm_id"].currentIndexChanged.connect(lambda _i: self._fill_cases())
+            self._fill_cases()
         for name, value in self.logic.initial.items():
             if name in self.editors:
                 write_editor(self.editors[name], value)
+
+    def _fill_cases(self) -> None:
+        """The case combo lists only the chosen firm's support cases."""
+        firm_id, cases = read_editor(self.editors["firm_id"]), self.editors["case_id"]
+        assert isinstance(cases, ChoiceField)
+        chosen = cases.value()
+        cases.clear()
+        cases.addItem("", None)
+        if firm_id:
+            for case in self.context.services.cases.list(firm_id=firm_id):
+                cases.addItem(case.title, case.id)
+        cases.set_value(chosen)
 
     def _add_row(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
         error = QLabel()

@@ -71,8 +71,8 @@ class ListScreen(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(26)
@@ -85,6 +85,8 @@ class ListScreen(QWidget):
                 self.view.setColumnWidth(column, spec_column.width)
         self.view.horizontalHeader().setStretchLastSection(True)
         self._restore_columns()
+        for column, spec_column in enumerate(spec.columns):
+            self.view.setColumnHidden(column, spec_column.key in self.fixed)
         self.view.horizontalHeader().sectionResized.connect(lambda *_: self._save_columns())
 
         buttons = QHBoxLayout()

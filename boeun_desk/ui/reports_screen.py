@@ -64,7 +64,7 @@ class ReportsScreen(QWidget):
         side.addStretch()
         panel = QWidget()
         panel.setLayout(side)
-        panel.setFixedWidth(330)
+        panel.setFixedWidth(370)
         layout = QHBoxLayout(self)
         layout.addWidget(panel)
         layout.addWidget(self.view, 1)

@@ -54,8 +54,8 @@ SPECS: dict[str, ListSpec] = {s.key: s for s in (
         Column("address", "주소", width=260)), firm_field="", print_kind="firm"),
     ListSpec("cases", "지원과제", "cases", schemas.CASE, (
         Column("program_year_id", "연도", "lookup", "years", width=60),
-        Column("support_type_id", "지원유형", "lookup", "types", width=170), FIRM,
-        Column("title", "과제명", width=280), Column("status", "상태", "choice", choices=CASE_STATUS, width=60),
+        Column("support_type_id", "지원유형", "lookup", "types", width=150),
+        Column("firm_id", "기업", "lookup", "firms", width=180), Column("title", "과제명", width=240), Column("status", "상태", "choice", choices=CASE_STATUS, width=60),
         Column("start_date", "시작일", "date", width=95), Column("end_date", "종료일", "date", width=95),
         Column("grant_national", "국비", "money", width=95), Column("grant_provincial", "도비", "money", width=90),
         Column("grant_county", "군비", "money", width=90)),

@@ -109,7 +109,7 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.order = self.spec.columns[column].key
+        self.order = self.spec.columns[column].key if column >= 0 else None
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
 

@@ -87,6 +87,9 @@ class ChoiceField(QComboBox):
 
     def __init__(self, items: list[tuple[Any, str]], *, searchable: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
+        # Long item texts must not widen the combo and squeeze the field's label.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
         for value, label in items:
             self.addItem(label, value)
         if searchable:

@@ -1,0 +1,195 @@
+"""GUI flows with pytest-qt (offscreen): forms, undo, search, firm detail, dashboard, reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
+
+from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.dashboard import Dashboard
+from boeun_desk.ui.forms import RecordForm
+from boeun_desk.ui.main_window import MainWindow
+from boeun_desk.ui.specs import SPECS
+from boeun_desk.ui.table_model import Lookups, RecordTableModel
+
+
+class Answers:
+    """Stands in for the ask() seam: records questions, answers from a script."""
+
+    def __init__(self, *answers: str):
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    def __call__(self, _parent, title, text, **_kwargs) -> str:
+        self.asked.append(f"{title}: {text}")
+        return self.answers.pop(0) if self.answers else "ok"
+
+
+@pytest.fixture
+def context(demo, tmp_path, qapp):
+    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    ctx.ask = Answers()
+    return ctx
+
+
+@pytest.fixture
+def window(context, qtbot):
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.mark.parametrize("key", sorted(SPECS))
+def test_every_table_model_passes_qtmodeltester(context, qtmodeltester, key):
+    model = RecordTableModel(context, SPECS[key], Lookups(context))
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() > 0
+
+
+def test_add_firm_bad_brn_shows_error_keeps_text_and_saves_nothing(context, window, qtbot):
+    screen = window.lists["firms"]
+    before = screen.model.rowCount()
+    form = screen.form()
+    qtbot.addWidget(form)
+    form.editors["name"].setText("새보은식품")
+    form.editors["brn"].setText("124-81-00999")
+    form.editors["phone"].setText("043-111-2222")
+    assert form.save() is False
+    assert form.errors["brn"].isVisibleTo(form) and "검증번호" in form.errors["brn"].text()
+    assert form.editors["name"].text() == "새보은식품" and form.editors["phone"].text() == "043-111-2222"
+    assert context.services.firms.list(search="새보은식품") == []
+    form.editors["brn"].setText("124-81-00998")
+    assert form.save() is True and form.result() == QDialog.DialogCode.Accepted
+    assert screen.model.rowCount() == before + 1
+    assert screen.selected_id() == form.record_id or screen.select(form.record_id)
+
+
+def test_edit_then_undo_and_redo(context, window):
+    firm = context.services.firms.list()[0]
+    form = window.lists["firms"].form(firm.id)
+    form.editors["phone"].setText("043-999-0000")
+    assert form.save()
+    assert context.services.firms.get(firm.id).phone == "043-999-0000"
+    context.undo_stack.undo()
+    assert context.services.firms.get(firm.id).phone == firm.phone
+    context.undo_stack.redo()
+    assert context.services.firms.get(firm.id).phone == "043-999-0000"
+
+
+def test_delete_asks_and_undo_restores(context, window):
+    screen = window.lists["firms"]
+    firm_id = screen.model.id_at(0)
+    screen.select(firm_id)
+    context.ask = Answers("yes")
+    screen.delete_or_restore()
+    assert screen.model.row_of(firm_id) == -1 and "휴지통" in context.ask.asked[0]
+    context.undo_stack.undo()
+    assert screen.model.row_of(firm_id) >= 0
+
+
+def test_unsaved_changes_prompt(context, window, qtbot):
+    form = window.lists["firms"].form()
+    qtbot.addWidget(form)
+    form.show()
+    form.editors["name"].setText("입력 중인 기업")
+    context.ask = Answers("cancel", "discard")
+    form.reject()
+    assert form.isVisible() and form.editors["name"].text() == "입력 중인 기업"
+    form.reject()
+    assert not form.isVisible()
+    assert len(context.ask.asked) == 2
+
+
+def test_search_as_you_type_and_filters(window, qtbot):
+    screen = window.lists["firms"]
+    total = screen.model.rowCount()
+    screen.search.setText("대추")  # QTest cannot type Hangul; setText fires the same textChanged
+    assert 0 < screen.model.rowCount() < total
+    assert all("대추" in (row.name + row.main_products + row.local_resource)
+               for row in (screen.model.row_at(i) for i in range(screen.model.rowCount())))
+    screen.search.clear()
+    assert screen.model.rowCount() == total
+    cases = window.lists["cases"]
+    year_filter = cases.filters["program_year_id"]
+    year_filter.setCurrentIndex(year_filter.findText("2024년"))
+    assert cases.model.rowCount() == 38  # 37 counted + 1 cancelled
+    status = cases.filters["status"]
+    status.setCurrentIndex(status.findData("cancelled"))
+    assert cases.model.rowCount() == 1
+
+
+def test_firm_detail_adds_a_visit_with_the_firm_prefilled(context, window, qtbot):
+    firm_id = window.lists["firms"].model.id_at(0)
+    detail = window.open_firm(firm_id)
+    visits = detail.show_tab("visits")
+    before = visits.model.rowCount()
+    form = visits.form()
+    qtbot.addWidget(form)
+    assert form.editors["firm_id"].value() == firm_id
+    form.editors["starts_at"].setText("2026-11-20 10:00")
+    form.editors["purpose"].setText("현장 점검")
+    form.editors["follow_ups"].add_row({"action": "시험성적서 제출", "due_date": "2026-12-01"})
+    assert form.save()
+    assert visits.model.rowCount() == before + 1
+    follow_ups = context.services.visits.follow_ups(form.record_id)
+    assert [f.action for f in follow_ups] == ["시험성적서 제출"]
+
+
+def test_dashboard_shows_the_year_and_opens_items(context, qtbot):
+    dashboard = Dashboard(context)
+    qtbot.addWidget(dashboard)
+    dashboard.year.setCurrentIndex(dashboard.year.findData(2024))
+    assert "13개사" in dashboard.summary.text() and "37건" in dashboard.summary.text()
+    assert dashboard.overdue.rowCount() > 0
+    with qtbot.waitSignal(dashboard.open_record) as signal:
+        dashboard.open_record.emit("visits", dashboard.overdue.rows[0][-1])
+    assert signal.args[0] == "visits"
+
+
+def test_report_preview_and_batch_with_progress(context, window, qtbot, tmp_path):
+    firm_id = window.lists["firms"].model.id_at(0)
+    window.show_report("firm", firm_id)
+    assert window.reports.document.pageCount() >= 1
+    window.reports.kind.set_value("annual")
+    window.reports.year.set_value(2024)
+    window.reports.preview()
+    assert window.reports.document.pageCount() >= 2
+    worker = window.reports.start_batch(tmp_path / "batch")
+    with qtbot.waitSignal(worker.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: "22" in window.reports.status.text(), timeout=5_000)
+    assert len(list((tmp_path / "batch").glob("*.pdf"))) == 22
+
+
+def test_corrupt_database_gets_a_dialog_not_a_traceback(tmp_path, monkeypatch, qapp):
+    from boeun_desk import app
+
+    bogus = tmp_path / "bogus.sqlite3"
+    bogus.write_bytes(b"not a database" * 400)
+    shown = Answers()
+    monkeypatch.setattr(app, "ask", shown)
+    assert app.run(bogus) == 1
+    assert "열 수 없습니다" in shown.asked[0]
+
+
+def test_window_opens_every_page(window):
+    from boeun_desk.ui.main_window import PAGES
+
+    for key, _label, _specs in PAGES:
+        window.go(key)
+        assert window.stack.currentWidget() is window.pages[key]
+    assert "저장됨" in window.saved_label.text()
+
+
+def test_attachment_dropped_on_a_form_is_saved_with_the_record(context, window, qtbot, tmp_path: Path):
+    photo = tmp_path / "현장.jpg"
+    photo.write_bytes(b"\xff\xd8 photo")
+    form = window.lists["visits"].form(window.lists["visits"].model.id_at(0))
+    qtbot.addWidget(form)
+    form._add_files([photo])
+    assert "현장.jpg" in form.attach_label.text()
+    assert form.save()
+    assert [a.filename for a in context.services.attachments.for_owner(form.record_id)] == ["현장.jpg"]
