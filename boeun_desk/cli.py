@@ -206,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--officer", default="", help=t("작업하는 담당자 이름 (변경 이력에 기록)"))
     parser.add_argument("--lang", choices=("ko", "en"), default="ko", help=t("표시 언어"))
     parser.add_argument("--version", action="version", version=f"boeun-desk {__version__}")
+    parser.add_argument("--self-test", action="store_true", help=t("설치 점검: 임시 데이터베이스, 문서, 화면을 시험하고 끝냅니다"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help=t("데모 데이터베이스 만들기"))
@@ -265,6 +266,10 @@ def _database_target(args: argparse.Namespace) -> str | Path | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.self_test:
+        from boeun_desk.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         return _start_app(args)
     handler: Callable[..., int] = args.handler

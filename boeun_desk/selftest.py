@@ -1,0 +1,91 @@
+"""`boeun-desk --self-test`: prove an installation (source or frozen) works end to end.
+
+Opens a temporary database, migrates it, loads the demo, renders every document, checks the Hangul
+font is found and embedded, starts the Qt application offscreen with the main window, and prints
+a short report. Exit 0 when every step passed, 1 with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from boeun_desk import __version__
+from boeun_desk.db import current_revision, head_revision, open_database
+from boeun_desk.paths import resource
+from boeun_desk.reports import api
+from boeun_desk.services import Services
+from boeun_desk.services.demo import build_demo
+
+
+def run_self_test(out: Callable[[str], None] = print) -> int:
+    frozen = getattr(sys, "frozen", False)
+    out(f"Boeun Desk {__version__} self-test ({'frozen build' if frozen else 'from source'}, Python "
+        f"{sys.version.split()[0]})")
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="boeun-selftest-") as folder:
+        work = Path(folder)
+        state: dict[str, object] = {}
+
+        def step(name: str, action: Callable[[], str]) -> None:
+            nonlocal failures
+            started = time.perf_counter()
+            try:
+                detail = action()
+            except Exception as error:  # the report must name every failure, then go on
+                failures += 1
+                out(f"  FAIL {name}: {type(error).__name__}: {error}")
+                out("       " + traceback.format_exc().strip().splitlines()[-1])
+                return
+            out(f"  ok   {name} ({(time.perf_counter() - started) * 1000:.0f} ms){': ' + detail if detail else ''}")
+
+        def database() -> str:
+            db = open_database(work / "selftest.sqlite3")
+            state["db"] = db
+            assert current_revision(db.engine) == head_revision()
+            return f"migrated to {head_revision()}"
+
+        def demo() -> str:
+            services = Services(state["db"], "self-test")  # type: ignore[arg-type]
+            build_demo(services.database)
+            state["services"] = services
+            stats = services.queries.annual_stats(2024)
+            assert (stats.firms_supported, stats.cases_total, stats.supply_companies_matched) == (13, 37, 10)
+            return "2024: 13 firms, 37 cases, 10 supply companies"
+
+        def fonts() -> str:
+            paths = [resource("fonts", name) for name in ("NanumGothic.ttf", "NanumGothicBold.ttf")]
+            assert all(p.stat().st_size > 1_000_000 for p in paths), "Hangul font files missing"
+            return str(paths[0].parent)
+
+        def documents() -> str:
+            services = state["services"]
+            firm_id = services.firms.ids()[0]  # type: ignore[attr-defined]
+            visit_id = services.visits.ids()[0]  # type: ignore[attr-defined]
+            files = [api.render_firm_summary(services, firm_id, work / "firm.pdf"),
+                     api.render_visit_record(services, visit_id, work / "visit.pdf"),
+                     api.render_certifications(services, work / "certs.pdf"),
+                     api.render_annual_report(services, 2024, work / "annual.pdf")]
+            for path in files:
+                data = path.read_bytes()
+                assert data.startswith(b"%PDF") and b"NanumGothic" in data and b"/FontFile2" in data, path.name
+            return ", ".join(f"{p.name} {p.stat().st_size // 1024} KB" for p in files)
+
+        def gui() -> str:
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+            probe = importlib.import_module("boeun_desk.ui.probe")
+            return probe.open_main_window(state["services"])
+
+        for name, action in (("database", database), ("demo data", demo), ("Hangul font", fonts),
+                             ("documents", documents), ("Qt main window", gui)):
+            step(name, action)
+        if "db" in state:
+            state["db"].close()  # type: ignore[attr-defined]
+    out("self-test passed" if failures == 0 else f"self-test FAILED ({failures} step(s))")
+    return 0 if failures == 0 else 1
