@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
@@ -67,4 +68,7 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
     try:
         return app.exec()
     finally:
+        # Delete the window (and its models and threads) while Qt is alive; left to the garbage
+        # collector at interpreter exit, PySide6 can crash after the event loop has ended.
+        shiboken6.delete(window)
         database.close()

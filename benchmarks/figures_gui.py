@@ -1,0 +1,138 @@
+"""GUI figures: whole-process start-up, a search keystroke, sorting, opening a firm, peak memory.
+
+Start-up is compared with an empty QMainWindow started the same way; list operations with the raw
+SQLite query of the same data.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+from benchmarks.common import Context, Figure, figure, median_seconds
+
+EMPTY_WINDOW = ("import sys; from PySide6.QtWidgets import QApplication, QMainWindow; "
+                "from PySide6.QtCore import QTimer; app = QApplication(sys.argv); w = QMainWindow(); w.show(); "
+                "QTimer.singleShot(0, app.quit); app.exec()")
+
+
+def _process_seconds(argv: list[str], repeat: int) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BOEUN_DESK_QUIT_WHEN_READY": "1"}
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
+
+
+@figure("startup_s")
+def startup(ctx: Context) -> Figure:
+    repeat = 3 if ctx.quick else 5
+    value = _process_seconds([sys.executable, "-m", "boeun_desk", "--db", str(ctx.db_path)], repeat)
+    baseline = _process_seconds([sys.executable, "-c", EMPTY_WINDOW], repeat)
+    return Figure(value, "s", baseline, "empty QMainWindow process", "< 1.5 s and < 3x baseline")
+
+
+def _gui(ctx: Context):
+    from PySide6.QtCore import QSettings
+
+    from boeun_desk.app import application
+    from boeun_desk.db import open_database
+    from boeun_desk.services import Services
+    from boeun_desk.ui.context import AppContext
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    application()
+    services = Services(open_database(ctx.db_path), "벤치마크")
+    settings = QSettings(str(ctx.workdir / "bench-settings.ini"), QSettings.Format.IniFormat)
+    return AppContext(services, settings)
+
+
+def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float]:
+    from boeun_desk.ui.list_screen import ListScreen
+    from boeun_desk.ui.specs import SPECS
+    from boeun_desk.ui.table_model import Lookups
+
+    context = _gui(ctx)
+    screen = ListScreen(context, SPECS[spec_key], Lookups(context))
+    screen.resize(1200, 700)
+    screen.show()
+    terms = [text[: i + 1] for i in range(len(text))]
+
+    def type_all() -> None:
+        for term in terms:  # one keystroke each: new search, reset, paint the first visible rows
+            screen.search.setText(term)
+            for row in range(min(30, screen.model.rowCount())):
+                for column in range(screen.model.columnCount()):
+                    screen.model.data(screen.model.index(row, column))
+        screen.search.setText("")
+
+    value = median_seconds(type_all, repeat=5) / (len(terms) + 1)
+    table = SPECS[spec_key].service.rstrip("s") if spec_key == "firms" else "support_case"
+    column = "name" if spec_key == "firms" else "title"
+    connection = sqlite3.connect(ctx.db_path)
+    baseline = median_seconds(lambda: connection.execute(
+        f"SELECT id FROM {table} WHERE {column} LIKE ? ORDER BY {column}", (f"%{text[:2]}%",)).fetchall())
+    connection.close()
+    context.services.database.close()
+    return value, baseline
+
+
+@figure("search_keystroke_ms")
+def search_firms(ctx: Context) -> Figure:
+    value, baseline = _keystroke(ctx, "firms", "보은대추")
+    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on firm names", "< 50 ms (firm list)")
+
+
+@figure("search_keystroke_cases_ms")
+def search_cases(ctx: Context) -> Figure:
+    value, baseline = _keystroke(ctx, "cases", "대추즙")
+    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on case titles", "< 50 ms (case list)")
+
+
+@figure("sort_column_ms")
+def sort_column(ctx: Context) -> Figure:
+    from PySide6.QtCore import Qt
+
+    from boeun_desk.ui.specs import SPECS
+    from boeun_desk.ui.table_model import Lookups, RecordTableModel
+
+    context = _gui(ctx)
+    model = RecordTableModel(context, SPECS["cases"], Lookups(context))
+    title = [c.key for c in SPECS["cases"].columns].index("title")
+    orders = iter([Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder] * 10)
+    value = median_seconds(lambda: model.sort(title, next(orders)), repeat=5)
+    connection = sqlite3.connect(ctx.db_path)
+    baseline = median_seconds(lambda: connection.execute(
+        "SELECT id FROM support_case WHERE deleted_at IS NULL ORDER BY title").fetchall(), repeat=5)
+    connection.close()
+    context.services.database.close()
+    return Figure(value * 1000, "ms", baseline * 1000, "raw ORDER BY title", f"{model.rowCount():,} cases by title")
+
+
+@figure("firm_open_gui_ms")
+def firm_open_gui(ctx: Context) -> Figure:
+    from boeun_desk.ui.firm_detail import FirmDetail
+    from boeun_desk.ui.table_model import Lookups
+
+    context = _gui(ctx)
+    lookups = Lookups(context)
+    firm_id = context.services.firms.ids()[0]
+
+    def open_firm() -> None:
+        detail = FirmDetail(context, lookups, firm_id)
+        detail.show()
+        detail.close()
+        detail.deleteLater()
+
+    value = median_seconds(open_firm, repeat=5)
+    connection = sqlite3.connect(ctx.db_path)
+    baseline = median_seconds(lambda: connection.execute(
+        "SELECT * FROM support_case WHERE firm_id = ?", (firm_id,)).fetchall())
+    connection.close()
+    context.services.database.close()
+    return Figure(value * 1000, "ms", baseline * 1000, "raw SELECT of its cases", "firm detail with all tabs")
