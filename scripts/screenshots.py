@@ -48,30 +48,30 @@ def main() -> int:
 
     for key, _label, specs in PAGES:
         window.go(key)
-        page = window.pages[key]
+        page = window.page(key)
         if isinstance(page, QTabWidget):
             for index, spec in enumerate(specs):
                 page.setCurrentIndex(index)
                 shot(f"{key}-{spec}")
         elif key == "reports":
-            window.reports.kind.set_value("annual")
-            window.reports.preview()
+            window.report_screen().kind.set_value("annual")
+            window.report_screen().preview()
             shot(key)
         else:
             shot(key)
-    firm_id = window.lists["firms"].model.id_at(0)
+    firm_id = window.screen("firms").model.id_at(0)
     detail = window.open_firm(firm_id)
     shot("firm-detail")
     detail.show_tab("visits")
     shot("firm-detail-visits")
-    screen = window.lists["cases"]
+    screen = window.screen("cases")
     window.go("cases")
     form = screen.form(screen.model.id_at(0))
     form.show()
     settle()
     form.grab().save(str(out / "case-form.png"))
     form.close()
-    visits = window.lists["visits"]
+    visits = window.screen("visits")
     form = visits.form(visits.model.id_at(0))
     form.resize(720, 740)
     form.show()

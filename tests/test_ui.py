@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialog
 
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import Dashboard
-from boeun_desk.ui.forms import RecordForm
 from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.ui.specs import SPECS
 from boeun_desk.ui.table_model import Lookups, RecordTableModel
@@ -50,7 +49,7 @@ def test_every_table_model_passes_qtmodeltester(context, qtmodeltester, key):
 
 
 def test_add_firm_bad_brn_shows_error_keeps_text_and_saves_nothing(context, window, qtbot):
-    screen = window.lists["firms"]
+    screen = window.screen("firms")
     before = screen.model.rowCount()
     form = screen.form()
     qtbot.addWidget(form)
@@ -69,7 +68,7 @@ def test_add_firm_bad_brn_shows_error_keeps_text_and_saves_nothing(context, wind
 
 def test_edit_then_undo_and_redo(context, window):
     firm = context.services.firms.list()[0]
-    form = window.lists["firms"].form(firm.id)
+    form = window.screen("firms").form(firm.id)
     form.editors["phone"].setText("043-999-0000")
     assert form.save()
     assert context.services.firms.get(firm.id).phone == "043-999-0000"
@@ -80,7 +79,7 @@ def test_edit_then_undo_and_redo(context, window):
 
 
 def test_delete_asks_and_undo_restores(context, window):
-    screen = window.lists["firms"]
+    screen = window.screen("firms")
     firm_id = screen.model.id_at(0)
     screen.select(firm_id)
     context.ask = Answers("yes")
@@ -91,7 +90,7 @@ def test_delete_asks_and_undo_restores(context, window):
 
 
 def test_unsaved_changes_prompt(context, window, qtbot):
-    form = window.lists["firms"].form()
+    form = window.screen("firms").form()
     qtbot.addWidget(form)
     form.show()
     form.editors["name"].setText("입력 중인 기업")
@@ -104,7 +103,7 @@ def test_unsaved_changes_prompt(context, window, qtbot):
 
 
 def test_search_as_you_type_and_filters(window, qtbot):
-    screen = window.lists["firms"]
+    screen = window.screen("firms")
     total = screen.model.rowCount()
     screen.search.setText("대추")  # QTest cannot type Hangul; setText fires the same textChanged
     assert 0 < screen.model.rowCount() < total
@@ -112,7 +111,7 @@ def test_search_as_you_type_and_filters(window, qtbot):
                for row in (screen.model.row_at(i) for i in range(screen.model.rowCount())))
     screen.search.clear()
     assert screen.model.rowCount() == total
-    cases = window.lists["cases"]
+    cases = window.screen("cases")
     year_filter = cases.filters["program_year_id"]
     year_filter.setCurrentIndex(year_filter.findText("2024년"))
     assert cases.model.rowCount() == 38  # 37 counted + 1 cancelled
@@ -122,7 +121,7 @@ def test_search_as_you_type_and_filters(window, qtbot):
 
 
 def test_firm_detail_adds_a_visit_with_the_firm_prefilled(context, window, qtbot):
-    firm_id = window.lists["firms"].model.id_at(0)
+    firm_id = window.screen("firms").model.id_at(0)
     detail = window.open_firm(firm_id)
     visits = detail.show_tab("visits")
     before = visits.model.rowCount()
@@ -150,17 +149,17 @@ def test_dashboard_shows_the_year_and_opens_items(context, qtbot):
 
 
 def test_report_preview_and_batch_with_progress(context, window, qtbot, tmp_path):
-    firm_id = window.lists["firms"].model.id_at(0)
+    firm_id = window.screen("firms").model.id_at(0)
     window.show_report("firm", firm_id)
-    assert window.reports.document.pageCount() >= 1
-    window.reports.kind.set_value("annual")
-    window.reports.year.set_value(2024)
-    window.reports.preview()
-    assert window.reports.document.pageCount() >= 2
-    worker = window.reports.start_batch(tmp_path / "batch")
+    assert window.report_screen().document.pageCount() >= 1
+    window.report_screen().kind.set_value("annual")
+    window.report_screen().year.set_value(2024)
+    window.report_screen().preview()
+    assert window.report_screen().document.pageCount() >= 2
+    worker = window.report_screen().start_batch(tmp_path / "batch")
     with qtbot.waitSignal(worker.finished, timeout=60_000):
         pass
-    qtbot.waitUntil(lambda: "22" in window.reports.status.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "22" in window.report_screen().status.text(), timeout=5_000)
     assert len(list((tmp_path / "batch").glob("*.pdf"))) == 22
 
 
@@ -180,14 +179,14 @@ def test_window_opens_every_page(window):
 
     for key, _label, _specs in PAGES:
         window.go(key)
-        assert window.stack.currentWidget() is window.pages[key]
+        assert window.stack.currentWidget() is window.page(key)
     assert "저장됨" in window.saved_label.text()
 
 
 def test_attachment_dropped_on_a_form_is_saved_with_the_record(context, window, qtbot, tmp_path: Path):
     photo = tmp_path / "현장.jpg"
     photo.write_bytes(b"\xff\xd8 photo")
-    form = window.lists["visits"].form(window.lists["visits"].model.id_at(0))
+    form = window.screen("visits").form(window.screen("visits").model.id_at(0))
     qtbot.addWidget(form)
     form._add_files([photo])
     assert "현장.jpg" in form.attach_label.text()
@@ -211,3 +210,14 @@ def test_whole_program_starts_and_exits_cleanly_on_a_large_database(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Fatal" not in result.stderr
+
+
+@pytest.mark.parametrize("spec_key, terms", [("firms", ["대", "대추", "대추 농업", "303-87", "30387"]),
+                                             ("cases", ["대추", "대추즙", "영양", "과제 없음"])])
+def test_in_memory_search_matches_the_sql_search(context, spec_key, terms):
+    model = RecordTableModel(context, SPECS[spec_key], Lookups(context))
+    service = model.service
+    for term in terms:  # typed one after another, so later terms narrow earlier results
+        model.search = term
+        model.reload()
+        assert model.ids() == service.ids(search=term), term

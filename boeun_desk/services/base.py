@@ -149,7 +149,21 @@ class EntityService:
             column = getattr(self.model, order)
             query = query.order_by(None).order_by(column.desc() if descending else column.asc(), self.model.id)
         with self.sessions() as session:
-            return list(session.scalars(query.with_only_columns(self.model.id)))
+            # Plain Core rows, not ORM loading: half the time on 100,000 ids.
+            return [row[0] for row in session.connection().execute(query.with_only_columns(self.model.id))]
+
+    def search_texts(self, *, include_deleted: bool = False, deleted_only: bool = False,
+                     **filters: Any) -> dict[str, str]:
+        """id -> the lower-cased text `search` looks in, for filtering long lists in memory."""
+        query = self.query(include_deleted=include_deleted, deleted_only=deleted_only, **filters).order_by(None)
+        columns = [getattr(self.model, c) for c in self.search_columns]
+        with self.sessions() as session:
+            rows = session.execute(query.with_only_columns(self.model.id, *columns)).tuples()
+            return {row[0]: "\x1f".join(str(v) for v in row[1:] if v).lower() for row in rows}
+
+    def term_variants(self, term: str) -> tuple[str, ...]:
+        """The forms of a typed search term to look for (see `_search_term`)."""
+        return tuple({term.lower(), *(self._search_term(c, term).lower() for c in self.search_columns)})
 
     def names(self, column: str = "name") -> dict[str, Any]:
         """id -> one column of every live record (combo boxes, lookups in tables)."""

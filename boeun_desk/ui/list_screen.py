@@ -146,14 +146,14 @@ class ListScreen(QWidget):
 
     def _changed(self, changes: Any) -> None:
         if changes.entity == self.entity or changes.entity in {"firm", "support_type", "supply_company", "officer"}:
-            self.refresh()
+            self.refresh(refetch=True)
 
-    def refresh(self) -> None:
+    def refresh(self, *, refetch: bool = False) -> None:
         """Reload, keeping the selected record and the scroll position."""
         selected = self.selected_id()
         scroll = self.view.verticalScrollBar().value()
         self.model.fixed = {**self.fixed, "deleted_only": True} if self.trash.isChecked() else dict(self.fixed)
-        self.model.reload()
+        self.model.reload(refetch=refetch)
         if selected:
             self.select(selected, scroll_to=False)
         self.view.verticalScrollBar().setValue(scroll)

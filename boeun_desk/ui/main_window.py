@@ -53,13 +53,11 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(0, 0))
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 9px 10px; }")
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        for key, label, specs in PAGES:
-            page = self._make_page(key, specs)
-            self.pages[key] = page
-            self.stack.addWidget(page)
+        self.pages: dict[str, QWidget] = {}  # built on first visit: start-up shows only the dashboard
+        for _key, label, _specs in PAGES:
+            self.stack.addWidget(QWidget())
             self.nav.addItem(QListWidgetItem(t(label)))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self.page(PAGES[row][0])))
         container = QWidget()
         layout = QHBoxLayout(container)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -82,14 +80,34 @@ class MainWindow(QMainWindow):
 
     # --- pages ----------------------------------------------------------------------------------
 
+    def page(self, key: str) -> QWidget:
+        """The page for a navigation key, built and put in place on first use."""
+        if key not in self.pages:
+            index = [p[0] for p in PAGES].index(key)
+            placeholder = self.stack.widget(index)
+            self.pages[key] = self._make_page(key, PAGES[index][2])
+            self.stack.insertWidget(index, self.pages[key])
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return self.pages[key]
+
+    def screen(self, spec_key: str) -> ListScreen:
+        """The list screen of a spec (its page is built if needed)."""
+        self.page(next(key for key, _label, specs in PAGES if spec_key in specs))
+        return self.lists[spec_key]
+
+    def report_screen(self) -> ReportsScreen:
+        page = self.page("reports")
+        assert isinstance(page, ReportsScreen)
+        return page
+
     def _make_page(self, key: str, specs: tuple[str, ...]) -> QWidget:
         if key == "dashboard":
             dashboard = Dashboard(self.context)
             dashboard.open_record.connect(self.open_record)
             return dashboard
         if key == "reports":
-            self.reports = ReportsScreen(self.context, self.lookups)
-            return self.reports
+            return ReportsScreen(self.context, self.lookups)
         screens = []
         for spec_key in specs:
             screen = ListScreen(self.context, SPECS[spec_key], self.lookups)
@@ -113,6 +131,7 @@ class MainWindow(QMainWindow):
 
     def open_firm(self, firm_id: str) -> FirmDetail:
         self.go("firms")
+        self.page("firms")
         while self.firm_stack.count() > 1:
             old = self.firm_stack.widget(1)
             self.firm_stack.removeWidget(old)
@@ -125,16 +144,18 @@ class MainWindow(QMainWindow):
         return detail
 
     def open_record(self, list_key: str, record_id: str) -> None:
-        page = next(key for key, _label, specs in PAGES if list_key in specs)
-        self.go(page)
-        parent = self.pages[page]
-        if isinstance(parent, QTabWidget):
-            parent.setCurrentWidget(self.lists[list_key])
-        self.lists[list_key].open_record(record_id)
+        screen = self.screen(list_key)
+        self.go(next(key for key, _label, specs in PAGES if list_key in specs))
+        parent = screen.parentWidget()
+        while parent is not None and not isinstance(parent, QTabWidget):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.setCurrentWidget(screen)
+        screen.open_record(record_id)
 
     def show_report(self, kind: str, record_id: str) -> None:
         self.go("reports")
-        self.reports.show_document(kind, record_id)
+        self.report_screen().show_document(kind, record_id)
 
     def current_list(self) -> ListScreen | None:
         page = self.stack.currentWidget()

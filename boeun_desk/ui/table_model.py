@@ -80,6 +80,9 @@ class RecordTableModel(QAbstractTableModel):
         self.descending = False
         self._ids: list[str] = []
         self._cache: dict[str, Any] = {}
+        self._base: tuple[Any, list[str]] | None = None  # (query key, ids before search)
+        self._texts: dict[str, str] | None = None  # id -> searchable text, loaded on first search
+        self._last: tuple[Any, str, list[str]] | None = None  # (query key, search, matching ids)
         self.reload()
 
     # --- Qt model API ---------------------------------------------------------------------------
@@ -109,22 +112,47 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.order = self.spec.columns[column].key if column >= 0 else None
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        key = self.spec.columns[column].key if column >= 0 else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self.order, self.descending) or self._base is None:
+            self.order, self.descending = key, descending
+            self.reload()
 
     # --- loading --------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Query the ids again for the current search, filters and order; drop the row cache."""
+    def reload(self, *, refetch: bool = False) -> None:
+        """Apply the current search, filters and order. Ids come from SQL only when filters or
+        order changed (or `refetch` after an edit); a search keystroke filters them in memory."""
         filters = {k: v for k, v in {**self.filters, **self.fixed}.items() if v is not None}
-        ids = self.service.ids(search=self.search or None, order=self.order, descending=self.descending, **filters)
+        key = (tuple(sorted(filters.items())), self.order, self.descending)
+        if refetch or self._base is None or self._base[0] != key:
+            ids = self.service.ids(order=self.order, descending=self.descending, **filters)
+            self._base = (key, ids)
+            self._texts = None
+            self._last = None
+        ids = self._base[1]
+        if self.search:
+            # Typing narrows: a search that extends the last one filters its result, not all rows.
+            narrowing = self._last is not None and self._last[0] == key and self.search.startswith(self._last[1])
+            ids = self._matching(self._last[2] if narrowing else ids, filters)  # type: ignore[index]
+            self._last = (key, self.search, ids)
+        else:
+            self._last = None
         if self.allowed is not None:
             ids = [i for i in ids if i in self.allowed]
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
         self.endResetModel()
+
+    def _matching(self, ids: list[str], filters: dict[str, Any]) -> list[str]:
+        if self._texts is None:
+            self._texts = self.service.search_texts(**filters)
+        texts = self._texts
+        for term in self.search.split():
+            variants = self.service.term_variants(term)
+            ids = [i for i in ids if any(v in texts.get(i, "") for v in variants)]
+        return ids
 
     def row_at(self, row: int) -> Any:
         record_id = self._ids[row]
