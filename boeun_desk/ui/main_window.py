@@ -25,7 +25,6 @@ from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import Dashboard
 from boeun_desk.ui.firm_detail import FirmDetail
 from boeun_desk.ui.list_screen import ListScreen
-from boeun_desk.ui.reports_screen import ReportsScreen
 from boeun_desk.ui.settings_dialog import SettingsDialog
 from boeun_desk.ui.specs import SPECS
 from boeun_desk.ui.table_model import Lookups
@@ -96,10 +95,9 @@ class MainWindow(QMainWindow):
         self.page(next(key for key, _label, specs in PAGES if spec_key in specs))
         return self.lists[spec_key]
 
-    def report_screen(self) -> ReportsScreen:
-        page = self.page("reports")
-        assert isinstance(page, ReportsScreen)
-        return page
+    def report_screen(self) -> Any:
+        """The reports screen (a ReportsScreen), built on first use."""
+        return self.page("reports")
 
     def _make_page(self, key: str, specs: tuple[str, ...]) -> QWidget:
         if key == "dashboard":
@@ -107,6 +105,8 @@ class MainWindow(QMainWindow):
             dashboard.open_record.connect(self.open_record)
             return dashboard
         if key == "reports":
+            from boeun_desk.ui.reports_screen import ReportsScreen  # ReportLab loads on first use only
+
             return ReportsScreen(self.context, self.lookups)
         screens = []
         for spec_key in specs:

@@ -19,7 +19,7 @@ def open_main_window(services: Services) -> str:
     window = MainWindow(AppContext(services, settings))
     window.show()
     app.processEvents()
-    rows = window.lists["firms"].model.rowCount()
+    rows = window.screen("firms").model.rowCount()
     window.close()
     assert rows == 22, f"firm list shows {rows} rows"
     return f"{app.platformName()} platform, font {family}, firm list {rows} rows"
