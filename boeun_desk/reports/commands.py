@@ -8,8 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from boeun_desk.i18n import t
-from boeun_desk.reports import api
 from boeun_desk.validation import InvalidValue
+
+
+def _api() -> Any:
+    """The renderers, imported when a report is asked for: ReportLab stays out of program start-up."""
+    from boeun_desk.reports import api
+
+    return api
 
 
 def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -27,7 +33,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     visit = kinds.add_parser("visit", help=t("방문상담·기술지도 일지"))
     visit.add_argument("--id", required=True, help=t("방문 기록 UUID"))
     visit.add_argument("-o", "--output", required=True, type=Path)
-    visit.set_defaults(handler=lambda args, services: _done(api.render_visit_record(services, args.id, args.output)))
+    visit.set_defaults(handler=lambda args, services: _done(_api().render_visit_record(services, args.id, args.output)))
 
     certs = kinds.add_parser("certs", help=t("인증·시험분석 현황"))
     certs.add_argument("--brn", help=t("사업자등록번호 (없으면 사업 전체)"))
@@ -37,7 +43,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     annual = kinds.add_parser("annual", help=t("연차 성과보고"))
     annual.add_argument("--year", required=True, type=int)
     annual.add_argument("-o", "--output", required=True, type=Path)
-    annual.set_defaults(handler=lambda args, services: _done(api.render_annual_report(services, args.year,
+    annual.set_defaults(handler=lambda args, services: _done(_api().render_annual_report(services, args.year,
                                                                                        args.output)))
 
 
@@ -51,7 +57,7 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     if args.brn:
         if args.combined:
             raise InvalidValue(t("--combined는 --all과 함께 씁니다"))
-        return _done(api.render_firm_summary(services, services.firms.by_brn(args.brn).id, args.output))
+        return _done(_api().render_firm_summary(services, services.firms.by_brn(args.brn).id, args.output))
     firm_ids = services.firms.ids()
     if not firm_ids:
         raise InvalidValue(t("출력할 기업이 없습니다"))
@@ -61,11 +67,11 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{t('출력 중')} {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
 
-    paths = api.render_firm_batch(services, firm_ids, args.output, combined=args.combined, progress=progress)
+    paths = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, progress=progress)
     print(t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=args.output))
     return 0
 
 
 def cmd_certs(args: argparse.Namespace, services: Any) -> int:
     firm_id = services.firms.by_brn(args.brn).id if args.brn else None
-    return _done(api.render_certifications(services, args.output, firm_id))
+    return _done(_api().render_certifications(services, args.output, firm_id))
