@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtCore import QByteArray, QProcess, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -180,6 +182,9 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(t("파일(&F)"))
+        self._action(file_menu, t("다른 데이터베이스 열기…"), self._open_other, QKeySequence.StandardKey.Open)
+        self._action(file_menu, t("데모 데이터베이스 열기"), lambda: self._open_in_new_window(["--demo"]))
+        file_menu.addSeparator()
         self._action(file_menu, t("설정…"), lambda: SettingsDialog(self.context, self).exec(), "Ctrl+,")
         file_menu.addSeparator()
         self._action(file_menu, t("끝내기"), self.close, QKeySequence.StandardKey.Quit)
@@ -199,6 +204,17 @@ class MainWindow(QMainWindow):
             self._action(view_menu, t(label), lambda _=False, k=key: self.go(k), f"Ctrl+{(number + 1) % 10}")
         help_menu = bar.addMenu(t("도움말(&H)"))
         self._action(help_menu, t("보은 데스크 정보"), self._about)
+
+    def _open_other(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("데이터베이스 열기"), "",
+                                              t("보은 데스크 데이터베이스 (*.sqlite3 *.db);;모든 파일 (*)"))
+        if path:
+            self._open_in_new_window(["--db", path])
+
+    def _open_in_new_window(self, arguments: list[str]) -> None:
+        """Open another database in a new program window (this one stays as it is)."""
+        program = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "boeun_desk"]
+        QProcess.startDetached(program[0], program[1:] + arguments)
 
     def _focus_search(self) -> None:
         screen = self.current_list()
