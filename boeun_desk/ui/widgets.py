@@ -115,6 +115,7 @@ class TextArea(QPlainTextEdit):
         super().__init__(parent)
         self.setTabChangesFocus(True)
         self.setMinimumHeight(64)
+        self.setMaximumHeight(140)
 
     def text(self) -> str:
         return self.toPlainText().strip()
