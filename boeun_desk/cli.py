@@ -19,6 +19,7 @@ from sqlalchemy import exc
 
 from boeun_desk import __version__
 from boeun_desk.db import DatabaseError, describe_error, open_database
+from boeun_desk.exchange import commands as exchange_commands
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
 from boeun_desk.reports import commands as report_commands
@@ -253,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     overdue.add_argument("--json", action="store_true")
     overdue.set_defaults(handler=cmd_overdue)
     report_commands.register(sub, _Parser)
+    exchange_commands.register(sub, _Parser)
     return parser
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
+import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -26,22 +30,93 @@ class DatabaseError(Exception):
     """A database that cannot be opened or used; `str()` is a Korean message for the officer."""
 
 
+class DamagedDatabase(DatabaseError):
+    """The file fails the integrity check or is not a database; `path` can be restored from a backup."""
+
+    def __init__(self, message: str, path: Path | None):
+        super().__init__(message)
+        self.path = path
+
+
+class InstanceLock:
+    """An OS lock on `<database>.lock` held while a program works on the file.
+
+    The operating system drops the lock when the process ends, even on a crash or a dead battery,
+    so a stale lock file never blocks the next start. The file names who holds it for the message.
+    """
+
+    def __init__(self, path: Path, handle: object):
+        self.path = path
+        self._handle = handle
+
+    @classmethod
+    def acquire(cls, database_path: Path) -> InstanceLock:
+        path = database_path.with_name(database_path.name + ".lock")
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (held until release())
+        try:
+            _lock_file(handle)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise DatabaseError(t("이 데이터베이스를 다른 보은 데스크 프로그램이 사용 중입니다 ({holder}). "
+                                  "그 프로그램을 닫은 뒤 다시 여세요: {path}", holder=holder,
+                                  path=database_path)) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{socket.gethostname()} pid {os.getpid()} {datetime.now():%Y-%m-%d %H:%M}")
+        handle.flush()
+        return cls(path, handle)
+
+    def release(self) -> None:
+        handle = self._handle
+        if handle is None:
+            return
+        self._handle = None
+        handle.truncate(0)  # type: ignore[attr-defined]
+        _unlock_file(handle)
+        handle.close()  # type: ignore[attr-defined]
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
+    import msvcrt
+
+    def _lock_file(handle: object) -> None:
+        handle.seek(0)  # type: ignore[attr-defined]
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+
+    def _unlock_file(handle: object) -> None:
+        handle.seek(0)  # type: ignore[attr-defined]
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+else:
+    import fcntl
+
+    def _lock_file(handle: object) -> None:
+        # flock locks belong to the open file, so a second open in the same process conflicts too.
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
+
+    def _unlock_file(handle: object) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    lock: InstanceLock | None = None
+    auto_backup: bool = False
 
     @property
     def path(self) -> Path | None:
         """The file behind a SQLite database, or None for a server database."""
-        url = make_url(self.url)
-        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-            return None
-        return Path(url.database)
+        return sqlite_path(self.url)
 
     def close(self) -> None:
-        """Fold the WAL back into the main file (durable against power loss) and release it."""
+        """Fold the WAL back into the main file (durable against power loss) and release it.
+
+        With `auto_backup`, a backup is written when the data changed since the newest one.
+        """
         if self.path is not None:
             try:
                 with self.engine.connect() as conn:
@@ -49,6 +124,20 @@ class Database:
             except exc.SQLAlchemyError:
                 pass  # closing must not fail; the WAL stays valid and is replayed on next open
         self.engine.dispose()
+        if self.auto_backup and self.path is not None:
+            from boeun_desk.exchange import backup
+
+            backup.backup_if_changed(self.path)
+        if self.lock is not None:
+            self.lock.release()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for a server or in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 def to_url(target: str | Path | None) -> str:
@@ -109,34 +198,67 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(t("데이터베이스 폴더가 없습니다: {path}", path=path.parent))
 
 
-def open_database(target: str | Path | None = None, *, migrate_to_head: bool = True) -> Database:
-    """Open (creating if needed) and migrate a database; raise DatabaseError with a Korean message."""
+def open_database(target: str | Path | None = None, *, migrate_to_head: bool = True,
+                  exclusive: bool = False, auto_backup: bool = False) -> Database:
+    """Open (creating if needed) and migrate a database; raise DatabaseError with a Korean message.
+
+    A file at an older schema is backed up before it is migrated. `exclusive` takes the instance
+    lock (the desktop program: a second copy on the same file gets a clear message); `auto_backup`
+    writes a backup on open when the newest is older than a day, and on close when data changed.
+    """
     url = to_url(target)
-    database = Database(url=url, engine=make_engine(url), sessions=sessionmaker())
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+    lock = InstanceLock.acquire(path) if exclusive and path is not None else None
+    database = Database(url=url, engine=make_engine(url), sessions=sessionmaker(), lock=lock,
+                        auto_backup=auto_backup)
     database.sessions.configure(bind=database.engine, expire_on_commit=False)
-    if database.path is not None:
-        _check_sqlite_file(database.path)
     try:
-        if database.path is not None:
+        if path is not None:
             with database.engine.connect() as conn:
                 result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
             if result != "ok":
-                raise DatabaseError(t("데이터베이스 파일이 손상되었습니다: {path}", path=database.path))
-        if migrate_to_head and current_revision(database.engine) != head_revision():
+                raise DamagedDatabase(_damaged_message(path), path)
+        revision = current_revision(database.engine)
+        if path is not None and revision is not None:
+            _backup_on_open(path, migrating=migrate_to_head and revision != head_revision(),
+                            auto_backup=auto_backup)
+        if migrate_to_head and revision != head_revision():
             migrate(database.engine)
-    except DatabaseError:
+    except BaseException as error:
         database.engine.dispose()
+        if lock is not None:
+            lock.release()
+        if isinstance(error, exc.OperationalError):
+            message = _describe(error, database)
+            if _is_damage(error):
+                raise DamagedDatabase(message, path) from error
+            raise DatabaseError(message) from error
+        if isinstance(error, exc.DatabaseError):
+            raise DamagedDatabase(_damaged_message(path or url), path) from error
         raise
-    except exc.OperationalError as error:
-        database.engine.dispose()
-        raise DatabaseError(_describe(error, database)) from error
-    except exc.DatabaseError as error:
-        database.engine.dispose()
-        raise DatabaseError(
-            t("데이터베이스 파일을 열 수 없습니다(손상되었거나 데이터베이스 파일이 아닙니다): {path}",
-              path=database.path or url)
-        ) from error
     return database
+
+
+def _damaged_message(where: object) -> str:
+    return t("데이터베이스 파일을 열 수 없습니다(손상되었거나 데이터베이스 파일이 아닙니다): {path}", path=where) + "\n" + \
+        t("최근 백업에서 복원하려면: boeun-desk restore --latest (손상된 파일은 지우지 않고 옆에 보관합니다)")
+
+
+def _is_damage(error: exc.OperationalError) -> bool:
+    message = str(error.orig).lower()
+    return "not a database" in message or "malformed" in message or "corrupt" in message
+
+
+def _backup_on_open(path: Path, *, migrating: bool, auto_backup: bool) -> None:
+    """Before a migration always (refuse to migrate without one); daily on open when asked."""
+    from boeun_desk.exchange import backup
+
+    if migrating:
+        backup.create_backup(path, reason="migration")
+    elif auto_backup:
+        backup.backup_if_due(path)
 
 
 def _describe(error: exc.OperationalError, database: Database) -> str:
@@ -148,9 +270,8 @@ def _describe(error: exc.OperationalError, database: Database) -> str:
         return t("디스크 공간이 부족하여 저장할 수 없습니다: {path}", path=where)
     if "readonly" in message or "read-only" in message or "permission" in message:
         return t("데이터베이스 파일에 쓸 수 없습니다(권한 확인): {path}", path=where)
-    if "not a database" in message or "malformed" in message:
-        return t("데이터베이스 파일을 열 수 없습니다(손상되었거나 데이터베이스 파일이 아닙니다): {path}",
-                 path=where)
+    if _is_damage(error):
+        return _damaged_message(where)
     return t("데이터베이스 오류: {detail}", detail=error.orig)
 
 

@@ -1,0 +1,145 @@
+"""Crashes, damaged and locked files, a full disk: Korean messages, nothing reported saved is lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+
+import pytest
+from sqlalchemy import event, exc
+
+from boeun_desk import cli, db
+from boeun_desk.db import DamagedDatabase, DatabaseError, describe_error, open_database
+from boeun_desk.exchange import backup
+from boeun_desk.services import Services
+
+
+def _saves_until_killed(path, write_fd: int) -> None:
+    """Child process: save officers one by one, reporting each committed save on the pipe."""
+    database = open_database(path)
+    services = Services(database, "kill")
+    for i in range(100_000):
+        services.officers.create({"name": f"저장-{os.getpid()}-{i}"})
+        os.write(write_fd, f"저장-{os.getpid()}-{i}\n".encode())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_sigkill_in_the_middle_of_saves_loses_nothing_reported(db_path):
+    rng = random.Random(6)
+    reported: set[str] = set()
+    rounds = 12
+    for _ in range(rounds):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(read_fd)
+                _saves_until_killed(db_path, write_fd)
+            finally:
+                os._exit(1)
+        os.close(write_fd)
+        wanted, seen, buffer = rng.randint(3, 40), 0, b""
+        while seen < wanted:
+            chunk = os.read(read_fd, 4096)
+            assert chunk, "the saving process ended early"
+            buffer += chunk
+            seen = buffer.count(b"\n")
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        while chunk := os.read(read_fd, 4096):  # saves reported just before the kill
+            buffer += chunk
+        os.close(read_fd)
+        reported.update(line for line in buffer.decode().splitlines() if line)
+        assert backup.integrity_errors(db_path) == []
+    database = open_database(db_path)
+    try:
+        stored = {o.name for o in Services(database).officers.list()}
+    finally:
+        database.close()
+    assert reported <= stored
+    assert len(reported) >= rounds * 3
+    assert backup.integrity_errors(db_path) == []
+
+
+def _close_and_damage(db_path, how: str) -> bytes:
+    database = open_database(db_path)
+    services = Services(database)
+    for i in range(200):
+        services.officers.create({"name": f"담당{i}", "team": "기업지원팀" * 20})
+    database.close()
+    data = bytearray(db_path.read_bytes())
+    if how == "overwritten":
+        data[4096:4096 * 6] = b"\x13\x37garbage" * (4096 * 5 // 9) + b"\x00" * (4096 * 5 % 9)
+    else:
+        data = data[: len(data) // 2]
+    db_path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how", ["overwritten", "truncated"])
+def test_damaged_file_gets_a_korean_message_and_is_left_untouched(db_path, how, capsys):
+    damaged = _close_and_damage(db_path, how)
+    with pytest.raises(DamagedDatabase) as raised:
+        open_database(db_path)
+    message = str(raised.value)
+    assert ("손상" in message or "열 수 없습니다" in message) and "restore --latest" in message
+    assert raised.value.path == db_path
+    assert db_path.read_bytes() == damaged
+    assert cli.main(["--db", str(db_path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "손상" in err and "Traceback" not in err
+    assert backup.integrity_errors(db_path) != []
+
+
+def test_damaged_file_restored_from_the_newest_good_backup(db_path):
+    database = open_database(db_path, auto_backup=True)
+    Services(database).officers.create({"name": "김담당"})
+    database.close()  # backup on close holds 김담당
+    damaged = _close_and_damage(db_path, "overwritten")
+    result = backup.restore(db_path)
+    assert result.kept_aside[0].read_bytes() == damaged
+    database = open_database(db_path)
+    try:
+        assert [o.name for o in Services(database).officers.list()][:1] == ["김담당"]
+    finally:
+        database.close()
+
+
+def test_a_file_locked_by_another_program_gets_a_korean_message(db_path, monkeypatch):
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(db_path)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE scratch (x)")
+    try:
+        with pytest.raises(DatabaseError, match="사용 중"):
+            open_database(db_path)
+    finally:
+        holder.rollback()
+        holder.close()
+    open_database(db_path).close()
+
+
+def test_a_full_disk_fails_one_save_cleanly(db_path):
+    database = open_database(db_path)
+    services = Services(database)
+    services.officers.create({"name": "저장됨"})
+    database.engine.dispose()
+
+    @event.listens_for(database.engine, "connect")
+    def _tiny_disk(dbapi_connection, _record):
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages + 2}")
+
+    with pytest.raises(exc.OperationalError) as raised:
+        services.firms.create({"name": "너무 큼", "brn": "124-81-00998", "main_products": "가" * 30_000})
+    assert "디스크 공간이 부족" in describe_error(raised.value, database)
+    database.close()
+    assert backup.integrity_errors(db_path) == []
+    database = open_database(db_path)
+    try:
+        assert [o.name for o in Services(database).officers.list()] == ["저장됨"]
+    finally:
+        database.close()
