@@ -221,3 +221,40 @@ def test_in_memory_search_matches_the_sql_search(context, spec_key, terms):
         model.search = term
         model.reload()
         assert model.ids() == service.ids(search=term), term
+
+
+def test_second_window_on_the_same_file_gets_a_clear_message(demo_path, monkeypatch, qapp):
+    from boeun_desk import app
+
+    first = app.open_or_restore(demo_path)
+    shown = Answers()
+    monkeypatch.setattr(app, "ask", shown)
+    try:
+        assert app.open_or_restore(demo_path) is None
+        assert "사용 중" in shown.asked[0]
+    finally:
+        first.close()
+    second = app.open_or_restore(demo_path)
+    assert second is not None
+    second.close()
+
+
+def test_damaged_file_offers_the_newest_backup_and_keeps_the_damaged_one(demo_path, monkeypatch, qapp):
+    from boeun_desk import app
+    from boeun_desk.exchange import backup
+
+    backup.create_backup(demo_path, reason="test")
+    demo_path.write_bytes(b"\x00" * 4096 + b"broken" * 1000)
+    shown = Answers("yes", "ok")
+    monkeypatch.setattr(app, "ask", shown)
+    database = app.open_or_restore(demo_path)
+    assert database is not None
+    try:
+        from boeun_desk.services import Services
+
+        assert len(Services(database).firms.ids()) == 22
+    finally:
+        database.close()
+    assert "복원" in shown.asked[0] and "복원했습니다" in shown.asked[1]
+    kept = list(demo_path.parent.glob(demo_path.name + ".before-restore-*"))
+    assert kept and kept[0].read_bytes().endswith(b"broken")
