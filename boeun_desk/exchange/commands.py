@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from boeun_desk.db import DatabaseError, sqlite_path, to_url
 from boeun_desk.exchange import backup
+from boeun_desk.exchange.excel_export import export_workbook
+from boeun_desk.exchange.excel_import import KINDS, apply_import, plan_import
+from boeun_desk.exchange.sheets import BY_KEY
 from boeun_desk.i18n import t
 from boeun_desk.paths import demo_database_path
 from boeun_desk.validation import InvalidValue
@@ -27,6 +32,18 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
     check = sub.add_parser("check", help=t("데이터베이스 무결성 검사"))
     check.set_defaults(handler=cmd_check, needs_db=False)
+
+    export = sub.add_parser("export", help=t("엑셀로 내보내기 (all: 전체, 종류마다 한 시트)"))
+    export.add_argument("what", choices=[*BY_KEY, "all"])
+    export.add_argument("-o", "--output", required=True, type=Path)
+    export.set_defaults(handler=cmd_export)
+
+    imp = sub.add_parser("import", help=t("엑셀에서 기업 가져오기 (오류가 하나라도 있으면 아무것도 가져오지 않음)"))
+    imp.add_argument("what", choices=list(KINDS), help=t("firms: 수혜기업, supply: 공급기업"))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help=t("검사만 하고 저장하지 않습니다"))
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=cmd_import)
 
 
 def database_file(args: argparse.Namespace) -> Path:
@@ -68,3 +85,37 @@ def cmd_check(args: argparse.Namespace) -> int:
                             + t("최근 백업에서 복원하려면: boeun-desk restore --latest (손상된 파일은 지우지 않고 옆에 보관합니다)"))
     print(t("이상 없음: {path}", path=path))
     return 0
+
+
+def cmd_export(args: argparse.Namespace, services: Any) -> int:
+    counts = export_workbook(services.database, [args.what], args.output)
+    for title, n in counts.items():
+        print(t("{sheet}: {n}행", sheet=title, n=n))
+    print(t("저장했습니다: {path}", path=args.output))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, services: Any) -> int:
+    if not args.file.is_file():
+        raise InvalidValue(t("파일이 없습니다: {path}", path=args.file))
+    plan = plan_import(services.database, args.what, args.file)
+    if plan.ok and not args.dry_run:
+        apply_import(services.database, plan, services.officer)
+    if args.json:
+        print_json(plan.as_json())
+    else:
+        for warning in plan.warnings:
+            print(t("경고") + f" — {warning}", file=sys.stderr)
+        for error in plan.errors:
+            print(f"  - {error}", file=sys.stderr)
+        if plan.errors:
+            print(t("오류 {n}건: 아무것도 가져오지 않았습니다", n=len(plan.errors)), file=sys.stderr)
+        else:
+            print(t("새 기록 {new}건, 바뀐 기록 {changed}건, 같은 기록 {same}건", new=len(plan.new),
+                    changed=len(plan.changed), same=plan.unchanged))
+            print(t("검사만 했습니다 (저장하지 않음)") if args.dry_run else t("가져오기를 마쳤습니다"))
+    return 2 if plan.errors else 0
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))

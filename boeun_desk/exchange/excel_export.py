@@ -1,0 +1,101 @@
+"""Excel export: any list or the whole database, one sheet per kind of record (openpyxl write-only).
+
+Korean headers from the schema labels, dates as real dates, money as numbers with a thousands
+format, references shown by name, the record UUID in the last column (for matching later).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from boeun_desk.db import Database
+from boeun_desk.exchange.sheets import BY_KEY, REF_DISPLAY, SHEETS, Sheet
+from boeun_desk.i18n import t
+from boeun_desk.validation import Field, format_brn, format_crn
+
+FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "amount": "#,##0"}
+ID_HEADER = "ID"
+
+
+def export_workbook(database: Database, keys: Sequence[str], path: Path, *,
+                    only_ids: Collection[str] | None = None) -> dict[str, int]:
+    """Write the sheets named by `keys` ("all" for every one) to `path`; rows written per sheet title."""
+    chosen = list(SHEETS) if "all" in keys else [BY_KEY[key] for key in keys]
+    workbook = Workbook(write_only=True)
+    counts = {}
+    with database.sessions() as session:
+        for sheet in chosen:
+            counts[t(sheet.title)] = _write_sheet(session, workbook.create_sheet(t(sheet.title)), sheet, only_ids)
+    partial = path.with_name(path.name + ".part")
+    workbook.save(partial)
+    os.replace(partial, path)
+    return counts
+
+
+def _write_sheet(session: Session, ws: WriteOnlyWorksheet, sheet: Sheet,
+                 only_ids: Collection[str] | None) -> int:
+    fields = list(sheet.schema)
+    for index, spec in enumerate(fields, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = 28 if spec.kind in {"text"} else 16
+    ws.column_dimensions[get_column_letter(len(fields) + 1)].width = 38
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for label in [t(f.label) for f in fields] + [ID_HEADER]:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    names = _ref_names(session, fields)
+    table = sheet.model.__table__  # type: ignore[attr-defined]
+    query = select(table).where(table.c.deleted_at.is_(None)).order_by(table.c.created_at, table.c.id)
+    count = 0
+    for row in session.execute(query).mappings():
+        if only_ids is not None and row["id"] not in only_ids:
+            continue
+        ws.append([_cell(ws, spec, row[spec.name], names) for spec in fields] + [row["id"]])
+        count += 1
+    return count
+
+
+def _ref_names(session: Session, fields: Iterable[Field]) -> dict[str, dict[str, Any]]:
+    names = {}
+    for spec in fields:
+        if spec.kind == "ref" and spec.name in REF_DISPLAY:
+            model, column = REF_DISPLAY[spec.name]
+            names[spec.name] = dict(session.execute(select(model.id, getattr(model, column))).tuples().all())
+    return names
+
+
+def _cell(ws: WriteOnlyWorksheet, spec: Field, value: Any, names: dict[str, dict[str, Any]]) -> Any:
+    if value is None:
+        return None
+    kind = spec.kind
+    if kind == "ref":
+        shown = names.get(spec.name, {}).get(value, value)
+        return shown.strftime("%Y-%m-%d %H:%M") if isinstance(shown, datetime) else shown
+    if kind == "brn":
+        return format_brn(value)
+    if kind == "crn":
+        return format_crn(value)
+    if kind == "bool":
+        return t("예") if value else t("아니오")
+    if kind == "choice" and spec.choices:
+        return t(spec.choices.get(value, value))
+    if kind in FORMATS and isinstance(value, date | int):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = FORMATS[kind]
+        return cell
+    return value

@@ -1,0 +1,213 @@
+"""Import firms and supply companies from spreadsheets: validate every row, then all or nothing.
+
+`plan_import` reads and checks the file and compares it with the database (the GUI's preview:
+new / changed / errors); `apply_import` writes the plan in one transaction after a backup. A file
+with any invalid row is rejected whole. A record with the same 사업자등록번호 is updated, never
+duplicated; empty cells never erase what is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from boeun_desk import schemas
+from boeun_desk.db import Database
+from boeun_desk.exchange import backup
+from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
+from boeun_desk.i18n import t
+from boeun_desk.models import Firm, SupplyCompany, Tracked
+from boeun_desk.services.base import unit_of_work
+from boeun_desk.services.bulk import insert_rows, tracked_row
+from boeun_desk.validation import Field, ValidationFailed, clean
+
+_COMMON = {
+    "brn": ("사업자등록번호", "사업자번호", "사업자등록", "사업자no", "등록번호", "brn"),
+    "phone": ("연락처", "전화번호", "전화", "대표전화", "대표번호", "tel", "phone"),
+    "email": ("이메일", "전자우편", "메일", "email", "e-mail"),
+    "address": ("주소", "소재지", "사업장주소", "사업장소재지", "본사주소", "주소지"),
+    "notes": ("비고", "메모", "참고"),
+}
+ALIASES: dict[str, dict[str, Sequence[str]]] = {
+    "firms": {
+        **_COMMON,
+        "name": ("업체명", "기업명", "회사명", "상호", "상호명", "업체", "기업", "수혜기업", "수혜기업명"),
+        "crn": ("법인등록번호", "법인번호"),
+        "representative": ("대표자", "대표자명", "대표", "대표이사", "대표자성명"),
+        "founded": ("설립일", "설립일자", "설립연월일", "창업일", "개업일"),
+        "employees": ("종업원수", "종업원", "직원수", "상시근로자수", "근로자수", "고용인원"),
+        "main_products": ("주요제품", "주생산품", "주요품목", "생산품목", "제품", "주력제품"),
+        "local_resource": ("활용연고자원", "연고자원"),
+    },
+    "supply": {
+        **_COMMON,
+        "name": ("공급기업명", "공급기업", "업체명", "기업명", "회사명", "상호", "상호명"),
+        "fields": ("분야", "지원분야", "서비스분야", "전문분야", "업종", "주요분야"),
+        "contact_name": ("담당자", "담당자명", "담당"),
+    },
+}
+KINDS: dict[str, tuple[type[Tracked], Sequence[Field], tuple[str, ...]]] = {
+    "firms": (Firm, schemas.FIRM, ("name", "brn")),
+    "supply": (SupplyCompany, schemas.SUPPLY_COMPANY, ("name",)),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # Excel row number; 0 for the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message
+        if not self.column:
+            return t("{row}행: {message}", row=self.row, message=self.message)
+        return t("{row}행 [{column}]: {message}", row=self.row, column=self.column, message=self.message)
+
+
+@dataclass(frozen=True)
+class PlannedRecord:
+    row: int
+    record_id: str | None  # None for a new record
+    name: str
+    values: dict[str, Any]  # for a change: only the fields that differ
+    old: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    path: Path
+    new: list[PlannedRecord] = field(default_factory=list)
+    changed: list[PlannedRecord] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    applied: bool = False
+    _rows: list[tuple[int, dict[str, Any], set[str]]] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        labels = {f.name: t(f.label) for f in KINDS[self.kind][1]}
+
+        def record(item: PlannedRecord) -> dict[str, Any]:
+            return {"row": item.row, "id": item.record_id, "name": item.name,
+                    "fields": {labels[k]: [_json(item.old.get(k)), _json(v)] for k, v in item.values.items()
+                               if v not in (None, "") or k in item.old}}
+
+        return {"kind": self.kind, "file": str(self.path), "applied": self.applied,
+                "new": len(self.new), "changed": len(self.changed), "unchanged": self.unchanged,
+                "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
+                "warnings": [{"row": w.row, "column": w.column, "message": w.message} for w in self.warnings],
+                "new_records": [record(i) for i in self.new], "changed_records": [record(i) for i in self.changed]}
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
+    """Read, validate and compare with the database; nothing is written."""
+    model, schema, required = KINDS[kind]
+    plan = ImportPlan(kind, path)
+    labels = {f.name: t(f.label) for f in schema}
+    try:
+        sheet = read_sheet(path, header_map(schema, ALIASES[kind]), required, [labels[n] for n in required])
+    except SheetError as error:
+        plan.errors.append(RowError(0, "", str(error)))
+        return plan
+    plan.errors.extend(RowError(row, sheet.headers[name], t("수식의 계산 결과가 파일에 없습니다. 엑셀에서 열어 "
+                                                           "저장한 뒤 다시 가져오세요"))
+                       for row, name in sheet.formula_gaps)
+    if sheet.merged:
+        plan.warnings.append(RowError(0, "", t("병합된 셀 {n}곳은 병합된 모든 행에 같은 값으로 읽었습니다",
+                                               n=sheet.merged)))
+    if sheet.ignored:
+        plan.warnings.append(RowError(sheet.header_row, "", t("알 수 없는 열은 가져오지 않습니다: {names}",
+                                                              names=", ".join(sheet.ignored))))
+    seen: dict[str, int] = {}
+    for row, raw in sheet.rows:
+        values = {name: plain(value) for name, value in raw.items()}
+        if "phone" in values and isinstance(values["phone"], int):
+            values["phone"] = f"0{values['phone']}"  # a number typed as 0431234567 lost its leading 0
+        given = {name for name, value in values.items() if value not in (None, "")}
+        if not given:
+            continue
+        try:
+            cleaned = clean(schema, values)
+        except ValidationFailed as failed:
+            plan.errors.extend(RowError(row, sheet.headers[e.field], e.message) for e in failed.errors)
+            continue
+        plan.warnings.extend(RowError(row, sheet.headers[w.field], w.message) for w in cleaned.warnings)
+        key = _key(cleaned.values)
+        if key in seen:
+            plan.errors.append(RowError(row, sheet.headers.get("brn", labels["name"]),
+                                        t("{other}행과 같은 기업입니다", other=seen[key])))
+            continue
+        seen[key] = row
+        plan._rows.append((row, cleaned.values, given))
+    if not plan.errors:
+        with database.sessions() as session:
+            _compare(session, model, plan)
+    if not plan._rows and not plan.errors:
+        plan.errors.append(RowError(0, "", t("가져올 행이 없습니다 (머리글 아래가 비어 있습니다)")))
+    return plan
+
+
+def _key(values: dict[str, Any]) -> str:
+    return f"brn:{values['brn']}" if values.get("brn") else f"name:{values['name']}"
+
+
+def _compare(session: Session, model: type[Tracked], plan: ImportPlan) -> None:
+    plan.new.clear()
+    plan.changed.clear()
+    plan.unchanged = 0
+    existing = {_key({"brn": obj.brn, "name": obj.name}): obj  # type: ignore[attr-defined]
+                for obj in session.scalars(select(model))}
+    labels = {f.name: t(f.label) for f in KINDS[plan.kind][1]}
+    for row, values, given in plan._rows:
+        obj = existing.get(_key(values))
+        if obj is None:
+            plan.new.append(PlannedRecord(row, None, values["name"], values))
+            continue
+        if obj.is_deleted:
+            plan.errors.append(RowError(row, labels["brn" if values.get("brn") else "name"], t(
+                "휴지통에 같은 사업자등록번호의 기록이 있습니다: {name}. 복원해서 사용하세요",
+                name=obj.name)))  # type: ignore[attr-defined]
+            continue
+        diff = {k: values[k] for k in given if getattr(obj, k) != values[k]}
+        if diff:
+            plan.changed.append(PlannedRecord(row, obj.id, obj.name, diff,  # type: ignore[attr-defined]
+                                              {k: getattr(obj, k) for k in diff}))
+        else:
+            plan.unchanged += 1
+
+
+def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> ImportPlan:
+    """Write the plan in one transaction (after a backup); compared again inside it, all or nothing."""
+    if plan.errors:
+        raise ValueError("a rejected import plan cannot be applied")
+    model = KINDS[plan.kind][0]
+    if database.path is not None:
+        backup.create_backup(database.path, reason="import")
+    with unit_of_work(database.sessions, officer) as session:
+        _compare(session, model, plan)
+        if plan.errors:
+            session.rollback()
+            return plan
+        insert_rows(session, model, [tracked_row(dict(item.values), officer=officer) for item in plan.new])
+        for item in plan.changed:
+            obj = session.get(model, item.record_id)
+            for key, value in item.values.items():
+                setattr(obj, key, value)
+    plan.applied = True
+    return plan
