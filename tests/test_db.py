@@ -24,6 +24,15 @@ def test_new_file_is_migrated_to_head_and_matches_the_models(tmp_path):
         database.close()
 
 
+def test_head_constant_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    from boeun_desk.db import alembic_config
+    from boeun_desk.migrations import HEAD
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
 def test_pragmas_on_every_connection(database):
     with database.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
