@@ -121,13 +121,24 @@ def backup_if_changed(database_path: Path) -> Path | None:
     """On close: a backup when the file (or its WAL) changed after the newest backup. Never raises."""
     try:
         newest = list_backups(database_path)
-        files = [Path(f"{database_path}{s}") for s in ("", *_SIDE_FILES)]
-        changed = max(f.stat().st_mtime for f in files if f.exists())
-        if newest and changed <= newest[0].path.stat().st_mtime:
+        # Every change leaves audit entries, so comparing the audit trail's size and last time
+        # tells real changes apart from file times that move whenever SQLite merely opens the file.
+        if newest and _watermark(database_path) == _watermark(newest[0].path):
             return None
         return create_backup(database_path)
     except (DatabaseError, OSError):
         return None  # closing must not fail; the database itself is intact
+
+
+def _watermark(path: Path) -> tuple[object, ...]:
+    """(entries, last time) of a database file's audit trail, read without writing to it."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return tuple(connection.execute("SELECT count(*), max(at) FROM audit_entry").fetchone())
+    except sqlite3.DatabaseError:
+        return ()  # not a Boeun Desk file (or damaged): treat as changed
+    finally:
+        connection.close()
 
 
 def to_thin(backups: Sequence[BackupInfo], now: datetime) -> list[BackupInfo]:
