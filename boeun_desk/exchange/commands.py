@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from boeun_desk.db import DatabaseError, sqlite_path, to_url
-from boeun_desk.exchange import backup
+from boeun_desk.exchange import backup, sync
+from boeun_desk.exchange.bundle import BundleError
 from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import KINDS, apply_import, plan_import
 from boeun_desk.exchange.sheets import BY_KEY
@@ -44,6 +46,29 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     imp.add_argument("--dry-run", action="store_true", help=t("검사만 하고 저장하지 않습니다"))
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=cmd_import)
+
+    clone = sub.add_parser("clone", help=t("다른 노트북용 사본 만들기 (새 사본 식별자)"))
+    clone.add_argument("output", type=Path)
+    clone.set_defaults(handler=cmd_clone, needs_db=False)
+
+    sync_parser = sub.add_parser("sync", help=t("다른 사본과 변경 내용 주고받기"))
+    actions = sync_parser.add_subparsers(dest="sync_command", required=True, parser_class=parser_class)
+    out = actions.add_parser("export", help=t("변경 묶음 파일 만들기"))
+    out.add_argument("-o", "--output", required=True, type=Path)
+    out.set_defaults(handler=cmd_sync_export)
+    into = actions.add_parser("import", help=t("변경 묶음 파일 합치기"))
+    into.add_argument("file", type=Path)
+    into.add_argument("--json", action="store_true")
+    into.set_defaults(handler=cmd_sync_import)
+    listing = actions.add_parser("conflicts", help=t("결정이 필요한 충돌 목록"))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_sync_conflicts)
+    resolve = actions.add_parser("resolve", help=t("충돌 결정 (local: 이쪽 값, remote: 상대 값)"))
+    target = resolve.add_mutually_exclusive_group(required=True)
+    target.add_argument("conflict_id", nargs="?", metavar="ID")
+    target.add_argument("--all", action="store_true", help=t("모든 충돌"))
+    resolve.add_argument("--take", required=True, choices=["local", "remote"])
+    resolve.set_defaults(handler=cmd_sync_resolve)
 
 
 def database_file(args: argparse.Namespace) -> Path:
@@ -119,3 +144,56 @@ def cmd_import(args: argparse.Namespace, services: Any) -> int:
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_clone(args: argparse.Namespace) -> int:
+    if args.output.exists():
+        raise InvalidValue(t("파일이 이미 있습니다: {path}", path=args.output))
+    sync.clone(database_file(args), args.output.resolve())
+    print(t("사본을 만들었습니다: {path}", path=args.output))
+    return 0
+
+
+def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
+    counts = sync.export_bundle(services.database, args.output)
+    print(t("기록 {records}건, 변경 이력 {history}건을 담았습니다", **counts))
+    print(args.output)
+    return 0
+
+
+def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
+    if not args.file.is_file():
+        raise InvalidValue(t("파일이 없습니다: {path}", path=args.file))
+    try:
+        result = sync.import_bundle(services.database, args.file)
+    except BundleError as error:
+        raise InvalidValue(str(error)) from error
+    if args.json:
+        print_json(result.as_json())
+    else:
+        print(t("추가 {added}건, 수정 {updated}건, 새 충돌 {conflicts}건", added=result.added,
+                updated=result.updated, conflicts=result.conflicts))
+        if result.conflicts:
+            print(t("충돌은 boeun-desk sync conflicts로 확인하고 sync resolve로 정하세요"))
+    return 0
+
+
+def cmd_sync_conflicts(args: argparse.Namespace, services: Any) -> int:
+    conflicts = sync.list_conflicts(services.database)
+    if args.json:
+        print_json([{k: v for k, v in dataclasses.asdict(c).items() if k != "entries"} for c in conflicts])
+        return 0
+    for c in conflicts:
+        print(f"{c.id}  {c.entity}.{c.field}  {c.entity_id}")
+        print(t("    이쪽: {local} / 상대({officer}, {at}): {remote}", local=c.local, remote=c.remote,
+                officer=c.remote_officer or "-", at=c.remote_at or "-"))
+    print(t("충돌 {n}건", n=len(conflicts)))
+    return 0
+
+
+def cmd_sync_resolve(args: argparse.Namespace, services: Any) -> int:
+    ids = [c.id for c in sync.list_conflicts(services.database)] if args.all else [args.conflict_id]
+    for conflict_id in ids:
+        sync.resolve_conflict(services.database, conflict_id, args.take, services.officer)
+    print(t("충돌 {n}건을 정했습니다", n=len(ids)))
+    return 0

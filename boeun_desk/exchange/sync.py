@@ -1,0 +1,292 @@
+"""Bringing copies together: clone, export a bundle, merge one in, keep conflicts for the officer.
+
+Which side changed what is read from the audit history (models/audit.py): entries both copies
+hold are the common past; entries only in the bundle are the other copy's changes, entries only
+here are ours. A field changed on one side takes that side's value; a field changed on both sides
+to different values becomes a stored conflict (never overwritten); a record deleted on one side
+and edited on the other is a conflict on its deletion. Remote history entries are stored as they
+are (same ids), so importing a bundle twice changes nothing. Only SQLAlchemy Core, portable SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from boeun_desk.db import Database, head_revision
+from boeun_desk.exchange import backup
+from boeun_desk.exchange.bundle import (
+    REPLICA_KEY,
+    build_payload,
+    dump_value,
+    load_value,
+    read_bundle,
+    tracked_tables,
+    write_bundle,
+)
+from boeun_desk.i18n import t
+from boeun_desk.models import AuditEntry, Base, Meta, utcnow
+from boeun_desk.models.audit import _text as audit_text
+from boeun_desk.services.base import NotFound, unit_of_work
+from boeun_desk.validation import InvalidValue
+
+CONFLICT_PREFIX = "sync.conflict."
+_OWN_COLUMNS = ("id", "created_at", "updated_at", "updated_by", "version")  # bookkeeping, not merged
+_CHUNK = 500
+
+
+@dataclass
+class SyncResult:
+    added: int = 0
+    updated: int = 0
+    conflicts: int = 0
+    unchanged: int = 0
+    replica: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"added": self.added, "updated": self.updated, "conflicts": self.conflicts,
+                "unchanged": self.unchanged, "from_replica": self.replica}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    entity: str
+    entity_id: str
+    field: str  # a column, "deleted_at" for delete-versus-edit, "*" for a record that could not be added
+    local: Any
+    remote: Any
+    remote_officer: str
+    remote_at: str
+    reason: str = ""
+    entries: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+
+
+def export_bundle(database: Database, path: Path) -> dict[str, int]:
+    with unit_of_work(database.sessions, "") as session:
+        payload = build_payload(session, head_revision())
+    write_bundle(payload, path)
+    return {"records": sum(len(t["rows"]) for t in payload["tables"].values()),
+            "history": len(payload["audit"]["rows"])}
+
+
+def clone(database_path: Path, target: Path) -> str:
+    """A copy for another laptop with its own replica identity (and none of our open conflicts)."""
+    backup.copy_database(database_path, target)
+    from boeun_desk.db import open_database
+
+    copy = open_database(target)
+    try:
+        with unit_of_work(copy.sessions, "") as session:
+            session.execute(delete(Meta.__table__).where(Meta.key.like(f"{CONFLICT_PREFIX}%")))
+            new_id = str(uuid.uuid4())
+            session.merge(Meta(key=REPLICA_KEY, value=new_id))
+    finally:
+        copy.close()
+    return new_id
+
+
+def import_bundle(database: Database, path: Path) -> SyncResult:
+    """Merge a bundle in one transaction (after a backup); the whole file is verified first."""
+    payload = read_bundle(path, head_revision())
+    if database.path is not None:
+        backup.create_backup(database.path, reason="merge")
+    result = SyncResult(replica=payload["replica"])
+    audit_columns = payload["audit"]["columns"]
+    remote_entries: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in payload["audit"]["rows"]:
+        entry = dict(zip(audit_columns, row, strict=True))
+        remote_entries[entry["entity_id"]].append(entry)
+    with unit_of_work(database.sessions, "") as session:
+        known = _known_ids(session, [e["id"] for entries in remote_entries.values() for e in entries])
+        pending = {(c.entity_id, c.field): c for c in list_conflicts_in(session)}
+        for table in tracked_tables():
+            data = payload["tables"].get(table.name)
+            if data:
+                _merge_table(session, table, data, remote_entries, known, pending, result)
+    return result
+
+
+def _known_ids(session: Session, ids: Sequence[str]) -> set[str]:
+    table = AuditEntry.__table__
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        found.update(session.scalars(select(table.c.id).where(table.c.id.in_(ids[start:start + _CHUNK]))))
+    return found
+
+
+def _touched(entry: dict[str, Any]) -> str | None:
+    if entry["action"] == "update":
+        return entry["field"]
+    return "deleted_at" if entry["action"] in ("delete", "restore") else None
+
+
+def _merge_table(session: Session, table: Table, data: dict[str, Any], remote_entries: dict[str, list[dict]],
+                 known: set[str], pending: dict[tuple[str, str], Conflict], result: SyncResult) -> None:
+    columns = data["columns"]
+    rows = {}
+    for raw in data["rows"]:
+        row = {name: load_value(table.c[name], value) for name, value in zip(columns, raw, strict=True)}
+        rows[row["id"]] = row
+    ids = list(rows)
+    local_rows = {}
+    for start in range(0, len(ids), _CHUNK):
+        for found in session.execute(select(table).where(table.c.id.in_(ids[start:start + _CHUNK]))).mappings():
+            local_rows[found["id"]] = dict(found)
+    for record_id, remote in rows.items():
+        entries = remote_entries.get(record_id, [])
+        new_entries = [e for e in entries if e["id"] not in known]
+        local = local_rows.get(record_id)
+        if local is None:
+            _add(session, table, remote, new_entries, pending, result)
+        elif not new_entries:
+            result.unchanged += 1
+        else:
+            _merge_record(session, table, local, remote, entries, new_entries, pending, result)
+
+
+def _add(session: Session, table: Table, remote: dict[str, Any], entries: list[dict],
+         pending: dict[tuple[str, str], Conflict], result: SyncResult) -> None:
+    try:
+        with session.begin_nested():
+            session.execute(insert(table).values(**remote))
+    except IntegrityError as error:  # e.g. the same 사업자등록번호 entered on both laptops
+        if (remote["id"], "*") not in pending:
+            _store_conflict(session, table.name, remote["id"], "*", None, remote, entries,
+                            reason=str(error.orig))
+            result.conflicts += 1
+        return
+    _store_entries(session, entries)
+    result.added += 1
+
+
+def _merge_record(session: Session, table: Table, local: dict[str, Any], remote: dict[str, Any],
+                  entries: list[dict], new_entries: list[dict], pending: dict[tuple[str, str], Conflict],
+                  result: SyncResult) -> None:
+    remote_ids = {e["id"] for e in entries}
+    audit = AuditEntry.__table__
+    local_only = [dict(e) for e in session.execute(
+        select(audit).where(audit.c.entity_id == local["id"])).mappings() if e["id"] not in remote_ids]
+    theirs = {_touched(e) for e in new_entries} - {None}
+    ours = {_touched(e) for e in local_only} - {None}
+    changes: dict[str, Any] = {}
+    held: set[str] = set()
+    for name in [c.name for c in table.columns if c.name not in _OWN_COLUMNS]:
+        if name not in theirs or local[name] == remote[name]:
+            continue
+        if name in ours:
+            held.add(name)
+        else:
+            changes[name] = remote[name]
+    deleted_here, deleted_there = local["deleted_at"] is not None, remote["deleted_at"] is not None
+    if deleted_here != deleted_there and (ours - {"deleted_at"} if deleted_there else theirs - {"deleted_at"}):
+        changes.pop("deleted_at", None)
+        held.add("deleted_at")  # deleted on one side, edited on the other: the officer decides
+    kept_back: set[str] = set()
+    for name in held:
+        # Delete versus edit: the other side's edits belong to the conflict, so our next bundle
+        # still shows them as unseen and the other copy raises the same question.
+        field_entries = [e for e in new_entries if _touched(e) == name or (
+            name == "deleted_at" and not deleted_there and _touched(e))]
+        kept_back.update(e["id"] for e in field_entries)
+        existing = pending.get((local["id"], name))
+        if existing is None or {e["id"] for e in existing.entries} != {e["id"] for e in field_entries}:
+            if existing is not None:
+                _drop_conflict(session, existing.id)
+            last = field_entries[-1] if field_entries else {"officer": remote["updated_by"], "at": None}
+            _store_conflict(session, table.name, local["id"], name, local[name], remote[name], field_entries,
+                            officer=last["officer"], at=last["at"])
+            result.conflicts += 1
+    for name in theirs - held:
+        if (local["id"], name) in pending:  # the other copy settled it after seeing ours
+            _drop_conflict(session, pending[(local["id"], name)].id)
+    _store_entries(session, [e for e in new_entries if e["id"] not in kept_back])
+    if changes:
+        changes.update(version=max(local["version"], remote["version"]) + (1 if local_only else 0),
+                       updated_at=max(local["updated_at"], remote["updated_at"]), updated_by=remote["updated_by"])
+        session.execute(update(table).where(table.c.id == local["id"]).values(**changes))
+        result.updated += 1
+    elif not held:
+        result.unchanged += 1
+
+
+def _store_entries(session: Session, entries: list[dict]) -> None:
+    if entries:
+        audit = AuditEntry.__table__
+        session.execute(insert(audit), [{k: load_value(audit.c[k], v) for k, v in e.items()} for e in entries])
+
+
+def _store_conflict(session: Session, entity: str, entity_id: str, field_name: str, local: Any, remote: Any,
+                    entries: list[dict], *, officer: str = "", at: Any = None, reason: str = "") -> None:
+    conflict_id = str(uuid.uuid4())
+    value = {"id": conflict_id, "entity": entity, "entity_id": entity_id, "field": field_name,
+             "local": _jsonable(local), "remote": _jsonable(remote), "remote_officer": officer,
+             "remote_at": dump_value(at) or "", "reason": reason, "entries": entries}
+    session.add(Meta(key=CONFLICT_PREFIX + conflict_id, value=json.dumps(value, ensure_ascii=False)))
+    session.flush()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: dump_value(v) for k, v in value.items()}
+    return dump_value(value)
+
+
+def _drop_conflict(session: Session, conflict_id: str) -> None:
+    session.execute(delete(Meta.__table__).where(Meta.key == CONFLICT_PREFIX + conflict_id))
+
+
+def list_conflicts_in(session: Session) -> list[Conflict]:
+    metas = session.scalars(select(Meta).where(Meta.key.like(f"{CONFLICT_PREFIX}%")))
+    found = []
+    for meta in metas:
+        data = json.loads(meta.value)
+        data["entries"] = tuple(data["entries"])
+        found.append(Conflict(**data))
+    return sorted(found, key=lambda c: (c.entity, c.entity_id, c.field))
+
+
+def list_conflicts(database: Database) -> list[Conflict]:
+    with database.sessions() as session:
+        return list_conflicts_in(session)
+
+
+def resolve_conflict(database: Database, conflict_id: str, take: str, officer: str = "") -> Conflict:
+    """Settle a conflict with this copy's value ("local") or the other's ("remote").
+
+    Either way a new history entry records the decision, later than both sides' changes, so the
+    other copy takes it on its next import instead of raising the same conflict again.
+    """
+    with unit_of_work(database.sessions, officer) as session:
+        meta = session.get(Meta, CONFLICT_PREFIX + conflict_id)
+        if meta is None:
+            raise NotFound(t("동기화 충돌을 찾을 수 없습니다: {id}", id=conflict_id))
+        data = json.loads(meta.value)
+        conflict = Conflict(**{**data, "entries": tuple(data["entries"])})
+        _drop_conflict(session, conflict.id)
+        if conflict.field == "*":
+            if take == "remote":
+                raise InvalidValue(t("추가하지 못한 기록은 이쪽 기록을 유지하는 것만 고를 수 있습니다"))
+            return conflict
+        table = Base.metadata.tables[conflict.entity]
+        _store_entries(session, list(conflict.entries))
+        row = session.execute(select(table).where(table.c.id == conflict.entity_id)).mappings().one()
+        chosen = load_value(table.c[conflict.field], conflict.remote if take == "remote" else conflict.local)
+        other = load_value(table.c[conflict.field], conflict.local if take == "remote" else conflict.remote)
+        now, version = utcnow(), row["version"] + 1
+        session.execute(update(table).where(table.c.id == conflict.entity_id).values(
+            {conflict.field: chosen, "version": version, "updated_at": now, "updated_by": officer}))
+        action = ("update" if conflict.field != "deleted_at" else "delete" if chosen is not None else "restore")
+        session.add(AuditEntry(officer=officer, entity=conflict.entity, entity_id=conflict.entity_id,
+                               action=action, field=conflict.field if action == "update" else "",
+                               old_value=audit_text(other), new_value=audit_text(chosen), at=now, version=version))
+    return conflict
