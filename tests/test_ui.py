@@ -156,10 +156,9 @@ def test_report_preview_and_batch_with_progress(context, window, qtbot, tmp_path
     window.report_screen().year.set_value(2024)
     window.report_screen().preview()
     assert window.report_screen().document.pageCount() >= 2
-    worker = window.report_screen().start_batch(tmp_path / "batch")
-    with qtbot.waitSignal(worker.finished, timeout=60_000):
-        pass
-    qtbot.waitUntil(lambda: "22" in window.report_screen().status.text(), timeout=5_000)
+    window.report_screen().start_batch(tmp_path / "batch")
+    # Wait on what the officer sees; a finished() signal could come before a wait on it started.
+    qtbot.waitUntil(lambda: "22개 파일" in window.report_screen().status.text(), timeout=60_000)
     assert len(list((tmp_path / "batch").glob("*.pdf"))) == 22
 
 
@@ -258,3 +257,16 @@ def test_damaged_file_offers_the_newest_backup_and_keeps_the_damaged_one(demo_pa
     assert "복원" in shown.asked[0] and "복원했습니다" in shown.asked[1]
     kept = list(demo_path.parent.glob(demo_path.name + ".before-restore-*"))
     assert kept and kept[0].read_bytes().endswith(b"broken")
+
+
+def test_history_shows_who_changed_which_field(context, window, qtbot):
+    screen = window.screen("firms")
+    firm_id = screen.model.id_at(0)
+    context.set_officer("박민준")
+    context.update("firms", firm_id, {"phone": "043-777-8888"})
+    screen.select(firm_id)
+    dialog = screen.show_history()
+    qtbot.addWidget(dialog)
+    rows = dialog.model.rows
+    assert rows[-1][2] == "등록"  # newest first
+    assert ("박민준", "수정", "전화번호", "043-777-8888") in [(r[1], r[2], r[3], r[5]) for r in rows]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from boeun_desk.i18n import t
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.forms import RecordForm
+from boeun_desk.ui.history_dialog import HistoryDialog
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel
 
@@ -210,6 +211,14 @@ class ListScreen(QWidget):
         if answer == "yes":
             self.context.delete(self.spec.service, record_id)
 
+    def show_history(self) -> HistoryDialog | None:
+        record_id = self.selected_id()
+        if not record_id:
+            return None
+        dialog = HistoryDialog(self.context.services.database, record_id, self)
+        dialog.open()
+        return dialog
+
     def print_selected(self) -> None:
         record_id = self.selected_id()
         if record_id:
@@ -230,6 +239,7 @@ class ListScreen(QWidget):
             if self.spec.key == "firms":
                 menu.addAction(t("상세 보기"), lambda: self.detail_requested.emit(self.selected_id()))
             menu.addAction(t("삭제"), self.delete_or_restore)
+            menu.addAction(t("변경 이력…"), self.show_history)
             if self.spec.print_kind:
                 menu.addAction(t("인쇄…"), self.print_selected)
         menu.exec(self.view.viewport().mapToGlobal(point))

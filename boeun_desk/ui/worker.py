@@ -10,6 +10,10 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from boeun_desk.i18n import t
 
+# Workers still running: a QThread whose Python object is collected while it runs aborts the
+# program, so each one is held here until it has finished.
+_RUNNING: set[QThread] = set()
+
 
 class Worker(QThread):
     progressed = Signal(int, int)
@@ -53,6 +57,7 @@ def run_with_progress(parent: QWidget, title: str, fn: Any, params: Any, *, on_d
     worker.succeeded.connect(lambda result: (finish(), on_done(result)))
     worker.failed.connect(lambda error: (finish(), on_error(error)))
     dialog.canceled.connect(worker.cancel)
-    worker.finished.connect(worker.deleteLater)
+    _RUNNING.add(worker)
+    worker.finished.connect(lambda: (_RUNNING.discard(worker), worker.deleteLater()))
     worker.start()
     return worker
