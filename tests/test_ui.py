@@ -270,3 +270,71 @@ def test_history_shows_who_changed_which_field(context, window, qtbot):
     rows = dialog.model.rows
     assert rows[-1][2] == "등록"  # newest first
     assert ("박민준", "수정", "전화번호", "043-777-8888") in [(r[1], r[2], r[3], r[5]) for r in rows]
+
+
+def test_typed_text_survives_a_crash_as_a_draft_and_is_offered_back(context, window, qtbot):
+    form = window.screen("firms").form()
+    qtbot.addWidget(form)
+    form.editors["name"].setText("정전 직전 입력한 기업")
+    form.editors["brn"].setText("124-81-00998")
+    form._journal()  # what the 0.5 s timer does while typing
+    drafts = context.drafts.pending()
+    assert [d.data["name"] for d in drafts] == ["정전 직전 입력한 기업"]
+    # The program dies here; a new window offers the draft back.
+    reopened = window.screen("firms").form(drafts[0].record_id, draft=drafts[0])
+    qtbot.addWidget(reopened)
+    assert reopened.editors["name"].text() == "정전 직전 입력한 기업"
+    assert reopened.save()
+    assert context.services.firms.list(search="정전 직전") and context.drafts.pending() == []
+
+
+def test_import_dialog_previews_refuses_bad_files_and_imports_good_ones(context, window, qtbot, tmp_path):
+    from openpyxl import Workbook
+
+    from boeun_desk.ui.exchange_dialogs import ImportDialog
+
+    def sheet(rows):
+        book = Workbook()
+        book.active.append(["2025 수혜기업 명단"])
+        book.active.append(["기업명", "사업자번호", "대표자명", "소재지"])
+        for row in rows:
+            book.active.append(row)
+        path = tmp_path / f"firms{len(rows)}.xlsx"
+        book.save(path)
+        return path
+
+    dialog = ImportDialog(context, window)
+    qtbot.addWidget(dialog)
+    bad = dialog.preview(sheet([["새 기업", "124-81-00998", "홍길동", "보은읍"], ["틀린 번호", "124-81-00999", "", ""]]))
+    assert not bad.ok and not dialog.apply_button.isEnabled() and "오류 1건" in dialog.summary.text()
+    assert context.services.firms.list(search="새 기업") == []
+    good = dialog.preview(sheet([["새 기업", "124-81-00998", "홍길동", "보은읍"]]))
+    assert good.ok and dialog.apply_button.isEnabled()
+    dialog.apply()
+    assert window.screen("firms").model.row_of(context.services.firms.by_brn("1248100998").id) >= 0
+
+
+def test_sync_dialog_merges_a_laptop_copy_and_settles_a_conflict(context, window, qtbot, tmp_path):
+    from boeun_desk.db import open_database
+    from boeun_desk.exchange import sync
+    from boeun_desk.services import Services
+    from boeun_desk.ui.exchange_dialogs import SyncDialog
+
+    services = context.services
+    firm = services.firms.list()[0]
+    laptop_path = tmp_path / "laptop.sqlite3"
+    sync.clone(services.database.path, laptop_path)
+    laptop = open_database(laptop_path)
+    Services(laptop, "현장담당").firms.update(firm.id, {"phone": "043-222-3333"})
+    bundle = tmp_path / "laptop.sync"
+    sync.export_bundle(laptop, bundle)
+    laptop.close()
+    services.firms.update(firm.id, {"phone": "043-111-0000"})
+    dialog = SyncDialog(context, window)
+    qtbot.addWidget(dialog)
+    result = dialog.import_from(bundle)
+    assert result.conflicts == 1 and dialog.conflicts.rowCount() == 1
+    assert services.firms.get(firm.id).phone == "043-111-0000"  # nothing overwritten silently
+    dialog.view.selectRow(0)
+    dialog.resolve("remote")
+    assert services.firms.get(firm.id).phone == "043-222-3333" and dialog.conflicts.rowCount() == 0

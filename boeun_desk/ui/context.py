@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from boeun_desk.exchange.drafts import DraftJournal
 from boeun_desk.i18n import t
 from boeun_desk.services import Changes, Services
 
@@ -65,6 +66,7 @@ class AppContext(QObject):
         self.settings = settings or QSettings()
         self.undo_stack = QUndoStack(self)
         self.ask = ask
+        self.drafts = DraftJournal.for_database(services.database)
         self.changed.connect(lambda _changes: self.saved.emit())
 
     def set_officer(self, name: str) -> None:

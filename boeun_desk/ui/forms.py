@@ -3,10 +3,11 @@ to each field, typed text kept on error, unsaved-changes prompt, files attached 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -123,6 +124,19 @@ def _line_edit(field: Field) -> QWidget:
     return edit
 
 
+def _on_change(editor: QWidget, callback: Any) -> None:
+    """Call `callback` whenever the officer changes the editor's value."""
+    if isinstance(editor, ChoiceField):
+        editor.currentIndexChanged.connect(lambda _i: callback())
+        editor.editTextChanged.connect(lambda _s: callback())
+    elif isinstance(editor, FollowUpEditor):
+        editor.table.itemChanged.connect(lambda _item: callback())
+    elif isinstance(editor, DateField):
+        editor.edit.textChanged.connect(lambda _s: callback())
+    else:
+        editor.textChanged.connect(lambda *_: callback())  # type: ignore[attr-defined]
+
+
 def read_editor(editor: QWidget) -> Any:
     if isinstance(editor, ChoiceField):
         return editor.value()
@@ -144,9 +158,13 @@ class RecordForm(QDialog):
     """Add or edit one record. `preset` pre-fills fields (e.g. the firm when adding from its detail)."""
 
     def __init__(self, context: AppContext, spec: ListSpec, lookups: Lookups, record_id: str | None = None,
-                 preset: dict[str, Any] | None = None, parent: QWidget | None = None):
+                 preset: dict[str, Any] | None = None, parent: QWidget | None = None, *, draft: Any = None):
         super().__init__(parent)
         self.context, self.spec = context, spec
+        # Typed values are journaled (debounced) so a crash or a dead battery loses nothing.
+        self.draft_key = draft.key if draft else f"{spec.key}:{record_id or 'new:' + uuid.uuid4().hex}"
+        self.journal_timer = QTimer(self, singleShot=True, interval=500)
+        self.journal_timer.timeout.connect(self._journal)
         self.logic = FormLogic(context, spec, record_id, preset)
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -195,6 +213,15 @@ class RecordForm(QDialog):
         for name, value in self.logic.initial.items():
             if name in self.editors:
                 write_editor(self.editors[name], value)
+        for name, value in (draft.data.items() if draft else ()):
+            if name in self.editors:
+                write_editor(self.editors[name], value)
+        for editor in self.editors.values():
+            _on_change(editor, self.journal_timer.start)
+
+    def _journal(self) -> None:
+        if self.logic.dirty(self.values()):
+            self.context.drafts.save(self.draft_key, self.spec.key, self.values(), record_id=self.logic.record_id)
 
     def _fill_cases(self) -> None:
         """The case combo lists only the chosen firm's support cases."""
@@ -254,6 +281,8 @@ class RecordForm(QDialog):
         except StaleEdit as error:
             self.context.ask(self, t("저장할 수 없음"), str(error), buttons=("ok",), icon="warning")
             return False
+        self.journal_timer.stop()
+        self.context.drafts.discard(self.draft_key)
         for path in self.pending_files:
             self.context.services.attachments.attach(self.logic.service.entity, changes.id, path)
         if changes.warnings:
@@ -276,6 +305,8 @@ class RecordForm(QDialog):
                 self.save()  # closes the form on success, keeps it open with errors otherwise
             if answer != "discard":
                 return
+        self.journal_timer.stop()
+        self.context.drafts.discard(self.draft_key)
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

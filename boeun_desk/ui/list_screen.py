@@ -181,9 +181,10 @@ class ListScreen(QWidget):
             self.view.scrollTo(index)
         return True
 
-    def form(self, record_id: str | None = None, preset: dict[str, Any] | None = None) -> RecordForm:
+    def form(self, record_id: str | None = None, preset: dict[str, Any] | None = None, *,
+             draft: Any = None) -> RecordForm:
         preset = {**({k: v for k, v in self.fixed.items() if k == "firm_id"}), **(preset or {})}
-        return RecordForm(self.context, self.spec, self.lookups, record_id, preset, parent=self)
+        return RecordForm(self.context, self.spec, self.lookups, record_id, preset, parent=self, draft=draft)
 
     def add(self) -> None:
         form = self.form()

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QProcess, QSize
+from PySide6.QtCore import QByteArray, QProcess, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -25,6 +25,7 @@ from boeun_desk.i18n import t
 from boeun_desk.paths import resource
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import Dashboard
+from boeun_desk.ui.exchange_dialogs import ImportDialog, SyncDialog, backup_now, export_excel
 from boeun_desk.ui.firm_detail import FirmDetail
 from boeun_desk.ui.list_screen import ListScreen
 from boeun_desk.ui.settings_dialog import SettingsDialog
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         context.saved.connect(self._mark_saved)
         self._mark_saved()
         self.nav.setCurrentRow(0)
+        QTimer.singleShot(0, self.offer_drafts)
         geometry = context.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -185,6 +187,11 @@ class MainWindow(QMainWindow):
         self._action(file_menu, t("다른 데이터베이스 열기…"), self._open_other, QKeySequence.StandardKey.Open)
         self._action(file_menu, t("데모 데이터베이스 열기"), lambda: self._open_in_new_window(["--demo"]))
         file_menu.addSeparator()
+        self._action(file_menu, t("엑셀에서 가져오기…"), lambda: ImportDialog(self.context, self).exec())
+        self._action(file_menu, t("엑셀로 내보내기…"), lambda: export_excel(self.context, self))
+        self._action(file_menu, t("노트북 간 동기화…"), lambda: SyncDialog(self.context, self).exec())
+        self._action(file_menu, t("지금 백업"), lambda: backup_now(self.context, self))
+        file_menu.addSeparator()
         self._action(file_menu, t("설정…"), lambda: SettingsDialog(self.context, self).exec(), "Ctrl+,")
         file_menu.addSeparator()
         self._action(file_menu, t("끝내기"), self.close, QKeySequence.StandardKey.Quit)
@@ -204,6 +211,21 @@ class MainWindow(QMainWindow):
             self._action(view_menu, t(label), lambda _=False, k=key: self.go(k), f"Ctrl+{(number + 1) % 10}")
         help_menu = bar.addMenu(t("도움말(&H)"))
         self._action(help_menu, t("보은 데스크 정보"), self._about)
+
+    def offer_drafts(self) -> int:
+        """After a crash, offer back what was typed into forms that were never saved."""
+        drafts = [d for d in self.context.drafts.pending() if d.form in SPECS]
+        if not drafts:
+            return 0
+        answer = self.context.ask(self, t("저장하지 않은 입력"), t(
+            "지난번에 저장하지 못한 입력이 {n}건 있습니다 (프로그램이 갑자기 끝났을 수 있습니다).\n"
+            "다시 열어 저장할까요? (아니오: 버림)", n=len(drafts)))
+        for draft in drafts:
+            if answer == "yes":
+                self.screen(draft.form).form(draft.record_id, draft=draft).exec()
+            else:
+                self.context.drafts.discard(draft.key)
+        return len(drafts)
 
     def _open_other(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("데이터베이스 열기"), "",

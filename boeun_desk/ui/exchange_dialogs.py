@@ -1,0 +1,178 @@
+"""Excel import with a preview, Excel export, sync bundles with the conflict list, backup now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boeun_desk.db import DatabaseError
+from boeun_desk.exchange import backup, sync
+from boeun_desk.exchange.excel_export import export_workbook
+from boeun_desk.exchange.excel_import import ImportPlan, apply_import, plan_import
+from boeun_desk.i18n import t
+from boeun_desk.services import Changes
+from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.dashboard import RowsModel, _table
+from boeun_desk.ui.widgets import ChoiceField
+
+ENTITY_OF_KIND = {"firms": "firm", "supply": "supply_company"}
+
+
+class ImportDialog(QDialog):
+    """Choose a spreadsheet, see what it would add and change (or why it is refused), then import."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context, self.plan = context, None
+        self.setWindowTitle(t("엑셀에서 가져오기"))
+        self.resize(980, 560)
+        self.kind = ChoiceField([("firms", t("수혜기업")), ("supply", t("공급기업"))])
+        choose = QPushButton(t("파일 선택…"))
+        choose.clicked.connect(self._choose)
+        self.summary = QLabel(t("가져올 엑셀 파일(.xlsx)을 고르세요. 모든 행을 먼저 검사하고, 오류가 하나라도 있으면 "
+                                "아무것도 가져오지 않습니다."))
+        self.summary.setWordWrap(True)
+        self.rows = RowsModel([t("구분"), t("행"), t("이름"), t("내용")])
+        self.apply_button = QPushButton(t("가져오기"))
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.apply)
+        top = QHBoxLayout()
+        top.addWidget(self.kind)
+        top.addWidget(choose)
+        top.addStretch()
+        bottom = QHBoxLayout()
+        bottom.addStretch()
+        bottom.addWidget(self.apply_button)
+        close = QPushButton(t("닫기"))
+        close.clicked.connect(self.reject)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(_table(self.rows, [70, 50, 220]), 1)
+        layout.addLayout(bottom)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("가져올 엑셀 파일"), "", "Excel (*.xlsx)")
+        if path:
+            self.preview(Path(path))
+
+    def preview(self, path: Path) -> ImportPlan:
+        plan = plan_import(self.context.services.database, self.kind.value(), path)
+        self.plan = plan
+        rows = [(t("오류"), e.row or "", "", str(e), "") for e in plan.errors]
+        rows += [(t("새로 추가"), r.row, r.name, "", "") for r in plan.new]
+        rows += [(t("변경"), r.row, r.name, ", ".join(f"{k}: {r.old.get(k) or '-'} → {v}" for k, v in r.values.items()),
+                  "") for r in plan.changed]
+        rows += [(t("참고"), w.row or "", "", str(w), "") for w in plan.warnings]
+        self.rows.set_rows(rows)
+        self.summary.setText(
+            t("새로 추가 {new}건, 변경 {changed}건, 그대로 {same}건, 오류 {errors}건", new=len(plan.new),
+              changed=len(plan.changed), same=plan.unchanged, errors=len(plan.errors))
+            + ("" if plan.ok else "\n" + t("오류가 있어 이 파일은 가져올 수 없습니다. 파일을 고친 뒤 다시 선택하세요.")))
+        self.apply_button.setEnabled(plan.ok and bool(plan.new or plan.changed))
+        return plan
+
+    def apply(self) -> None:
+        assert self.plan is not None and self.plan.ok
+        plan = apply_import(self.context.services.database, self.plan, self.context.services.officer)
+        self.context.changed.emit(Changes(ENTITY_OF_KIND[plan.kind], (), "import"))
+        self.context.ask(self, t("가져오기 완료"), t("새로 추가 {new}건, 변경 {changed}건을 저장했습니다.",
+                                                  new=len(plan.new), changed=len(plan.changed)), buttons=("ok",),
+                         icon="info")
+        self.accept()
+
+
+class SyncDialog(QDialog):
+    """Bring copies from several laptops together: export, import, decide conflicts."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(t("노트북 간 동기화"))
+        self.resize(980, 520)
+        self.status = QLabel(t("다른 노트북에서 내보낸 동기화 파일을 가져오면 서로 다른 변경은 합치고, 같은 항목을 양쪽에서 "
+                               "바꾼 경우는 아래 충돌 목록에 남깁니다."))
+        self.status.setWordWrap(True)
+        self.conflicts = RowsModel([t("종류"), t("항목"), t("이쪽 값"), t("가져온 값"), t("가져온 쪽 담당자")])
+        self.view = _table(self.conflicts, [110, 120, 220, 220])
+        buttons = QHBoxLayout()
+        for label, slot in ((t("동기화 파일 내보내기…"), self._export), (t("동기화 파일 가져오기…"), self._import),
+                            (t("이쪽 값 유지"), lambda: self.resolve("local")),
+                            (t("가져온 값 사용"), lambda: self.resolve("remote"))):
+            button = QPushButton(label)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.conflicts.set_rows([(c.entity, c.field, str(c.local), str(c.remote), c.remote_officer, c.id)
+                                 for c in sync.list_conflicts(self.context.services.database)])
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, t("동기화 파일 내보내기"), "boeun-desk.sync", "(*.sync)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> dict[str, int]:
+        counts = sync.export_bundle(self.context.services.database, path)
+        self.status.setText(t("동기화 파일을 저장했습니다: {path}", path=path))
+        return counts
+
+    def _import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("동기화 파일 가져오기"), "", "(*.sync);;(*)")
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> Any:
+        try:
+            result = sync.import_bundle(self.context.services.database, path)
+        except DatabaseError as error:
+            self.status.setText(str(error))
+            return None
+        self.status.setText(t("추가 {added}건, 변경 {updated}건, 충돌 {conflicts}건", added=result.added,
+                              updated=result.updated, conflicts=result.conflicts))
+        self.context.changed.emit(Changes("sync", (), "import"))
+        self.reload()
+        return result
+
+    def resolve(self, take: str) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        for index in rows:
+            sync.resolve_conflict(self.context.services.database, self.conflicts.rows[index.row()][-1], take,
+                                  self.context.services.officer)
+        if rows:
+            self.context.changed.emit(Changes("sync", (), "resolve"))
+        self.reload()
+
+
+def export_excel(context: AppContext, parent: QWidget) -> None:
+    path, _ = QFileDialog.getSaveFileName(parent, t("엑셀로 내보내기"), "보은데스크.xlsx", "Excel (*.xlsx)")
+    if path:
+        counts = export_workbook(context.services.database, ["all"], Path(path))
+        context.ask(parent, t("엑셀로 내보내기"), t("{n}개 시트를 저장했습니다: {path}", n=len(counts), path=path),
+                    buttons=("ok",), icon="info")
+
+
+def backup_now(context: AppContext, parent: QWidget) -> Path | None:
+    path = context.services.database.path
+    if path is None:
+        return None
+    written = backup.create_backup(path, reason="manual")
+    context.ask(parent, t("백업"), t("백업을 저장했습니다: {path}", path=written), buttons=("ok",), icon="info")
+    return written
