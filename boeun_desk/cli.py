@@ -277,7 +277,7 @@ def _run(args: argparse.Namespace) -> int:
     handler: Callable[..., int] = args.handler
     if not getattr(args, "needs_db", True):
         return handler(args)
-    database = open_database(_database_target(args))
+    database = open_database(_database_target(args), auto_backup=True)
     try:
         return handler(args, Services(database, args.officer))
     except exc.SQLAlchemyError as error:

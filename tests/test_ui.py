@@ -338,3 +338,14 @@ def test_sync_dialog_merges_a_laptop_copy_and_settles_a_conflict(context, window
     dialog.view.selectRow(0)
     dialog.resolve("remote")
     assert services.firms.get(firm.id).phone == "043-222-3333" and dialog.conflicts.rowCount() == 0
+
+
+def test_a_list_exports_what_it_shows(window, tmp_path):
+    from openpyxl import load_workbook
+
+    screen = window.screen("firms")
+    screen.search.setText("대추")
+    path = screen.export_shown(tmp_path / "firms.xlsx")
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][0] == "업체명" and len(rows) - 1 == screen.model.rowCount() < 22
+    assert all("대추" in " ".join(str(v) for v in row if v) for row in rows[1:])

@@ -3,6 +3,7 @@ trash view with restore; selection and scroll survive refreshes."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, Qt, Signal
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +29,9 @@ from boeun_desk.ui.history_dialog import HistoryDialog
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel
 
+SHEET_OF_LIST = {"firms": "firms", "supply_companies": "supply", "cases": "cases", "visits": "visits",
+                 "certifications": "certifications", "tests": "tests", "ip_rights": "ip", "indicators": "indicators",
+                 "matches": "matches", "meetings": "meetings"}
 EXPIRY_CHOICES = ((None, "만료 전체"), (30, "30일 이내 만료"), (60, "60일 이내 만료"), (90, "90일 이내 만료"))
 
 
@@ -103,6 +108,10 @@ class ListScreen(QWidget):
             detail = QPushButton(t("상세 보기"))
             detail.clicked.connect(lambda: self.selected_id() and self.detail_requested.emit(self.selected_id()))
             buttons.addWidget(detail)
+        excel = QPushButton(t("엑셀로…"))
+        excel.setToolTip(t("지금 목록에 보이는 기록을 엑셀 파일로 저장합니다"))
+        excel.clicked.connect(self.export_shown)
+        buttons.addWidget(excel)
         if spec.print_kind:
             printing = QPushButton(t("인쇄…"))
             printing.clicked.connect(self.print_selected)
@@ -219,6 +228,20 @@ class ListScreen(QWidget):
         dialog = HistoryDialog(self.context.services.database, record_id, self)
         dialog.open()
         return dialog
+
+    def export_shown(self, path: Path | None = None) -> Path | None:
+        """The rows on screen (search and filters applied) as an Excel sheet."""
+        from boeun_desk.exchange.excel_export import export_workbook  # openpyxl loads on first use
+
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, t("엑셀로 내보내기"), f"{t(self.spec.title)}.xlsx",
+                                                    "Excel (*.xlsx)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        export_workbook(self.context.services.database, [SHEET_OF_LIST[self.spec.key]], path,
+                        only_ids=set(self.model.ids()))
+        return path
 
     def print_selected(self) -> None:
         record_id = self.selected_id()

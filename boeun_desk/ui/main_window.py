@@ -25,7 +25,6 @@ from boeun_desk.i18n import t
 from boeun_desk.paths import resource
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import Dashboard
-from boeun_desk.ui.exchange_dialogs import ImportDialog, SyncDialog, backup_now, export_excel
 from boeun_desk.ui.firm_detail import FirmDetail
 from boeun_desk.ui.list_screen import ListScreen
 from boeun_desk.ui.settings_dialog import SettingsDialog
@@ -38,6 +37,12 @@ PAGES = (("dashboard", "대시보드", ()), ("firms", "기업", ("firms",)), ("c
          ("ip", "지식재산권", ("ip_rights",)), ("indicators", "성과지표", ("indicators",)),
          ("supply", "공급기업·매칭", ("supply_companies", "matches")), ("meetings", "회의", ("meetings",)),
          ("reports", "보고서", ()))
+
+
+def _dialogs() -> Any:
+    from boeun_desk.ui import exchange_dialogs
+
+    return exchange_dialogs
 
 
 class MainWindow(QMainWindow):
@@ -187,10 +192,11 @@ class MainWindow(QMainWindow):
         self._action(file_menu, t("다른 데이터베이스 열기…"), self._open_other, QKeySequence.StandardKey.Open)
         self._action(file_menu, t("데모 데이터베이스 열기"), lambda: self._open_in_new_window(["--demo"]))
         file_menu.addSeparator()
-        self._action(file_menu, t("엑셀에서 가져오기…"), lambda: ImportDialog(self.context, self).exec())
-        self._action(file_menu, t("엑셀로 내보내기…"), lambda: export_excel(self.context, self))
-        self._action(file_menu, t("노트북 간 동기화…"), lambda: SyncDialog(self.context, self).exec())
-        self._action(file_menu, t("지금 백업"), lambda: backup_now(self.context, self))
+        # Excel and sync code (openpyxl) load when first used, not at start-up.
+        self._action(file_menu, t("엑셀에서 가져오기…"), lambda: _dialogs().ImportDialog(self.context, self).exec())
+        self._action(file_menu, t("엑셀로 내보내기…"), lambda: _dialogs().export_excel(self.context, self))
+        self._action(file_menu, t("노트북 간 동기화…"), lambda: _dialogs().SyncDialog(self.context, self).exec())
+        self._action(file_menu, t("지금 백업"), lambda: _dialogs().backup_now(self.context, self))
         file_menu.addSeparator()
         self._action(file_menu, t("설정…"), lambda: SettingsDialog(self.context, self).exec(), "Ctrl+,")
         file_menu.addSeparator()
