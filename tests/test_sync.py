@@ -183,6 +183,9 @@ def test_the_same_firm_entered_on_both_laptops_becomes_a_conflict_not_a_crash(pa
     assert counts(pair.send(pair.b, pair.a)) == (0, 0, 0)  # not raised twice
     sync.resolve_conflict(pair.a.database, conflict.id, "local")
     assert [f.name for f in pair.a.firms.list(search="보은식품")] == ["보은식품(A)"]
+    before = fingerprint(pair.a)
+    assert counts(pair.send(pair.b, pair.a)) == (0, 0, 0)  # the decision holds on the next bundle
+    assert fingerprint(pair.a) == before
 
 
 def test_cli_clone_sync_conflicts_resolve(demo_path, tmp_path, capsys):

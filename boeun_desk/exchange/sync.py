@@ -40,6 +40,8 @@ from boeun_desk.services.base import NotFound, unit_of_work
 from boeun_desk.validation import InvalidValue
 
 CONFLICT_PREFIX = "sync.conflict."
+# Records the officer decided not to add (a clash kept on this copy's side): later bundles skip them.
+DECLINED_PREFIX = "sync.declined."
 _OWN_COLUMNS = ("id", "created_at", "updated_at", "updated_by", "version")  # bookkeeping, not merged
 _CHUNK = 500
 
@@ -109,10 +111,12 @@ def import_bundle(database: Database, path: Path) -> SyncResult:
     with unit_of_work(database.sessions, "") as session:
         known = _known_ids(session, [e["id"] for entries in remote_entries.values() for e in entries])
         pending = {(c.entity_id, c.field): c for c in list_conflicts_in(session)}
+        declined = {key[len(DECLINED_PREFIX):] for key in session.scalars(
+            select(Meta.key).where(Meta.key.like(f"{DECLINED_PREFIX}%")))}
         for table in tracked_tables():
             data = payload["tables"].get(table.name)
             if data:
-                _merge_table(session, table, data, remote_entries, known, pending, result)
+                _merge_table(session, table, data, remote_entries, known, pending, declined, result)
     return result
 
 
@@ -131,7 +135,8 @@ def _touched(entry: dict[str, Any]) -> str | None:
 
 
 def _merge_table(session: Session, table: Table, data: dict[str, Any], remote_entries: dict[str, list[dict]],
-                 known: set[str], pending: dict[tuple[str, str], Conflict], result: SyncResult) -> None:
+                 known: set[str], pending: dict[tuple[str, str], Conflict], declined: set[str],
+                 result: SyncResult) -> None:
     columns = data["columns"]
     rows = {}
     for raw in data["rows"]:
@@ -146,7 +151,9 @@ def _merge_table(session: Session, table: Table, data: dict[str, Any], remote_en
         entries = remote_entries.get(record_id, [])
         new_entries = [e for e in entries if e["id"] not in known]
         local = local_rows.get(record_id)
-        if local is None:
+        if local is None and record_id in declined:
+            result.unchanged += 1
+        elif local is None:
             _add(session, table, remote, new_entries, pending, result)
         elif not new_entries:
             result.unchanged += 1
@@ -276,6 +283,7 @@ def resolve_conflict(database: Database, conflict_id: str, take: str, officer: s
         if conflict.field == "*":
             if take == "remote":
                 raise InvalidValue(t("추가하지 못한 기록은 이쪽 기록을 유지하는 것만 고를 수 있습니다"))
+            session.merge(Meta(key=DECLINED_PREFIX + conflict.entity_id, value=conflict.entity))
             return conflict
         table = Base.metadata.tables[conflict.entity]
         _store_entries(session, list(conflict.entries))
