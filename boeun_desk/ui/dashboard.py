@@ -63,7 +63,7 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:
+def table_view(model: RowsModel, widths: Sequence[int]) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
@@ -109,8 +109,8 @@ class Dashboard(QWidget):
 
         self.expiring = RowsModel([t("기업"), t("인증"), t("만료일"), t("남은 일수")])
         self.overdue = RowsModel([t("기업"), t("후속조치"), t("기한")])
-        expiring_view = _table(self.expiring, [170, 180, 95])
-        overdue_view = _table(self.overdue, [130, 230])
+        expiring_view = table_view(self.expiring, [170, 180, 95])
+        overdue_view = table_view(self.overdue, [130, 230])
         expiring_view.doubleClicked.connect(lambda i: self.open_record.emit("certifications",
                                                                             self.expiring.data(i, Qt.ItemDataRole.UserRole)))
         overdue_view.doubleClicked.connect(lambda i: self.open_record.emit("visits",

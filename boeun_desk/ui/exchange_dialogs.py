@@ -22,7 +22,7 @@ from boeun_desk.exchange.excel_import import ImportPlan, apply_import, plan_impo
 from boeun_desk.i18n import t
 from boeun_desk.services import Changes
 from boeun_desk.ui.context import AppContext
-from boeun_desk.ui.dashboard import RowsModel, _table
+from boeun_desk.ui.dashboard import RowsModel, table_view
 from boeun_desk.ui.widgets import ChoiceField
 
 ENTITY_OF_KIND = {"firms": "firm", "supply": "supply_company"}
@@ -59,7 +59,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
-        layout.addWidget(_table(self.rows, [70, 50, 220]), 1)
+        layout.addWidget(table_view(self.rows, [70, 50, 220]), 1)
         layout.addLayout(bottom)
 
     def _choose(self) -> None:
@@ -105,7 +105,7 @@ class SyncDialog(QDialog):
                                "바꾼 경우는 아래 충돌 목록에 남깁니다."))
         self.status.setWordWrap(True)
         self.conflicts = RowsModel([t("종류"), t("항목"), t("이쪽 값"), t("가져온 값"), t("가져온 쪽 담당자")])
-        self.view = _table(self.conflicts, [110, 120, 220, 220])
+        self.view = table_view(self.conflicts, [110, 120, 220, 220])
         buttons = QHBoxLayout()
         for label, slot in ((t("동기화 파일 내보내기…"), self._export), (t("동기화 파일 가져오기…"), self._import),
                             (t("이쪽 값 유지"), lambda: self.resolve("local")),

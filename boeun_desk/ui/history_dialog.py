@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from boeun_desk.db import Database
 from boeun_desk.exchange.history import record_history
 from boeun_desk.i18n import t
-from boeun_desk.ui.dashboard import RowsModel, _table
+from boeun_desk.ui.dashboard import RowsModel, table_view
 
 
 def local_time(stamp: datetime) -> str:
@@ -25,7 +25,7 @@ class HistoryDialog(QDialog):
         self.model = RowsModel([t("일시"), t("담당자"), t("구분"), t("항목"), t("이전 값"), t("새 값")])
         self.model.set_rows([(local_time(e.at), e.officer or "-", e.action, e.field, e.old or "", e.new or "", "")
                              for e in record_history(database, record_id)])
-        view = _table(self.model, [150, 90, 60, 130, 200])
+        view = table_view(self.model, [150, 90, 60, 130, 200])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(t("닫기"))
         buttons.rejected.connect(self.reject)
