@@ -241,3 +241,11 @@ def test_ids_and_rows_for_large_tables(services, firm_id):
 def test_optional_choice_left_empty_takes_its_default(services, refs):
     case = services.cases.create({**refs, "title": "상태 미입력", "status": ""})
     assert services.cases.get(case.id).status == "planned"
+
+
+def test_overdue_limit_and_count(services, firm_id):
+    services.visits.create({"firm_id": firm_id, "starts_at": "2024-05-02", "follow_ups": [
+        {"action": f"조치 {i}", "due_date": f"2024-06-{i + 1:02d}"} for i in range(5)]})
+    today = date(2024, 7, 1)
+    assert [f.action for f in services.queries.overdue_follow_ups(today=today, limit=2)] == ["조치 0", "조치 1"]
+    assert services.queries.overdue_count(today=today) == 5

@@ -276,10 +276,19 @@ class Queries:
             condition = Certification.firm_id == firm_id if firm_id else Certification.id.is_not(None)
             return self._certifications(s, condition, today=today or date.today())
 
-    def overdue_follow_ups(self, *, today: date | None = None) -> list[FollowUpRow]:
+    def overdue_follow_ups(self, *, today: date | None = None, limit: int | None = None) -> list[FollowUpRow]:
+        """Open follow-ups past their due date, oldest first (the first `limit` of them)."""
         today = today or date.today()
         with self.sessions() as s:
-            return self._follow_ups(s, (FollowUp.done.is_(False)) & (FollowUp.due_date < today))
+            return self._follow_ups(s, (FollowUp.done.is_(False)) & (FollowUp.due_date < today), limit=limit)
+
+    def overdue_count(self, *, today: date | None = None) -> int:
+        today = today or date.today()
+        with self.sessions() as s:
+            return s.scalar(select(func.count()).select_from(FollowUp).join(Visit, FollowUp.visit_id == Visit.id)
+                            .join(Firm, Visit.firm_id == Firm.id)
+                            .where(FollowUp.done.is_(False), FollowUp.due_date < today, _alive(FollowUp),
+                                   _alive(Visit), _alive(Firm))) or 0
 
     # --- annual statistics ---------------------------------------------------------------------
 
@@ -329,11 +338,11 @@ class Queries:
         return [CertificationRow(c.id, c.firm_id, name, c.kind, c.number, c.issuer, c.product, c.issued_on,
                                  c.expires_on, _days_left(c.expires_on, today)) for c, name in rows]
 
-    def _follow_ups(self, s: Session, condition: Any) -> list[FollowUpRow]:
+    def _follow_ups(self, s: Session, condition: Any, *, limit: int | None = None) -> list[FollowUpRow]:
         rows = s.execute(select(FollowUp, Visit.firm_id, Firm.name).select_from(FollowUp)
                          .join(Visit, FollowUp.visit_id == Visit.id).join(Firm, Visit.firm_id == Firm.id)
                          .where(condition, _alive(FollowUp), _alive(Visit), _alive(Firm))
-                         .order_by(FollowUp.due_date, FollowUp.created_at)).all()
+                         .order_by(FollowUp.due_date, FollowUp.created_at).limit(limit)).all()
         return [FollowUpRow(f.id, f.visit_id, firm_id, name, f.action, f.due_date, f.done, f.done_on)
                 for f, firm_id, name in rows]
 

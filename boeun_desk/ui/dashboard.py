@@ -26,6 +26,7 @@ from boeun_desk.services import NotFound
 from boeun_desk.ui.context import AppContext
 
 EXPIRY_DAYS = 60
+OVERDUE_SHOWN = 200  # the oldest first; a program with years of history may hold thousands
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -115,15 +116,16 @@ class Dashboard(QWidget):
                                                                             self.expiring.data(i, Qt.ItemDataRole.UserRole)))
         overdue_view.doubleClicked.connect(lambda i: self.open_record.emit("visits",
                                                                            self.overdue.data(i, Qt.ItemDataRole.UserRole)))
-        expiring_box, overdue_box = QGroupBox(t("{days}일 이내 만료 인증", days=EXPIRY_DAYS)), QGroupBox(t("기한이 지난 후속조치"))
+        expiring_box = QGroupBox(t("{days}일 이내 만료 인증", days=EXPIRY_DAYS))
+        self.overdue_box = QGroupBox(t("기한이 지난 후속조치"))
         QVBoxLayout(expiring_box).addWidget(expiring_view)
-        QVBoxLayout(overdue_box).addWidget(overdue_view)
+        QVBoxLayout(self.overdue_box).addWidget(overdue_view)
 
         grid = QGridLayout()
         grid.addWidget(chart_view, 0, 0)
         grid.addWidget(funding_box, 0, 1)
         grid.addWidget(expiring_box, 1, 0)
-        grid.addWidget(overdue_box, 1, 1)
+        grid.addWidget(self.overdue_box, 1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         layout = QVBoxLayout(self)
@@ -148,7 +150,11 @@ class Dashboard(QWidget):
         self._funding(stats)
         self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, t("D-{days}", days=c.days_left), c.id)
                                 for c in queries.expiring_certifications(EXPIRY_DAYS)])
-        self.overdue.set_rows([(f.firm_name, f.action, f.due_date, f.visit_id) for f in queries.overdue_follow_ups()])
+        overdue = queries.overdue_follow_ups(limit=OVERDUE_SHOWN)
+        total = len(overdue) if len(overdue) < OVERDUE_SHOWN else queries.overdue_count()
+        self.overdue.set_rows([(f.firm_name, f.action, f.due_date, f.visit_id) for f in overdue])
+        self.overdue_box.setTitle(t("기한이 지난 후속조치") + (t(" (오래된 {shown}건 / 전체 {total}건)", shown=len(overdue),
+                                                                  total=f"{total:,}") if total > len(overdue) else ""))
 
     def _chart(self, stats: Any) -> None:
         self.chart.removeAllSeries()
