@@ -13,19 +13,20 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
-
-from sqlalchemy import exc
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from boeun_desk import __version__
-from boeun_desk.db import DatabaseError, describe_error, open_database
 from boeun_desk.exchange import commands as exchange_commands
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
 from boeun_desk.reports import commands as report_commands
-from boeun_desk.services import NotFound, Services, StaleEdit
-from boeun_desk.services.demo import DemoExists, write_demo
 from boeun_desk.validation import InvalidValue, ValidationFailed, format_brn
+
+if TYPE_CHECKING:
+    from boeun_desk.services import Services
+
+# The database layer (SQLAlchemy) is imported when a command needs it, not at module level: the
+# desktop program starts through this module and shows its window before that import (app.py).
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
@@ -75,6 +76,8 @@ def _amount(value: int) -> str:
 # --- commands --------------------------------------------------------------------------------
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from boeun_desk.services.demo import write_demo
+
     path = write_demo(Path(args.path), force=args.force)
     print(t("데모 데이터베이스를 만들었습니다: {path}", path=path))
     return 0
@@ -166,6 +169,8 @@ def cmd_firm_delete(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_firm_restore(args: argparse.Namespace, services: Services) -> int:
+    from boeun_desk.services import NotFound
+
     digits = services.firms.list(search=args.target_brn.replace("-", ""), deleted_only=True)
     if not digits:
         raise NotFound(t("휴지통에 사업자등록번호 {brn}인 기업이 없습니다", brn=args.target_brn))
@@ -262,6 +267,8 @@ def _database_target(args: argparse.Namespace) -> str | Path | None:
     if args.demo and not args.db:
         path = demo_database_path()
         if not path.exists():
+            from boeun_desk.services.demo import write_demo
+
             write_demo(path)
         return path
     return args.db
@@ -277,6 +284,11 @@ def _run(args: argparse.Namespace) -> int:
     handler: Callable[..., int] = args.handler
     if not getattr(args, "needs_db", True):
         return handler(args)
+    from sqlalchemy import exc
+
+    from boeun_desk.db import DatabaseError, describe_error, open_database
+    from boeun_desk.services import Services
+
     database = open_database(_database_target(args), auto_backup=True)
     try:
         return handler(args, Services(database, args.officer))
@@ -306,12 +318,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(t("입력값이 올바르지 않습니다:"), file=sys.stderr)
         for item in error.errors:
             print(f"  - {item}", file=sys.stderr)
-    except (InvalidValue, NotFound, DemoExists, StaleEdit) as error:
+    except InvalidValue as error:
         print(str(error), file=sys.stderr)
-    except DatabaseError as error:
+    except Exception as error:  # noqa: BLE001 - the database layer's errors, imported only when used
+        return _failure(error)
+    return EXIT_INVALID
+
+
+def _failure(error: Exception) -> int:
+    """Exit code for an error from the database layer (Korean message printed); others propagate."""
+    from boeun_desk.db import DatabaseError
+    from boeun_desk.services import NotFound, StaleEdit
+    from boeun_desk.services.demo import DemoExists
+
+    if isinstance(error, NotFound | DemoExists | StaleEdit):
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    if isinstance(error, DatabaseError):
         print(str(error), file=sys.stderr)
         return EXIT_FAILURE
-    except OSError as error:
+    if isinstance(error, OSError):
         print(t("파일을 읽거나 쓸 수 없습니다: {detail}", detail=error), file=sys.stderr)
         return EXIT_FAILURE
-    return EXIT_INVALID
+    raise error

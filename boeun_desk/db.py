@@ -41,11 +41,17 @@ class InstanceLock:
 
     The operating system drops the lock when the process ends, even on a crash or a dead battery,
     so a stale lock file never blocks the next start. The file names who holds it for the message.
+
+    A clean close leaves a stamp of the database file in the lock file (size, modification and
+    change times, inode). The next open that finds the file exactly as stamped knows it was closed
+    whole by this program and nothing has written to it since, so it can skip the integrity check,
+    whose cost grows with the file (about 0.1 s for 10,000 firms). A crash leaves no stamp.
     """
 
-    def __init__(self, path: Path, handle: object):
+    def __init__(self, path: Path, handle: object, closed_cleanly: bool = False):
         self.path = path
         self._handle = handle
+        self.closed_cleanly = closed_cleanly
 
     @classmethod
     def acquire(cls, database_path: Path) -> InstanceLock:
@@ -61,19 +67,39 @@ class InstanceLock:
                                   "그 프로그램을 닫은 뒤 다시 여세요: {path}", holder=holder,
                                   path=database_path)) from None
         handle.seek(0)
+        closed_cleanly = handle.read().strip() == _clean_stamp(database_path)
+        handle.seek(0)
         handle.truncate()
         handle.write(f"{socket.gethostname()} pid {os.getpid()} {datetime.now():%Y-%m-%d %H:%M}")
         handle.flush()
-        return cls(path, handle)
+        return cls(path, handle, closed_cleanly)
 
-    def release(self) -> None:
+    def release(self, database_path: Path | None = None) -> None:
+        """Unlock; with `database_path` (a clean close), leave the file's stamp for the next open."""
         handle = self._handle
         if handle is None:
             return
         self._handle = None
         handle.truncate(0)  # type: ignore[attr-defined]
+        stamp = _clean_stamp(database_path) if database_path is not None else None
+        if stamp is not None:
+            handle.seek(0)  # type: ignore[attr-defined]
+            handle.write(stamp)  # type: ignore[attr-defined]
+            handle.flush()  # type: ignore[attr-defined]
         _unlock_file(handle)
         handle.close()  # type: ignore[attr-defined]
+
+
+def _clean_stamp(database_path: Path) -> str | None:
+    """The stamp of a closed database file; None while a write-ahead log still holds data."""
+    wal = database_path.with_name(database_path.name + "-wal")
+    try:
+        if wal.exists() and wal.stat().st_size > 0:
+            return None
+        info = database_path.stat()
+    except OSError:
+        return None
+    return f"closed {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
@@ -115,10 +141,12 @@ class Database:
 
         With `auto_backup`, a backup is written when the data changed since the newest one.
         """
+        checkpointed = False
         if self.path is not None:
             try:
                 with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+                checkpointed = busy == 0
             except exc.SQLAlchemyError:
                 pass  # closing must not fail; the WAL stays valid and is replayed on next open
         self.engine.dispose()
@@ -127,7 +155,7 @@ class Database:
 
             backup.backup_if_changed(self.path)
         if self.lock is not None:
-            self.lock.release()
+            self.lock.release(self.path if checkpointed else None)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -218,7 +246,7 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
                         auto_backup=auto_backup)
     database.sessions.configure(bind=database.engine, expire_on_commit=False)
     try:
-        if path is not None:
+        if path is not None and not (lock is not None and lock.closed_cleanly):
             with database.engine.connect() as conn:
                 result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
             if result != "ok":

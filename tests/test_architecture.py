@@ -36,3 +36,21 @@ def test_importing_the_whole_core_loads_no_qt():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert len(names) > 15
+
+
+def test_the_command_line_module_loads_neither_sqlalchemy_nor_openpyxl():
+    # The desktop program starts through boeun_desk.cli and shows its window before the database
+    # layer is imported (app.py); commands import what they use.
+    code = ("import sys, boeun_desk.cli\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'openpyxl', 'reportlab'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_command_choices_named_without_imports_match_the_real_keys():
+    from boeun_desk.exchange import commands
+    from boeun_desk.exchange.excel_import import KINDS
+    from boeun_desk.exchange.sheets import BY_KEY
+
+    assert list(commands.EXPORT_CHOICES) == list(BY_KEY)
+    assert list(commands.IMPORT_CHOICES) == list(KINDS)

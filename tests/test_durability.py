@@ -8,7 +8,7 @@ import signal
 import sqlite3
 
 import pytest
-from sqlalchemy import event, exc
+from sqlalchemy import Engine, event, exc
 
 from boeun_desk import cli, db
 from boeun_desk.db import DamagedDatabase, DatabaseError, describe_error, open_database
@@ -63,8 +63,8 @@ def test_sigkill_in_the_middle_of_saves_loses_nothing_reported(db_path):
     assert backup.integrity_errors(db_path) == []
 
 
-def _close_and_damage(db_path, how: str) -> bytes:
-    database = open_database(db_path)
+def _close_and_damage(db_path, how: str, exclusive: bool = False) -> bytes:
+    database = open_database(db_path, exclusive=exclusive)
     services = Services(database)
     for i in range(200):
         services.officers.create({"name": f"담당{i}", "team": "기업지원팀" * 20})
@@ -78,11 +78,13 @@ def _close_and_damage(db_path, how: str) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.parametrize("exclusive", [False, True], ids=["cli", "desktop"])
 @pytest.mark.parametrize("how", ["overwritten", "truncated"])
-def test_damaged_file_gets_a_korean_message_and_is_left_untouched(db_path, how, capsys):
-    damaged = _close_and_damage(db_path, how)
+def test_damaged_file_gets_a_korean_message_and_is_left_untouched(db_path, how, exclusive, capsys):
+    # The desktop program's clean close leaves a stamp; writing to the file afterwards voids it.
+    damaged = _close_and_damage(db_path, how, exclusive)
     with pytest.raises(DamagedDatabase) as raised:
-        open_database(db_path)
+        open_database(db_path, exclusive=exclusive)
     message = str(raised.value)
     assert ("손상" in message or "열 수 없습니다" in message) and "restore --latest" in message
     assert raised.value.path == db_path
@@ -91,6 +93,35 @@ def test_damaged_file_gets_a_korean_message_and_is_left_untouched(db_path, how, 
     err = capsys.readouterr().err
     assert "손상" in err and "Traceback" not in err
     assert backup.integrity_errors(db_path) != []
+
+
+def test_only_a_file_closed_cleanly_and_untouched_skips_the_integrity_check(db_path):
+    checks: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "quick_check" in statement:
+            checks.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        open_database(db_path, exclusive=True).close()
+        assert len(checks) == 1
+        database = open_database(db_path, exclusive=True)  # closed cleanly, untouched since
+        assert database.lock is not None and database.lock.closed_cleanly
+        Services(database).officers.create({"name": "김담당"})
+        database.lock.release()  # as after a crash: the lock goes, no stamp is left
+        database.engine.dispose()
+        assert len(checks) == 1
+        open_database(db_path, exclusive=True).close()
+        assert len(checks) == 2
+        other = open_database(db_path)  # another program (the CLI) writes to the file
+        Services(other).officers.create({"name": "이담당"})
+        other.close()
+        assert len(checks) == 3
+        open_database(db_path, exclusive=True).close()
+        assert len(checks) == 4
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
 
 
 def test_damaged_file_restored_from_the_newest_good_backup(db_path):

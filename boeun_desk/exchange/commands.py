@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from boeun_desk.db import DatabaseError, sqlite_path, to_url
-from boeun_desk.exchange import backup, sync
-from boeun_desk.exchange.bundle import BundleError
-from boeun_desk.exchange.excel_export import export_workbook
-from boeun_desk.exchange.excel_import import KINDS, apply_import, plan_import
-from boeun_desk.exchange.sheets import BY_KEY
 from boeun_desk.i18n import t
 from boeun_desk.paths import demo_database_path
 from boeun_desk.validation import InvalidValue
+
+# Choices named here so that building the parser loads neither SQLAlchemy nor openpyxl (the
+# desktop program starts through the CLI module); a test keeps them equal to the real keys.
+EXPORT_CHOICES = ("firms", "supply", "selections", "cases", "visits", "followups", "certifications", "tests", "ip",
+                  "indicators", "matches", "meetings", "officers", "support_types", "program_years")
+IMPORT_CHOICES = ("firms", "supply")
 
 
 def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -36,12 +36,12 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     check.set_defaults(handler=cmd_check, needs_db=False)
 
     export = sub.add_parser("export", help=t("엑셀로 내보내기 (all: 전체, 종류마다 한 시트)"))
-    export.add_argument("what", choices=[*BY_KEY, "all"])
+    export.add_argument("what", choices=[*EXPORT_CHOICES, "all"])
     export.add_argument("-o", "--output", required=True, type=Path)
     export.set_defaults(handler=cmd_export)
 
     imp = sub.add_parser("import", help=t("엑셀에서 기업 가져오기 (오류가 하나라도 있으면 아무것도 가져오지 않음)"))
-    imp.add_argument("what", choices=list(KINDS), help=t("firms: 수혜기업, supply: 공급기업"))
+    imp.add_argument("what", choices=IMPORT_CHOICES, help=t("firms: 수혜기업, supply: 공급기업"))
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help=t("검사만 하고 저장하지 않습니다"))
     imp.add_argument("--json", action="store_true")
@@ -73,6 +73,8 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
 def database_file(args: argparse.Namespace) -> Path:
     """The SQLite file the global --db/--demo options name (backups need a file)."""
+    from boeun_desk.db import sqlite_path, to_url
+
     target = args.db or (demo_database_path() if args.demo else None)
     path = sqlite_path(to_url(target))
     if path is None:
@@ -81,6 +83,8 @@ def database_file(args: argparse.Namespace) -> Path:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from boeun_desk.exchange import backup
+
     path = database_file(args)
     if args.action == "list":
         backups = backup.list_backups(path)
@@ -93,6 +97,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from boeun_desk.exchange import backup
+
     path = database_file(args)
     result = backup.restore(path, None if args.latest else args.file)
     print(t("복원했습니다: {source} → {path}", source=result.restored_from, path=path))
@@ -102,6 +108,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from boeun_desk.db import DatabaseError
+    from boeun_desk.exchange import backup
+
     path = database_file(args)
     errors = backup.integrity_errors(path)
     if errors:
@@ -113,6 +122,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace, services: Any) -> int:
+    from boeun_desk.exchange.excel_export import export_workbook
+
     counts = export_workbook(services.database, [args.what], args.output)
     for title, n in counts.items():
         print(t("{sheet}: {n}행", sheet=title, n=n))
@@ -121,6 +132,8 @@ def cmd_export(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_import(args: argparse.Namespace, services: Any) -> int:
+    from boeun_desk.exchange.excel_import import apply_import, plan_import
+
     if not args.file.is_file():
         raise InvalidValue(t("파일이 없습니다: {path}", path=args.file))
     plan = plan_import(services.database, args.what, args.file)
@@ -147,6 +160,8 @@ def print_json(data: Any) -> None:
 
 
 def cmd_clone(args: argparse.Namespace) -> int:
+    from boeun_desk.exchange import sync
+
     if args.output.exists():
         raise InvalidValue(t("파일이 이미 있습니다: {path}", path=args.output))
     sync.clone(database_file(args), args.output.resolve())
@@ -155,6 +170,8 @@ def cmd_clone(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
+    from boeun_desk.exchange import sync
+
     counts = sync.export_bundle(services.database, args.output)
     print(t("기록 {records}건, 변경 이력 {history}건을 담았습니다", **counts))
     print(args.output)
@@ -162,6 +179,9 @@ def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
+    from boeun_desk.exchange import sync
+    from boeun_desk.exchange.bundle import BundleError
+
     if not args.file.is_file():
         raise InvalidValue(t("파일이 없습니다: {path}", path=args.file))
     try:
@@ -179,6 +199,8 @@ def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_sync_conflicts(args: argparse.Namespace, services: Any) -> int:
+    from boeun_desk.exchange import sync
+
     conflicts = sync.list_conflicts(services.database)
     if args.json:
         print_json([{k: v for k, v in dataclasses.asdict(c).items() if k != "entries"} for c in conflicts])
@@ -192,6 +214,8 @@ def cmd_sync_conflicts(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_sync_resolve(args: argparse.Namespace, services: Any) -> int:
+    from boeun_desk.exchange import sync
+
     ids = [c.id for c in sync.list_conflicts(services.database)] if args.all else [args.conflict_id]
     for conflict_id in ids:
         sync.resolve_conflict(services.database, conflict_id, args.take, services.officer)
