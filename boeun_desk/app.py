@@ -1,27 +1,44 @@
-"""Start the desktop program: Qt application, shipped Hangul font, settings, database, main window."""
+"""Start the desktop program: Qt application, shipped Hangul font, settings, database, main window.
+
+Start-up shows the window frame first and loads the database layer (SQLAlchemy, the screens'
+modules) and opens the file on a worker thread meanwhile; importing SQLAlchemy alone takes longer
+than starting Qt with an empty window. The data appears when the file is open (MainWindow.attach).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from boeun_desk.db import DamagedDatabase, Database, DatabaseError, open_database
-from boeun_desk.exchange import backup
 from boeun_desk.i18n import LANGUAGES, set_language, t
 from boeun_desk.paths import resource
-from boeun_desk.services import Services
-from boeun_desk.services.demo import build_demo
 from boeun_desk.ui.context import AppContext, ask
 from boeun_desk.ui.main_window import MainWindow
+from boeun_desk.ui.worker import Worker, keep_running
 
-# Benchmarks set this to measure start-up to a usable window: quit as soon as it is shown.
+if TYPE_CHECKING:
+    from boeun_desk.db import Database, DatabaseError
+    from boeun_desk.services import Services
+
+# Benchmarks set this to measure start-up to a usable window: quit as soon as the data is shown.
 QUIT_WHEN_READY = "BOEUN_DESK_QUIT_WHEN_READY"
+# Benchmarks set this to a file: start-up milestones are appended as "name monotonic-seconds".
+STARTUP_TRACE = "BOEUN_DESK_STARTUP_TRACE"
+
+
+def _milestone(name: str) -> None:
+    trace = os.environ.get(STARTUP_TRACE)
+    if trace:
+        with open(trace, "a", encoding="utf-8") as handle:
+            handle.write(f"{name} {time.monotonic():.6f}\n")
 
 
 def application() -> QApplication:
@@ -39,42 +56,68 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def offer_demo(database: Database, services: Services) -> None:
+def offer_demo(database: Database, services: Services, parent: QWidget | None = None) -> None:
     """An empty database offers the demo program or a clean start."""
     if services.firms.ids(include_deleted=True):
         return
-    answer = ask(None, t("새 데이터베이스"), t("데이터가 없는 새 데이터베이스입니다.\n연습용 데모 데이터를 넣을까요? "
-                                          "(아니오: 빈 상태로 시작)"))
+    answer = ask(parent, t("새 데이터베이스"), t("데이터가 없는 새 데이터베이스입니다.\n연습용 데모 데이터를 넣을까요? "
+                                            "(아니오: 빈 상태로 시작)"))
     if answer == "yes":
+        from boeun_desk.services.demo import build_demo
+
         build_demo(database)
 
 
-def open_or_restore(target: str | Path | None) -> Database | None:
-    """Open for this window alone (instance lock, automatic backups). A damaged file offers the
-    newest sound backup; the damaged file itself is kept aside. None when nothing could be opened."""
+def open_for_window(target: str | Path | None) -> Database:
+    """Open for this window alone (instance lock, automatic backups); raises DatabaseError."""
+    from boeun_desk.db import open_database
+
+    return open_database(target, exclusive=True, auto_backup=True)
+
+
+def open_or_restore(target: str | Path | None, parent: QWidget | None = None) -> Database | None:
+    """Open for this window alone. A damaged file offers the newest sound backup; the damaged
+    file itself is kept aside. None when nothing could be opened (the officer was told why)."""
+    from boeun_desk.db import DatabaseError
+
     try:
-        return open_database(target, exclusive=True, auto_backup=True)
-    except DamagedDatabase as error:
-        if error.path is None or not backup.list_backups(error.path):
-            ask(None, t("데이터베이스를 열 수 없습니다"), str(error), buttons=("ok",), icon="error")
-            return None
-        question = str(error) + "\n\n" + t("가장 최근의 정상 백업으로 복원할까요? (손상된 파일은 지우지 않고 옆에 보관합니다)")
-        if ask(None, t("데이터베이스 손상"), question, icon="warning") != "yes":
-            return None
-        try:
-            result = backup.restore(error.path)
-            database = open_database(target, exclusive=True, auto_backup=True)
-        except DatabaseError as failure:
-            ask(None, t("복원할 수 없습니다"), str(failure), buttons=("ok",), icon="error")
-            return None
-        ask(None, t("복원했습니다"), t("{source} 백업으로 복원했습니다. 손상된 파일은 {aside}에 보관했습니다.",
-                                    source=result.restored_from.name,
-                                    aside=", ".join(p.name for p in result.kept_aside) or "-"),
-            buttons=("ok",), icon="info")
-        return database
+        return open_for_window(target)
     except DatabaseError as error:
-        ask(None, t("데이터베이스를 열 수 없습니다"), str(error), buttons=("ok",), icon="error")
+        return recover(error, target, parent)
+
+
+def recover(error: Exception, target: str | Path | None, parent: QWidget | None = None) -> Database | None:
+    """After a failed open: say why, and for a damaged file offer the newest sound backup.
+    (Any error is told to the officer: an unreadable lock file is an OSError, not a DatabaseError.)"""
+    from boeun_desk.db import DamagedDatabase, DatabaseError
+    from boeun_desk.exchange import backup
+
+    if not isinstance(error, DamagedDatabase) or error.path is None or not backup.list_backups(error.path):
+        ask(parent, t("데이터베이스를 열 수 없습니다"), str(error), buttons=("ok",), icon="error")
         return None
+    question = str(error) + "\n\n" + t("가장 최근의 정상 백업으로 복원할까요? (손상된 파일은 지우지 않고 옆에 보관합니다)")
+    if ask(parent, t("데이터베이스 손상"), question, icon="warning") != "yes":
+        return None
+    try:
+        result = backup.restore(error.path)
+        database = open_for_window(target)
+    except DatabaseError as failure:
+        ask(parent, t("복원할 수 없습니다"), str(failure), buttons=("ok",), icon="error")
+        return None
+    ask(parent, t("복원했습니다"), t("{source} 백업으로 복원했습니다. 손상된 파일은 {aside}에 보관했습니다.",
+                                  source=result.restored_from.name,
+                                  aside=", ".join(p.name for p in result.kept_aside) or "-"),
+        buttons=("ok",), icon="info")
+    return database
+
+
+def _load(target: str | Path | None, _progress: Any, _cancelled: Any) -> Database:
+    """On the worker thread: import the database layer and the screens' modules, open the file."""
+    import boeun_desk.services  # noqa: F401
+    import boeun_desk.ui.dashboard  # noqa: F401
+    import boeun_desk.ui.list_screen  # noqa: F401
+
+    return open_for_window(target)
 
 
 def run(target: str | Path | None, *, officer: str = "") -> int:
@@ -82,20 +125,46 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
     settings = QSettings()
     language = str(settings.value("language", "ko"))
     set_language(language if language in LANGUAGES else "ko")
-    database = open_or_restore(target)
-    if database is None:
-        return 1
-    services = Services(database, officer or str(settings.value("officer", "")))
-    if not os.environ.get(QUIT_WHEN_READY):
-        offer_demo(database, services)
-    window = MainWindow(AppContext(services, settings))
+    quit_when_ready = bool(os.environ.get(QUIT_WHEN_READY))
+    window = MainWindow(settings=settings)
     window.show()
-    if os.environ.get(QUIT_WHEN_READY):
-        QTimer.singleShot(0, app.quit)
+    QTimer.singleShot(0, lambda: _milestone("window_shown"))
+    opened: list[Database] = []
+    ended: list[bool] = []
+
+    def attach(database: Database | None) -> None:
+        if ended:  # the window was closed while the file was opening (queued signal came late)
+            return
+        if database is None:
+            app.exit(1)
+            return
+        opened.append(database)
+        _milestone("database_open")
+        from boeun_desk.services import Services
+
+        services = Services(database, officer or str(settings.value("officer", "")))
+        if not quit_when_ready:
+            offer_demo(database, services, window)
+        window.attach(AppContext(services, settings))
+        _milestone("data_shown")
+        if quit_when_ready:
+            QTimer.singleShot(0, app.quit)
+
+    loader = Worker(_load, target)
+    loader.succeeded.connect(attach)
+    loader.failed.connect(lambda error: None if ended else attach(recover(error, target, window)))
+    keep_running(loader)
+    QTimer.singleShot(0, loader.start)  # after the frame is on screen: the import holds the GIL
     try:
         return app.exec()
     finally:
+        ended.append(True)
+        loader.wait()  # closed while the file was opening: the worker's result is closed below
+        if not opened and loader.result is not None:
+            opened.append(loader.result)
         # Delete the window (and its models and threads) while Qt is alive; left to the garbage
         # collector at interpreter exit, PySide6 can crash after the event loop has ended.
         shiboken6.delete(window)
-        database.close()
+        for database in opened:
+            database.close()
+

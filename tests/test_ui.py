@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QDialog
 
 from boeun_desk.ui.context import AppContext
@@ -204,11 +204,60 @@ def test_whole_program_starts_and_exits_cleanly_on_a_large_database(tmp_path):
 
     path = tmp_path / "large.sqlite3"
     generate(path, scale=0.3)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BOEUN_DESK_QUIT_WHEN_READY": "1"}
+    trace = tmp_path / "trace.txt"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BOEUN_DESK_QUIT_WHEN_READY": "1",
+           "BOEUN_DESK_STARTUP_TRACE": str(trace)}
     result = subprocess.run([sys.executable, "-m", "boeun_desk", "--db", str(path)], env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Fatal" not in result.stderr
+    # The frame is on screen first; the data follows once the file is open.
+    assert [line.split()[0] for line in trace.read_text().splitlines()] == [
+        "window_shown", "database_open", "data_shown"]
+
+
+def test_the_window_frame_needs_no_database_layer():
+    """Start-up shows the frame before SQLAlchemy (slower to import than Qt's start) is loaded."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom boeun_desk.app import application\nfrom boeun_desk.ui.main_window import MainWindow\n"
+            "application()\nwindow = MainWindow()\nwindow.show()\n"
+            "print(window.stack.currentWidget().text(), window.nav.count(), 'sqlalchemy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.stdout.split() == ["데이터베이스를", "여는", "중…", "10", "False"], result.stderr[-2000:]
+
+
+def test_closing_while_the_file_opens_still_closes_it(demo_path, monkeypatch, qapp):
+    """Closed before the worker has opened the file: the database is closed and its lock released."""
+    import time
+
+    from boeun_desk import app
+
+    real_load = app._load
+
+    def slow_load(*args):
+        time.sleep(0.3)
+        return real_load(*args)
+
+    monkeypatch.setattr(app, "_load", slow_load)
+    monkeypatch.delenv(app.QUIT_WHEN_READY, raising=False)
+    QTimer.singleShot(50, qapp.quit)
+    assert app.run(demo_path) == 0
+    database = app.open_for_window(demo_path)  # the instance lock was released
+    database.close()
+
+
+def test_a_page_chosen_while_the_file_opens_is_shown_once_open(context, qtbot):
+    window = MainWindow(settings=context.settings)
+    qtbot.addWidget(window)
+    window.nav.setCurrentRow(1)  # the officer clicks 기업 before the data is there
+    assert window.stack.currentWidget() is window.loading
+    window.attach(context)
+    assert window.stack.currentWidget() is window.page("firms")
+    assert window.screen("firms").model.rowCount() == 22
 
 
 @pytest.mark.parametrize("spec_key, terms", [("firms", ["대", "대추", "대추 농업", "303-87", "30387"]),

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from boeun_desk.db import Database
+if TYPE_CHECKING:
+    from boeun_desk.db import Database
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from boeun_desk.exchange.drafts import DraftJournal
 from boeun_desk.i18n import t
-from boeun_desk.services import Changes, Services
+
+if TYPE_CHECKING:  # the services (SQLAlchemy) load after the window is shown: see app.py
+    from boeun_desk.services import Changes, Services
 
 
 def ask(parent: QWidget | None, title: str, text: str, *, buttons: tuple[str, ...] = ("yes", "no"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QProcess, QSize, QTimer
+from PySide6.QtCore import QByteArray, QProcess, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
 from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
-from boeun_desk.ui.context import AppContext
-from boeun_desk.ui.dashboard import Dashboard
-from boeun_desk.ui.firm_detail import FirmDetail
-from boeun_desk.ui.list_screen import ListScreen
 from boeun_desk.ui.settings_dialog import SettingsDialog
-from boeun_desk.ui.specs import SPECS
-from boeun_desk.ui.table_model import Lookups
+
+if TYPE_CHECKING:
+    from boeun_desk.ui.context import AppContext
+    from boeun_desk.ui.firm_detail import FirmDetail
+    from boeun_desk.ui.list_screen import ListScreen
 
 # Navigation: (key, label, list specs shown on that page; two specs become tabs).
 PAGES = (("dashboard", "대시보드", ()), ("firms", "기업", ("firms",)), ("cases", "지원과제", ("cases",)),
@@ -46,13 +45,16 @@ def _dialogs() -> Any:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext):
+    """Built in two steps so that start-up shows the window at once: the frame (navigation, an empty
+    page, the status bar) needs no database; `attach()` adds everything that works on the data.
+    The screens' modules load with the database layer (app.py imports them off the GUI thread)."""
+
+    def __init__(self, context: AppContext | None = None, *, settings: QSettings | None = None):
         super().__init__()
-        self.context = context
-        self.lookups = Lookups(context)
+        self.context: AppContext = None  # type: ignore[assignment]  # set by attach()
         self.lists: dict[str, ListScreen] = {}
-        database = context.services.database
-        self.setWindowTitle(t("보은 데스크 — {path}", path=database.path.name if database.path else database.url))
+        self.settings = context.settings if context is not None else settings or QSettings()
+        self.setWindowTitle(t("보은 데스크"))
         self.setWindowIcon(QIcon(str(resource("icons", "boeun-desk.png"))))
 
         self.nav = QListWidget()
@@ -64,7 +66,11 @@ class MainWindow(QMainWindow):
         for _key, label, _specs in PAGES:
             self.stack.addWidget(QWidget())
             self.nav.addItem(QListWidgetItem(t(label)))
-        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self.page(PAGES[row][0])))
+        self.loading = QLabel(t("데이터베이스를 여는 중…"))
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setStyleSheet("font-size: 15px; color: #555;")
+        self.stack.insertWidget(0, self.loading)
+        self.stack.setCurrentWidget(self.loading)
         container = QWidget()
         layout = QHBoxLayout(container)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -72,19 +78,36 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(container)
-        self._menus()
         self.saved_label = QLabel()
-        self.statusBar().addWidget(QLabel(t("데이터베이스: {path}", path=database.path or database.url)), 1)
+        self.database_label = QLabel(t("데이터베이스를 여는 중…"))
+        self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.saved_label)
-        context.saved.connect(self._mark_saved)
-        self._mark_saved()
-        self.nav.setCurrentRow(0)
-        QTimer.singleShot(0, self.offer_drafts)
-        geometry = context.settings.value("window/geometry")
+        self.nav.setCurrentRow(0)  # a page chosen while the database opens is shown once it is open
+        geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
             self.resize(1366, 740)
+        if context is not None:
+            self.attach(context)
+
+    def attach(self, context: AppContext) -> None:
+        """Connect the frame to an open database: menus, pages, the save state in the status bar."""
+        from boeun_desk.ui.table_model import Lookups
+
+        self.context = context
+        self.lookups = Lookups(context)
+        database = context.services.database
+        self.setWindowTitle(t("보은 데스크 — {path}", path=database.path.name if database.path else database.url))
+        self.database_label.setText(t("데이터베이스: {path}", path=database.path or database.url))
+        self._menus()
+        context.saved.connect(self._mark_saved)
+        self._mark_saved()
+        self.stack.removeWidget(self.loading)
+        self.loading.deleteLater()
+        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self.page(PAGES[row][0])))
+        self.stack.setCurrentWidget(self.page(PAGES[self.nav.currentRow()][0]))
+        QTimer.singleShot(0, self.offer_drafts)
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -109,6 +132,10 @@ class MainWindow(QMainWindow):
         return self.page("reports")
 
     def _make_page(self, key: str, specs: tuple[str, ...]) -> QWidget:
+        from boeun_desk.ui.dashboard import Dashboard
+        from boeun_desk.ui.list_screen import ListScreen
+        from boeun_desk.ui.specs import SPECS
+
         if key == "dashboard":
             dashboard = Dashboard(self.context)
             dashboard.open_record.connect(self.open_record)
@@ -139,6 +166,8 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow([page[0] for page in PAGES].index(key))
 
     def open_firm(self, firm_id: str) -> FirmDetail:
+        from boeun_desk.ui.firm_detail import FirmDetail
+
         self.go("firms")
         self.page("firms")
         while self.firm_stack.count() > 1:
@@ -167,6 +196,9 @@ class MainWindow(QMainWindow):
         self.report_screen().show_document(kind, record_id)
 
     def current_list(self) -> ListScreen | None:
+        from boeun_desk.ui.firm_detail import FirmDetail
+        from boeun_desk.ui.list_screen import ListScreen
+
         page = self.stack.currentWidget()
         if isinstance(page, QTabWidget):
             page = page.currentWidget()
@@ -220,6 +252,8 @@ class MainWindow(QMainWindow):
 
     def offer_drafts(self) -> int:
         """After a crash, offer back what was typed into forms that were never saved."""
+        from boeun_desk.ui.specs import SPECS
+
         drafts = [d for d in self.context.drafts.pending() if d.form in SPECS]
         if not drafts:
             return 0
@@ -260,6 +294,6 @@ class MainWindow(QMainWindow):
         self.saved_label.setText(t("모든 변경 사항 저장됨 ({time})", time=datetime.now().strftime("%H:%M:%S")))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.context.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
 

@@ -23,6 +23,7 @@ class Worker(QThread):
     def __init__(self, fn: Callable[[Any, Callable[[int, int], None], Callable[[], bool]], Any], params: Any):
         super().__init__()
         self._fn, self._params, self._cancel = fn, params, False
+        self.result: Any = None
 
     def cancel(self) -> None:
         self._cancel = True
@@ -33,7 +34,14 @@ class Worker(QThread):
         except Exception as error:  # reported to the GUI thread, shown as a message there
             self.failed.emit(error)
         else:
+            self.result = result
             self.succeeded.emit(result)
+
+
+def keep_running(worker: Worker) -> None:
+    """Hold the worker until its thread has finished (the caller keeps it after that if needed)."""
+    _RUNNING.add(worker)
+    worker.finished.connect(lambda: _RUNNING.discard(worker))
 
 
 def run_with_progress(parent: QWidget, title: str, fn: Any, params: Any, *, on_done: Callable[[Any], None],
