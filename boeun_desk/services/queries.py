@@ -292,7 +292,8 @@ class Queries:
 
     # --- annual statistics ---------------------------------------------------------------------
 
-    def annual_stats(self, year: int) -> AnnualStats:
+    def annual_stats(self, year: int, *, details: bool = True) -> AnnualStats:
+        """The year's figures; without `details` (the dashboard), no indicators or meetings."""
         with self.sessions() as s:
             program_year = s.scalars(select(ProgramYear).where(ProgramYear.year == year,
                                                                _alive(ProgramYear))).first()
@@ -308,12 +309,12 @@ class Queries:
             type_counts = tuple(TypeCount(st.code, st.name, by_type.get(st.id, empty)[0],
                                           Funding(*by_type.get(st.id, empty)[1:]))
                                 for st in types if st.active or st.id in by_type)
-            totals = s.execute(select(*_FUNDING_SUMS).where(in_year)).one()
+            totals = [sum(row[column] for row in by_type.values()) for column in range(1, 6)]
             firms = s.scalar(select(func.count(func.distinct(SupportCase.firm_id))).join(Firm)
                              .where(in_year, _alive(Firm)))
             matches = self._matches(s, (Match.program_year_id == program_year.id) & (Match.status != "cancelled"))
             meetings = s.scalars(select(Meeting).where(Meeting.program_year_id == program_year.id,
-                                                       _alive(Meeting)).order_by(Meeting.held_on)).all()
+                                                       _alive(Meeting)).order_by(Meeting.held_on)).all() if details else []
             return AnnualStats(
                 year=year,
                 program_name=program_year.program.name,
@@ -325,7 +326,7 @@ class Queries:
                 funding=Funding(*totals),
                 supply_companies_matched=len({m.supply_company for m in matches}),
                 matches=tuple(matches),
-                indicators=tuple(self._indicator_totals(s, year)),
+                indicators=tuple(self._indicator_totals(s, year)) if details else (),
                 meetings=tuple(to_view(m) for m in meetings),
             )
 

@@ -140,7 +140,7 @@ class Dashboard(QWidget):
             return
         queries = self.context.services.queries
         try:
-            stats = queries.annual_stats(year)
+            stats = queries.annual_stats(year, details=False)
         except NotFound:
             return
         self.summary.setText(t("지원기업 {firms}개사 · 지원과제 {cases}건 · 매칭 공급기업 {matched}개사",
