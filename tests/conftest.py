@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# QSettings() (the program's own settings, e.g. in app.run) must not touch the user's real ones.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="boeun-desk-test-config-")
 
 from boeun_desk.db import open_database  # noqa: E402
 from boeun_desk.services import Services  # noqa: E402

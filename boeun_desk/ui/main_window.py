@@ -78,6 +78,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(container)
+        bar = self.menuBar()  # the menus' titles now (no jump when the data comes), items in attach()
+        self.menus = {key: bar.addMenu(t(title)) for key, title in (
+            ("file", "파일(&F)"), ("edit", "편집(&E)"), ("view", "보기(&V)"), ("help", "도움말(&H)"))}
         self.saved_label = QLabel()
         self.database_label = QLabel(t("데이터베이스를 여는 중…"))
         self.statusBar().addWidget(self.database_label, 1)
@@ -219,8 +222,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(t("파일(&F)"))
+        file_menu, edit_menu, view_menu, help_menu = self.menus.values()
         self._action(file_menu, t("다른 데이터베이스 열기…"), self._open_other, QKeySequence.StandardKey.Open)
         self._action(file_menu, t("데모 데이터베이스 열기"), lambda: self._open_in_new_window(["--demo"]))
         file_menu.addSeparator()
@@ -233,7 +235,6 @@ class MainWindow(QMainWindow):
         self._action(file_menu, t("설정…"), lambda: SettingsDialog(self.context, self).exec(), "Ctrl+,")
         file_menu.addSeparator()
         self._action(file_menu, t("끝내기"), self.close, QKeySequence.StandardKey.Quit)
-        edit_menu = bar.addMenu(t("편집(&E)"))
         undo = self.context.undo_stack.createUndoAction(self, t("실행 취소"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.context.undo_stack.createRedoAction(self, t("다시 실행"))
@@ -244,10 +245,8 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, t("새로 만들기"), lambda: (screen := self.current_list()) and screen.add(),
                      QKeySequence.StandardKey.New)
         self._action(edit_menu, t("찾기"), self._focus_search, QKeySequence.StandardKey.Find)
-        view_menu = bar.addMenu(t("보기(&V)"))
         for number, (key, label, _specs) in enumerate(PAGES):
             self._action(view_menu, t(label), lambda _=False, k=key: self.go(k), f"Ctrl+{(number + 1) % 10}")
-        help_menu = bar.addMenu(t("도움말(&H)"))
         self._action(help_menu, t("보은 데스크 정보"), self._about)
 
     def offer_drafts(self) -> int:
