@@ -24,6 +24,15 @@ def open_migrate_check(ctx: Context) -> Figure:
     return Figure(value * 1000, "ms", baseline * 1000, "raw PRAGMA quick_check", "quick_check + revision check")
 
 
+@figure("open_after_clean_close_ms")
+def open_after_clean_close(ctx: Context) -> Figure:
+    """The desktop program's open (instance lock) of a file it closed cleanly: no quick_check."""
+    open_database(ctx.db_path, exclusive=True).close()
+    value = median_seconds(lambda: open_database(ctx.db_path, exclusive=True).close(), repeat=5)
+    baseline = median_seconds(lambda: sqlite3.connect(ctx.db_path).execute("PRAGMA quick_check").fetchall(), repeat=5)
+    return Figure(value * 1000, "ms", baseline * 1000, "raw PRAGMA quick_check", "clean-close stamp instead of the check")
+
+
 @figure("firm_open_ms")
 def firm_open(ctx: Context) -> Figure:
     database = open_database(ctx.db_path)
