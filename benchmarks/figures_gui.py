@@ -86,7 +86,8 @@ def _gui(ctx: Context):
     return AppContext(services, settings)
 
 
-def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float]:
+def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float, float]:
+    """(a keystroke, the raw query, the first keystroke of all: it reads the list's search texts)."""
     from boeun_desk.ui.list_screen import ListScreen
     from boeun_desk.ui.specs import SPECS
     from boeun_desk.ui.table_model import Lookups
@@ -105,6 +106,10 @@ def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float]:
                     screen.model.data(screen.model.index(row, column))
         screen.search.setText("")
 
+    started = time.perf_counter()
+    screen.search.setText(terms[0])
+    first = time.perf_counter() - started
+    screen.search.setText("")
     value = median_seconds(type_all, repeat=5) / (len(terms) + 1)
     table = SPECS[spec_key].service.rstrip("s") if spec_key == "firms" else "support_case"
     column = "name" if spec_key == "firms" else "title"
@@ -113,19 +118,21 @@ def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float]:
         f"SELECT id FROM {table} WHERE {column} LIKE ? ORDER BY {column}", (f"%{text[:2]}%",)).fetchall())
     connection.close()
     context.services.database.close()
-    return value, baseline
+    return value, baseline, first
 
 
 @figure("search_keystroke_ms")
 def search_firms(ctx: Context) -> Figure:
-    value, baseline = _keystroke(ctx, "firms", "보은대추")
-    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on firm names", "< 50 ms (firm list)")
+    value, baseline, first = _keystroke(ctx, "firms", "보은대추")
+    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on firm names",
+                  f"< 50 ms (firm list); first keystroke {first * 1000:.0f} ms")
 
 
 @figure("search_keystroke_cases_ms")
 def search_cases(ctx: Context) -> Figure:
-    value, baseline = _keystroke(ctx, "cases", "대추즙")
-    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on case titles", "< 50 ms (case list)")
+    value, baseline, first = _keystroke(ctx, "cases", "대추즙")
+    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on case titles",
+                  f"< 50 ms (case list); first keystroke {first * 1000:.0f} ms")
 
 
 @figure("sort_column_ms")

@@ -261,14 +261,27 @@ def test_a_page_chosen_while_the_file_opens_is_shown_once_open(context, qtbot):
 
 
 @pytest.mark.parametrize("spec_key, terms", [("firms", ["대", "대추", "대추 농업", "303-87", "30387"]),
-                                             ("cases", ["대추", "대추즙", "영양", "과제 없음"])])
+                                             ("cases", ["대추", "대추즙", "영양", "과제 없음"]),
+                                             ("cases", ["황토사과", "황토사과 시제품"]),  # firm's name
+                                             ("visits", ["구병산", "구병산 이서연"]),  # firm, officer
+                                             ("matches", ["삼년산성"])])
 def test_in_memory_search_matches_the_sql_search(context, spec_key, terms):
     model = RecordTableModel(context, SPECS[spec_key], Lookups(context))
     service = model.service
-    for term in terms:  # typed one after another, so later terms narrow earlier results
+    for n, term in enumerate(terms):  # typed one after another, so later terms narrow earlier results
         model.search = term
         model.reload()
         assert model.ids() == service.ids(search=term), term
+        assert model.ids() or n > 0, "the first term finds something"
+
+
+def test_records_are_found_by_their_firms_name(demo):
+    firm = next(f for f in demo.firms.list() if f.name == "보은황토사과농원")
+    for service in (demo.cases, demo.visits, demo.certifications, demo.indicators):
+        found = service.ids(search="황토사과")
+        assert found and found == service.ids(firm_id=firm.id), service.label
+        texts = service.search_texts()
+        assert all("황토사과" in texts[i] for i in found)
 
 
 def test_second_window_on_the_same_file_gets_a_clear_message(demo_path, monkeypatch, qapp):

@@ -74,6 +74,8 @@ class EntityService:
     model: ClassVar[type[Tracked]]
     schema: ClassVar[Sequence[Field]]
     search_columns: ClassVar[Sequence[str]] = ()
+    # References whose record's name is searched too: a case is found by its firm's name.
+    search_refs: ClassVar[Sequence[str]] = ()
     order_by: ClassVar[Sequence[str]] = ("created_at",)
     refs: ClassVar[Mapping[str, type[Tracked]]] = {}
     label: ClassVar[str] = "기록"
@@ -157,9 +159,22 @@ class EntityService:
         """id -> the lower-cased text `search` looks in, for filtering long lists in memory."""
         query = self.query(include_deleted=include_deleted, deleted_only=deleted_only, **filters).order_by(None)
         columns = [getattr(self.model, c) for c in self.search_columns]
+        own = len(columns)
+        columns += [getattr(self.model, ref) for ref in self.search_refs]
         with self.sessions() as session:
-            rows = session.execute(query.with_only_columns(self.model.id, *columns)).tuples()
-            return {row[0]: "\x1f".join(str(v) for v in row[1:] if v).lower() for row in rows}
+            # Referenced names by id (deleted ones too, as in `query`), joined here: cheaper than in SQL.
+            names = [dict(session.execute(select(self.refs[ref].id, self.refs[ref].name)).tuples().all())  # type: ignore[attr-defined]
+                     for ref in self.search_refs]
+            rows = session.connection().execute(query.with_only_columns(self.model.id, *columns))
+            texts = {}
+            for row in rows:  # plain Core rows: a third faster than through the ORM on 100,000
+                parts = [str(v) for v in row[1:own + 1] if v]
+                for lookup, ref_id in zip(names, row[own + 1:], strict=True):
+                    name = lookup.get(ref_id)
+                    if name:
+                        parts.append(name)
+                texts[row[0]] = "\x1f".join(parts).lower()
+            return texts
 
     def term_variants(self, term: str) -> tuple[str, ...]:
         """The forms of a typed search term to look for (see `_search_term`)."""
@@ -197,9 +212,10 @@ class EntityService:
             if value is not None:
                 query = query.where(getattr(model, key) == value)
         for term in (search or "").split():
-            query = query.where(or_(*(getattr(model, c).icontains(self._search_term(c, term),
-                                                                  autoescape=True)
-                                      for c in self.search_columns)))
+            refs = [getattr(model, ref).in_(select(self.refs[ref].id).where(
+                self.refs[ref].name.icontains(term, autoescape=True))) for ref in self.search_refs]  # type: ignore[attr-defined]
+            query = query.where(or_(*(getattr(model, c).icontains(self._search_term(c, term), autoescape=True)
+                                      for c in self.search_columns), *refs))
         return query.order_by(*(getattr(model, c) for c in self.order_by))
 
     # --- hooks -------------------------------------------------------------------------------

@@ -156,6 +156,7 @@ class OfficerService(EntityService):
 class SelectionService(EntityService):
     model = Selection
     schema = schemas.SELECTION
+    search_refs = ("firm_id",)
     refs = {"firm_id": Firm, "program_year_id": ProgramYear}
     label = "수혜기업 선정"
 
@@ -165,6 +166,7 @@ class CaseService(EntityService):
     schema = schemas.CASE
     search_columns = ("title", "description", "result")
     order_by = ("start_date", "title")
+    search_refs = ("firm_id", "supply_company_id")
     refs = {"firm_id": Firm, "program_year_id": ProgramYear, "support_type_id": SupportType,
             "supply_company_id": SupplyCompany}
     label = "지원과제"
@@ -188,6 +190,7 @@ class CertificationService(EntityService):
     schema = schemas.CERTIFICATION
     search_columns = ("kind", "number", "issuer", "product")
     order_by = ("expires_on",)
+    search_refs = ("firm_id",)
     refs = {"firm_id": Firm, "case_id": SupportCase}
     label = "인증"
 
@@ -205,6 +208,7 @@ class TestAnalysisService(EntityService):
     schema = schemas.TEST_ANALYSIS
     search_columns = ("kind", "item", "product", "lab", "report_no")
     order_by = ("requested_on",)
+    search_refs = ("firm_id",)
     refs = {"firm_id": Firm, "case_id": SupportCase}
     label = "시험분석"
 
@@ -214,6 +218,7 @@ class IPRightService(EntityService):
     schema = schemas.IP_RIGHT
     search_columns = ("title", "application_no", "registration_no")
     order_by = ("application_date",)
+    search_refs = ("firm_id",)
     refs = {"firm_id": Firm, "case_id": SupportCase}
     label = "지식재산권"
 
@@ -222,6 +227,7 @@ class IndicatorService(EntityService):
     model = Indicator
     schema = schemas.INDICATOR
     order_by = ("year", "metric")
+    search_refs = ("firm_id",)
     refs = {"firm_id": Firm}
     label = "성과지표"
 
@@ -241,6 +247,7 @@ class MatchService(EntityService):
     schema = schemas.MATCH
     search_columns = ("occasion", "note")
     order_by = ("matched_on",)
+    search_refs = ("supply_company_id", "firm_id")
     refs = {"supply_company_id": SupplyCompany, "firm_id": Firm, "program_year_id": ProgramYear}
     label = "매칭"
 

@@ -41,6 +41,7 @@ class VisitService(EntityService):
     schema = schemas.VISIT
     search_columns = ("place", "attendees", "purpose", "situation", "advice")
     order_by = ("starts_at",)
+    search_refs = ("firm_id", "officer_id")
     refs = {"firm_id": Firm, "case_id": SupportCase, "support_type_id": SupportType, "officer_id": Officer}
     label = "방문·상담"
 
