@@ -256,3 +256,44 @@ def test_merge_rule_property(template_db, tmp_path_factory, ours, theirs):
         assert fingerprint(pair.a) == before
     finally:
         pair.close()
+
+
+def test_a_bundle_from_an_older_version_gets_a_clear_message(pair, tmp_path):
+    old = tmp_path / "old.sync"
+    old.write_bytes(b"BOEUN-DESK-SYNC 1\n{}\n" + b"\x1f\x8b" + b"\x00" * 64)
+    before = fingerprint(pair.a)
+    with pytest.raises(BundleError, match="이전 버전"):
+        sync.import_bundle(pair.a.database, old)
+    assert fingerprint(pair.a) == before
+
+
+def test_export_and_import_memory_does_not_grow_with_the_database(tmp_path):
+    """Both ends stream record by record: four times the records, about the same peak memory
+    (building the whole state in memory, as bundles once did, grows with the file)."""
+    import tracemalloc
+
+    from benchmarks.generate import generate
+
+    peaks = []
+    for scale in (0.02, 0.08):
+        source, target = tmp_path / f"a{scale}.sqlite3", tmp_path / f"b{scale}.sqlite3"
+        generate(source, scale)
+        shutil.copyfile(source, target)
+        a, b = Services(open_database(source), "김담당"), Services(open_database(target), "이담당")
+        a.firms.update(a.firms.ids()[0], {"notes": "바뀜"})
+        bundle = tmp_path / f"{scale}.sync"
+        tracemalloc.start()
+        counts = sync.export_bundle(a.database, bundle)
+        exported = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        result = sync.import_bundle(b.database, bundle)
+        imported = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        a.database.close()
+        b.database.close()
+        assert result.updated == 1 and result.unchanged == counts["records"] - 1
+        peaks.append((counts["records"], exported, imported))
+    (small, small_export, small_import), (large, large_export, large_import) = peaks
+    assert large > 3.5 * small
+    assert large_export < 1.5 * small_export + 1_000_000
+    assert large_import < 1.5 * small_import + 1_000_000

@@ -1,19 +1,29 @@
-"""The sync bundle file: every tracked record with its version and deletion marker, plus the
-per-field history (audit entries) that tells which side changed what. One file, checksummed:
+"""The sync bundle file: every tracked record with its version and deletion marker, each with its
+per-field history (the audit entries that tell which side changed what). One file, checksummed:
 
-    BOEUN-DESK-SYNC 1\\n{"sha256": ..., "size": ..., "replica": ..., "created": ...}\\n<gzip JSON>
+    BOEUN-DESK-SYNC 2\\n
+    {"sha256": ..., "size": ..., "replica": ..., "created": ...}   (padded to a fixed width)\\n
+    <gzip stream of JSON lines>
+        {"schema": ..., "replica": ..., "created": ..., "tables": {name: [columns]}, "audit": [columns]}
+        [table name, [row values], [[audit entry values], ...]]     (one line per record)
 
-A truncated or altered file fails the size or SHA-256 check and is rejected whole.
+Records come table by table, parents before children, so a reader can insert them in file order.
+Both ends stream: the writer walks each table and its history in step (ordered by id) and never
+holds more than one record; the reader checks the size and SHA-256 of the whole file first, then
+reads it a second time record by record. A truncated or altered file is rejected whole.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import uuid
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,12 +34,23 @@ from sqlalchemy.orm import Session
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry, Base, Meta, Tracked, utcnow
 
-MAGIC = b"BOEUN-DESK-SYNC 1\n"
+MAGIC = b"BOEUN-DESK-SYNC 2\n"
+OLD_MAGIC = b"BOEUN-DESK-SYNC 1\n"
 REPLICA_KEY = "replica_id"
+_HEADER_WIDTH = 400  # the header line is rewritten in place once the body's checksum is known
+_CHUNK = 1 << 20
+_BATCH = 1000  # rows fetched at a time while writing
 
 
 class BundleError(Exception):
     """A bundle that cannot be used; str() is Korean."""
+
+
+@dataclass(frozen=True)
+class BundleRecord:
+    table: str
+    row: list[Any]  # values in the order of the header's columns for this table
+    entries: list[list[Any]]  # this record's audit entries, in the order of the header's audit columns
 
 
 def tracked_tables() -> list[Table]:
@@ -65,46 +86,128 @@ def load_value(column: Column[Any], value: Any) -> Any:
     return value
 
 
-def build_payload(session: Session, schema: str) -> dict[str, Any]:
-    tables = {}
-    for table in tracked_tables():
-        columns = [c.name for c in table.columns]
-        rows = session.execute(select(*table.columns).order_by(table.c.id)).all()
-        tables[table.name] = {"columns": columns, "rows": [[dump_value(v) for v in row] for row in rows]}
+class _HashingWriter(io.RawIOBase):
+    """Counts and hashes the compressed bytes on their way to the file."""
+
+    def __init__(self, handle: Any):
+        self.handle, self.sha256, self.size = handle, hashlib.sha256(), 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+
+def _columns(table: Table) -> list[Column[Any]]:
+    """The id first (the walk in _records reads it as row[0]), then the other columns."""
+    return [table.c.id, *(c for c in table.columns if c.name != "id")]
+
+
+def _bytewise(column: Any, session: Session) -> Any:
+    """Order ids byte by byte, as Python compares them (PostgreSQL's default collation may not)."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
+def _records(session: Session, table: Table) -> Iterator[tuple[list[Any], list[list[Any]]]]:
+    """The table's rows by id, each with its audit entries, by walking both in the same order."""
     audit = AuditEntry.__table__
-    entries = session.execute(select(*audit.columns).order_by(audit.c.at, audit.c.id)).all()
-    return {"replica": replica_id(session), "created": utcnow().isoformat(), "schema": schema,
-            "tables": tables, "audit": {"columns": [c.name for c in audit.columns],
-                                        "rows": [[dump_value(v) for v in row] for row in entries]}}
+    rows = session.connection().execution_options(yield_per=_BATCH).execute(
+        select(*_columns(table)).order_by(_bytewise(table.c.id, session)))
+    entries = session.connection().execution_options(yield_per=_BATCH).execute(
+        select(*audit.columns).where(audit.c.entity == table.name)
+        .order_by(_bytewise(audit.c.entity_id, session), audit.c.at, audit.c.id))
+    entry = next(entries, None)
+    for row in rows:
+        record_id, found = row[0], []
+        while entry is not None and entry.entity_id < record_id:  # history of a record not here
+            entry = next(entries, None)
+        while entry is not None and entry.entity_id == record_id:
+            found.append([dump_value(v) for v in entry])
+            entry = next(entries, None)
+        yield [dump_value(v) for v in row], found
 
 
-def write_bundle(payload: dict[str, Any], path: Path) -> None:
-    body = gzip.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0)
-    header = {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body), "replica": payload["replica"],
-              "created": payload["created"]}
+def write_bundle(session: Session, path: Path, schema: str) -> dict[str, int]:
+    """Stream every tracked record with its history into `path` (atomically); the counts."""
+    tables = tracked_tables()
+    audit_columns = [c.name for c in AuditEntry.__table__.columns]
+    replica, created = replica_id(session), utcnow().isoformat()
+    counts = {"records": 0, "history": 0}
     partial = path.with_name(path.name + ".part")
     with open(partial, "wb") as handle:
-        handle.write(MAGIC + json.dumps(header).encode() + b"\n" + body)
+        handle.write(MAGIC + b" " * _HEADER_WIDTH + b"\n")
+        body = _HashingWriter(handle)
+        with gzip.GzipFile(fileobj=body, mode="wb", mtime=0) as packed:
+            head = {"schema": schema, "replica": replica, "created": created,
+                    "tables": {table.name: [c.name for c in _columns(table)] for table in tables},
+                    "audit": audit_columns}
+            packed.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
+            for table in tables:
+                for row, entries in _records(session, table):
+                    packed.write(json.dumps([table.name, row, entries], ensure_ascii=False,
+                                            separators=(",", ":")).encode() + b"\n")
+                    counts["records"] += 1
+                    counts["history"] += len(entries)
+        header = json.dumps({"sha256": body.sha256.hexdigest(), "size": body.size, "replica": replica,
+                             "created": created}).encode()
+        handle.seek(len(MAGIC))
+        handle.write(header.ljust(_HEADER_WIDTH))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, path)
+    return counts
 
 
-def read_bundle(path: Path, schema: str) -> dict[str, Any]:
-    """The verified payload of a bundle; BundleError when anything about the file is off."""
+@dataclass(frozen=True)
+class Bundle:
+    """A verified bundle: its header line and where the body starts; `records()` streams it."""
+
+    path: Path
+    offset: int
+    head: dict[str, Any]
+
+    @property
+    def replica(self) -> str:
+        return self.head["replica"]
+
+    def records(self) -> Iterator[BundleRecord]:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            with gzip.GzipFile(fileobj=handle, mode="rb") as packed:
+                packed.readline()  # the head, read by open_bundle
+                for line in packed:
+                    table, row, entries = json.loads(line)
+                    yield BundleRecord(table, row, entries)
+
+
+def open_bundle(path: Path, schema: str) -> Bundle:
+    """Check the whole file (size, SHA-256, schema) before anything is read from it."""
     damaged = BundleError(t("동기화 파일이 잘렸거나 바뀌었습니다. 아무것도 가져오지 않았습니다: {path}", path=path.name))
-    data = path.read_bytes()
-    if not data.startswith(MAGIC):
-        raise BundleError(t("보은 데스크 동기화 파일이 아닙니다: {path}", path=path.name))
-    head, _, body = data[len(MAGIC):].partition(b"\n")
-    try:
-        header = json.loads(head)
-        if len(body) != header["size"] or hashlib.sha256(body).hexdigest() != header["sha256"]:
-            raise damaged
-        payload = json.loads(gzip.decompress(body))
-    except (ValueError, KeyError, TypeError, OSError, EOFError, zlib.error) as error:
-        raise damaged from error
-    if payload.get("schema") != schema:
+    with open(path, "rb") as handle:
+        magic = handle.read(len(MAGIC))
+        if magic == OLD_MAGIC:
+            raise BundleError(t("이전 버전의 보은 데스크에서 만든 동기화 파일입니다. "
+                                "그 컴퓨터의 프로그램을 새 버전으로 바꾼 뒤 다시 만드세요: {path}", path=path.name))
+        if magic != MAGIC:
+            raise BundleError(t("보은 데스크 동기화 파일이 아닙니다: {path}", path=path.name))
+        try:
+            header = json.loads(handle.readline())
+            offset = handle.tell()
+            digest, size = hashlib.sha256(), 0
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+            if size != header["size"] or digest.hexdigest() != header["sha256"]:
+                raise damaged
+            handle.seek(offset)
+            with gzip.GzipFile(fileobj=handle, mode="rb") as packed:
+                head = json.loads(packed.readline())
+        except (ValueError, KeyError, TypeError, OSError, EOFError, zlib.error) as error:
+            raise damaged from error
+    if head.get("schema") != schema:
         raise BundleError(t("다른 버전의 보은 데스크에서 만든 동기화 파일입니다 (파일 {theirs}, 이 프로그램 {ours}). "
-                            "두 컴퓨터의 프로그램을 같은 버전으로 맞추세요", theirs=payload.get("schema"), ours=schema))
-    return payload
+                            "두 컴퓨터의 프로그램을 같은 버전으로 맞추세요", theirs=head.get("schema"), ours=schema))
+    return Bundle(path, offset, head)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +25,10 @@ from boeun_desk.db import Database, head_revision
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.bundle import (
     REPLICA_KEY,
-    build_payload,
+    BundleRecord,
     dump_value,
     load_value,
-    read_bundle,
-    tracked_tables,
+    open_bundle,
     write_bundle,
 )
 from boeun_desk.i18n import t
@@ -74,11 +72,9 @@ class Conflict:
 
 
 def export_bundle(database: Database, path: Path) -> dict[str, int]:
+    """Write this copy's records and history to a bundle file: {"records": n, "history": n}."""
     with unit_of_work(database.sessions, "") as session:
-        payload = build_payload(session, head_revision())
-    write_bundle(payload, path)
-    return {"records": sum(len(t["rows"]) for t in payload["tables"].values()),
-            "history": len(payload["audit"]["rows"])}
+        return write_bundle(session, path, head_revision())
 
 
 def clone(database_path: Path, target: Path) -> str:
@@ -98,25 +94,28 @@ def clone(database_path: Path, target: Path) -> str:
 
 
 def import_bundle(database: Database, path: Path) -> SyncResult:
-    """Merge a bundle in one transaction (after a backup); the whole file is verified first."""
-    payload = read_bundle(path, head_revision())
+    """Merge a bundle in one transaction (after a backup); the whole file is verified first.
+
+    Records are read from the file and merged a batch at a time, so memory does not grow with
+    the size of the bundle."""
+    bundle = open_bundle(path, head_revision())
     if database.path is not None:
         backup.create_backup(database.path, reason="merge")
-    result = SyncResult(replica=payload["replica"])
-    audit_columns = payload["audit"]["columns"]
-    remote_entries: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in payload["audit"]["rows"]:
-        entry = dict(zip(audit_columns, row, strict=True))
-        remote_entries[entry["entity_id"]].append(entry)
+    result = SyncResult(replica=bundle.replica)
+    columns: dict[str, list[str]] = bundle.head["tables"]
+    audit_columns: list[str] = bundle.head["audit"]
     with unit_of_work(database.sessions, "") as session:
-        known = _known_ids(session, [e["id"] for entries in remote_entries.values() for e in entries])
         pending = {(c.entity_id, c.field): c for c in list_conflicts_in(session)}
         declined = {key[len(DECLINED_PREFIX):] for key in session.scalars(
             select(Meta.key).where(Meta.key.like(f"{DECLINED_PREFIX}%")))}
-        for table in tracked_tables():
-            data = payload["tables"].get(table.name)
-            if data:
-                _merge_table(session, table, data, remote_entries, known, pending, declined, result)
+        batch: list[BundleRecord] = []
+        for record in bundle.records():
+            if batch and (record.table != batch[0].table or len(batch) >= _CHUNK):
+                _merge_batch(session, batch, columns, audit_columns, pending, declined, result)
+                batch = []
+            batch.append(record)
+        if batch:
+            _merge_batch(session, batch, columns, audit_columns, pending, declined, result)
     return result
 
 
@@ -134,21 +133,23 @@ def _touched(entry: dict[str, Any]) -> str | None:
     return "deleted_at" if entry["action"] in ("delete", "restore") else None
 
 
-def _merge_table(session: Session, table: Table, data: dict[str, Any], remote_entries: dict[str, list[dict]],
-                 known: set[str], pending: dict[tuple[str, str], Conflict], declined: set[str],
+def _merge_batch(session: Session, batch: list[BundleRecord], columns: dict[str, list[str]],
+                 audit_columns: list[str], pending: dict[tuple[str, str], Conflict], declined: set[str],
                  result: SyncResult) -> None:
-    columns = data["columns"]
-    rows = {}
-    for raw in data["rows"]:
-        row = {name: load_value(table.c[name], value) for name, value in zip(columns, raw, strict=True)}
+    """Merge records of one table: their local rows and known history are looked up together."""
+    table = Base.metadata.tables[batch[0].table]
+    names = columns[table.name]
+    rows, remote_entries = {}, {}
+    for record in batch:
+        row = {name: load_value(table.c[name], value) for name, value in zip(names, record.row, strict=True)}
         rows[row["id"]] = row
+        remote_entries[row["id"]] = [dict(zip(audit_columns, entry, strict=True)) for entry in record.entries]
+    known = _known_ids(session, [e["id"] for entries in remote_entries.values() for e in entries])
     ids = list(rows)
-    local_rows = {}
-    for start in range(0, len(ids), _CHUNK):
-        for found in session.execute(select(table).where(table.c.id.in_(ids[start:start + _CHUNK]))).mappings():
-            local_rows[found["id"]] = dict(found)
+    local_rows = {found["id"]: dict(found) for found in
+                  session.execute(select(table).where(table.c.id.in_(ids))).mappings()}
     for record_id, remote in rows.items():
-        entries = remote_entries.get(record_id, [])
+        entries = remote_entries[record_id]
         new_entries = [e for e in entries if e["id"] not in known]
         local = local_rows.get(record_id)
         if local is None and record_id in declined:
