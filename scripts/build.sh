@@ -13,6 +13,15 @@ APP=dist/boeun-desk/boeun-desk
 echo "== frozen self-test"
 QT_QPA_PLATFORM=offscreen "$APP" --self-test
 
+echo "== frozen start-up (window frame, then the database opened on a worker thread)"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+QT_QPA_PLATFORM=offscreen BOEUN_DESK_QUIT_WHEN_READY=1 BOEUN_DESK_STARTUP_TRACE="$scratch/trace" \
+  "$APP" --db "$scratch/start.sqlite3"
+cut -d' ' -f1 "$scratch/trace" | tr '\n' ' '; echo
+[ "$(cut -d' ' -f1 "$scratch/trace" | tr '\n' ' ')" = "window_shown database_open data_shown " ] \
+  || { echo "frozen start-up did not reach the data"; exit 1; }
+
 echo "== size of dist/boeun-desk"
 du -sh dist/boeun-desk
 echo "largest parts:"
