@@ -131,6 +131,15 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
     QTimer.singleShot(0, lambda: _milestone("window_shown"))
     opened: list[Database] = []
     ended: list[bool] = []
+    contexts: list[AppContext] = []
+
+    def report(kind: type[BaseException], error: BaseException, trace: Any) -> None:
+        """An error no screen handled (Qt calls Python slots; their exceptions end up here): the
+        details go to stderr, the officer gets a Korean message instead of silence."""
+        sys.__excepthook__(kind, error, trace)
+        problem = contexts[0].database_problem(error) if contexts else None
+        ask(window, t("오류"), problem or t("예기치 않은 오류가 발생했습니다. 방금 한 작업을 다시 확인하세요.\n({detail})",
+                                          detail=f"{kind.__name__}: {error}"), buttons=("ok",), icon="error")
 
     def attach(database: Database | None) -> None:
         if ended:  # the window was closed while the file was opening (queued signal came late)
@@ -143,9 +152,16 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         from boeun_desk.services import Services
 
         services = Services(database, officer or str(settings.value("officer", "")))
-        if not quit_when_ready:
-            offer_demo(database, services, window)
-        window.attach(AppContext(services, settings))
+        contexts.append(AppContext(services, settings))
+        try:
+            if not quit_when_ready:
+                offer_demo(database, services, window)
+            window.attach(contexts[0])
+        except Exception as error:  # e.g. damage the skipped integrity check would have found
+            ask(window, t("데이터베이스를 열 수 없습니다"), contexts[0].database_problem(error) or str(error),
+                buttons=("ok",), icon="error")
+            app.exit(1)
+            return
         _milestone("data_shown")
         if quit_when_ready:
             QTimer.singleShot(0, app.quit)
@@ -155,9 +171,11 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
     loader.failed.connect(lambda error: None if ended else attach(recover(error, target, window)))
     keep_running(loader)
     QTimer.singleShot(0, loader.start)  # after the frame is on screen: the import holds the GIL
+    previous_hook, sys.excepthook = sys.excepthook, report
     try:
         return app.exec()
     finally:
+        sys.excepthook = previous_hook
         ended.append(True)
         loader.wait()  # closed while the file was opening: the worker's result is closed below
         if not opened and loader.result is not None:

@@ -411,3 +411,65 @@ def test_a_list_exports_what_it_shows(window, tmp_path):
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0][0] == "업체명" and len(rows) - 1 == screen.model.rowCount() < 22
     assert all("대추" in " ".join(str(v) for v in row if v) for row in rows[1:])
+
+
+def test_a_full_disk_on_save_is_told_and_what_was_typed_stays(context, window, qtbot):
+    from sqlalchemy import event
+
+    engine = context.services.database.engine
+    engine.dispose()
+
+    def tiny_disk(dbapi_connection, _record):
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages + 2}")
+
+    event.listen(engine, "connect", tiny_disk)
+    screen = window.screen("firms")
+    before = screen.model.rowCount()
+    form = screen.form()
+    qtbot.addWidget(form)
+    form.editors["name"].setText("새보은식품")
+    form.editors["brn"].setText("124-81-00998")
+    form.editors["main_products"].setText("대추즙 " * 8000)
+    try:
+        assert form.save() is False
+    finally:
+        event.remove(engine, "connect", tiny_disk)
+        engine.dispose()
+    assert "디스크 공간이 부족" in context.ask.asked[-1]
+    assert "그대로 남아" in form.message.text()
+    assert form.editors["name"].text() == "새보은식품"
+    assert [d.data.get("name") for d in context.drafts.pending()] == ["새보은식품"]
+    assert form.save() is True  # space again: the same form saves
+    assert screen.model.rowCount() == before + 1
+
+
+def test_an_error_no_screen_handled_is_shown_not_swallowed(demo_path, monkeypatch, qapp):
+    from boeun_desk import app
+
+    shown = Answers()
+    monkeypatch.setattr(app, "ask", shown)
+
+    def broken_slot():
+        raise RuntimeError("고장난 화면")
+
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, broken_slot))
+    QTimer.singleShot(400, qapp.quit)
+    monkeypatch.delenv(app.QUIT_WHEN_READY, raising=False)
+    assert app.run(demo_path) == 0
+    assert any("예기치 않은 오류" in text and "고장난 화면" in text for text in shown.asked)
+
+
+def test_damage_found_while_the_window_fills_is_told_and_the_program_ends(demo_path, monkeypatch, qapp):
+    from sqlalchemy import exc
+
+    from boeun_desk import app
+
+    def damaged(_self, _context):
+        raise exc.OperationalError("SELECT", {}, Exception("database disk image is malformed"))
+
+    shown = Answers()
+    monkeypatch.setattr(app, "ask", shown)
+    monkeypatch.setattr(app.MainWindow, "attach", damaged)
+    assert app.run(demo_path) == 1
+    assert "손상" in shown.asked[-1] and "restore --latest" in shown.asked[-1]

@@ -71,6 +71,17 @@ class AppContext(QObject):
         self.drafts = DraftJournal.for_database(services.database)
         self.changed.connect(lambda _changes: self.saved.emit())
 
+    def database_problem(self, error: BaseException) -> str | None:
+        """A Korean message when `error` is a database failure (disk full, locked, damaged file,
+        no permission); None for any other error."""
+        from sqlalchemy import exc
+
+        from boeun_desk.db import DatabaseError, describe_error
+
+        if isinstance(error, exc.SQLAlchemyError):
+            return describe_error(error, self.services.database)
+        return str(error) if isinstance(error, DatabaseError) else None
+
     def set_officer(self, name: str) -> None:
         """Record later edits under this officer's name."""
         self.services.set_officer(name)

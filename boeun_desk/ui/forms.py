@@ -281,6 +281,16 @@ class RecordForm(QDialog):
         except StaleEdit as error:
             self.context.ask(self, t("저장할 수 없음"), str(error), buttons=("ok",), icon="warning")
             return False
+        except Exception as error:  # a full disk, a locked or damaged file: say so, keep what was typed
+            problem = self.context.database_problem(error)
+            if problem is None:
+                raise
+            self._journal()
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(t("저장하지 못했습니다. 입력한 내용은 그대로 남아 있습니다."))
+            self.context.ask(self, t("저장하지 못했습니다"), problem + "\n" + t("입력한 내용은 그대로 남아 있습니다."),
+                             buttons=("ok",), icon="error")
+            return False
         self.journal_timer.stop()
         self.context.drafts.discard(self.draft_key)
         for path in self.pending_files:
