@@ -13,7 +13,6 @@ from boeun_desk.db import open_database
 from boeun_desk.exchange import sync
 from boeun_desk.services import Services
 
-
 _BUNDLE: dict[str, object] = {}
 
 

@@ -25,7 +25,8 @@ from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.ui.worker import Worker, keep_running
 
 if TYPE_CHECKING:
-    from boeun_desk.db import Database, DatabaseError
+    from boeun_desk.db import Database
+    from boeun_desk.overview import Overview
     from boeun_desk.services import Services
 
 # Benchmarks set this to measure start-up to a usable window: quit as soon as the data is shown.
@@ -111,6 +112,28 @@ def recover(error: Exception, target: str | Path | None, parent: QWidget | None 
     return database
 
 
+def _start_page(target: str | Path | None) -> Overview | None:
+    """The figures the last clean close of this file left, while the file is exactly as then."""
+    from boeun_desk.dbfile import start_page
+    from boeun_desk.overview import Overview
+
+    saved = start_page(target)
+    try:
+        return Overview.from_json(saved) if saved is not None else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # from another version of the program: the usual start
+
+
+def _closing_page(context: AppContext) -> dict[str, Any] | None:
+    """Today's figures, left with the clean close for the next start's first page."""
+    try:
+        default = int(context.settings.value("default_year", 0) or 0)
+        overview = context.services.queries.overview(default_year=default)
+    except Exception:  # noqa: BLE001  (closing never fails for a figure; the next start is just slower)
+        return None
+    return overview.to_json() if overview is not None else None
+
+
 def _load(target: str | Path | None, _progress: Any, _cancelled: Any) -> Database:
     """On the worker thread: import the database layer and the screens' modules, open the file."""
     import boeun_desk.services  # noqa: F401
@@ -126,9 +149,12 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
     language = str(settings.value("language", "ko"))
     set_language(language if language in LANGUAGES else "ko")
     quit_when_ready = bool(os.environ.get(QUIT_WHEN_READY))
-    window = MainWindow(settings=settings)
+    start_page = _start_page(target)
+    window = MainWindow(settings=settings, start_page=start_page)
     window.show()
     QTimer.singleShot(0, lambda: _milestone("window_shown"))
+    if start_page is not None:
+        QTimer.singleShot(0, lambda: _milestone("data_shown"))
     opened: list[Database] = []
     ended: list[bool] = []
     contexts: list[AppContext] = []
@@ -162,7 +188,9 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
                 buttons=("ok",), icon="error")
             app.exit(1)
             return
-        _milestone("data_shown")
+        if start_page is None:
+            _milestone("data_shown")
+        _milestone("ready")
         if quit_when_ready:
             QTimer.singleShot(0, app.quit)
 
@@ -183,6 +211,7 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         # Delete the window (and its models and threads) while Qt is alive; left to the garbage
         # collector at interpreter exit, PySide6 can crash after the event loop has ended.
         shiboken6.delete(window)
+        page = _closing_page(contexts[0]) if contexts else None
         for database in opened:
-            database.close()
+            database.close(page)
 

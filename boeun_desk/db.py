@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
-import sys
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,111 +12,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk import models  # noqa: F401  (registers mappers and the audit hook)
+from boeun_desk.dbfile import DamagedDatabase, DatabaseError, InstanceLock
 from boeun_desk.i18n import t
 from boeun_desk.migrations import HEAD
 from boeun_desk.paths import default_database_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
-
-
-class DatabaseError(Exception):
-    """A database that cannot be opened or used; `str()` is a Korean message for the officer."""
-
-
-class DamagedDatabase(DatabaseError):
-    """The file fails the integrity check or is not a database; `path` can be restored from a backup."""
-
-    def __init__(self, message: str, path: Path | None):
-        super().__init__(message)
-        self.path = path
-
-
-class InstanceLock:
-    """An OS lock on `<database>.lock` held while a program works on the file.
-
-    The operating system drops the lock when the process ends, even on a crash or a dead battery,
-    so a stale lock file never blocks the next start. The file names who holds it for the message.
-
-    A clean close leaves a stamp of the database file in the lock file (size, modification and
-    change times, inode). The next open that finds the file exactly as stamped knows it was closed
-    whole by this program and nothing has written to it since, so it can skip the integrity check,
-    whose cost grows with the file (about 0.1 s for 10,000 firms). A crash leaves no stamp.
-    """
-
-    def __init__(self, path: Path, handle: object, closed_cleanly: bool = False):
-        self.path = path
-        self._handle = handle
-        self.closed_cleanly = closed_cleanly
-
-    @classmethod
-    def acquire(cls, database_path: Path) -> InstanceLock:
-        path = database_path.with_name(database_path.name + ".lock")
-        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (held until release())
-        try:
-            _lock_file(handle)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
-            handle.close()
-            raise DatabaseError(t("이 데이터베이스를 다른 보은 데스크 프로그램이 사용 중입니다 ({holder}). "
-                                  "그 프로그램을 닫은 뒤 다시 여세요: {path}", holder=holder,
-                                  path=database_path)) from None
-        handle.seek(0)
-        closed_cleanly = handle.read().strip() == _clean_stamp(database_path)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{socket.gethostname()} pid {os.getpid()} {datetime.now():%Y-%m-%d %H:%M}")
-        handle.flush()
-        return cls(path, handle, closed_cleanly)
-
-    def release(self, database_path: Path | None = None) -> None:
-        """Unlock; with `database_path` (a clean close), leave the file's stamp for the next open."""
-        handle = self._handle
-        if handle is None:
-            return
-        self._handle = None
-        handle.truncate(0)  # type: ignore[attr-defined]
-        stamp = _clean_stamp(database_path) if database_path is not None else None
-        if stamp is not None:
-            handle.seek(0)  # type: ignore[attr-defined]
-            handle.write(stamp)  # type: ignore[attr-defined]
-            handle.flush()  # type: ignore[attr-defined]
-        _unlock_file(handle)
-        handle.close()  # type: ignore[attr-defined]
-
-
-def _clean_stamp(database_path: Path) -> str | None:
-    """The stamp of a closed database file; None while a write-ahead log still holds data."""
-    wal = database_path.with_name(database_path.name + "-wal")
-    try:
-        if wal.exists() and wal.stat().st_size > 0:
-            return None
-        info = database_path.stat()
-    except OSError:
-        return None
-    return f"closed {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
-    import msvcrt
-
-    def _lock_file(handle: object) -> None:
-        handle.seek(0)  # type: ignore[attr-defined]
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-
-    def _unlock_file(handle: object) -> None:
-        handle.seek(0)  # type: ignore[attr-defined]
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-else:
-    import fcntl
-
-    def _lock_file(handle: object) -> None:
-        # flock locks belong to the open file, so a second open in the same process conflicts too.
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
-
-    def _unlock_file(handle: object) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -136,10 +34,16 @@ class Database:
         """The file behind a SQLite database, or None for a server database."""
         return sqlite_path(self.url)
 
-    def close(self) -> None:
+    @property
+    def start_page(self) -> dict[str, Any] | None:
+        """What the last clean close left for the window to show first (dbfile.InstanceLock)."""
+        return self.lock.start_page if self.lock is not None else None
+
+    def close(self, start_page: dict[str, Any] | None = None) -> None:
         """Fold the WAL back into the main file (durable against power loss) and release it.
 
         With `auto_backup`, a backup is written when the data changed since the newest one.
+        `start_page` is kept with the clean-close stamp for the next start (the desktop program).
         """
         checkpointed = False
         if self.path is not None:
@@ -155,7 +59,7 @@ class Database:
 
             backup.backup_if_changed(self.path)
         if self.lock is not None:
-            self.lock.release(self.path if checkpointed else None)
+            self.lock.release(self.path if checkpointed else None, start_page)
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -13,14 +13,19 @@ APP=dist/boeun-desk/boeun-desk
 echo "== frozen self-test"
 QT_QPA_PLATFORM=offscreen "$APP" --self-test
 
-echo "== frozen start-up (window frame, then the database opened on a worker thread)"
+echo "== frozen start-up (window frame, then the database opened on a worker thread), twice"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-QT_QPA_PLATFORM=offscreen BOEUN_DESK_QUIT_WHEN_READY=1 BOEUN_DESK_STARTUP_TRACE="$scratch/trace" \
-  "$APP" --db "$scratch/start.sqlite3"
-cut -d' ' -f1 "$scratch/trace" | tr '\n' ' '; echo
-[ "$(cut -d' ' -f1 "$scratch/trace" | tr '\n' ' ')" = "window_shown database_open data_shown " ] \
-  || { echo "frozen start-up did not reach the data"; exit 1; }
+start_up() {  # $1: the milestones expected, in order
+  rm -f "$scratch/trace"
+  QT_QPA_PLATFORM=offscreen BOEUN_DESK_QUIT_WHEN_READY=1 BOEUN_DESK_STARTUP_TRACE="$scratch/trace" \
+    "$APP" --db "$scratch/start.sqlite3"
+  seen=$(cut -d' ' -f1 "$scratch/trace" | tr '\n' ' ')
+  echo "  $seen"
+  [ "$seen" = "$1" ] || { echo "frozen start-up: expected $1"; exit 1; }
+}
+start_up "window_shown database_open data_shown ready "   # a new file: data once it is open
+start_up "window_shown data_shown database_open ready "   # after a clean close: the start page first
 
 echo "== size of dist/boeun-desk"
 du -sh dist/boeun-desk

@@ -174,3 +174,33 @@ def test_a_full_disk_fails_one_save_cleanly(db_path):
         assert [o.name for o in Services(database).officers.list()] == ["저장됨"]
     finally:
         database.close()
+
+
+def test_a_clean_close_leaves_a_start_page_that_holds_only_for_the_untouched_file(db_path):
+    from boeun_desk.dbfile import start_page
+
+    page = {"year": 2025, "firms_supported": 13}
+    open_database(db_path, exclusive=True).close(page)
+    assert start_page(db_path) == page  # read without the lock, for the window's frame
+    database = open_database(db_path, exclusive=True)
+    assert database.start_page == page  # read again under the lock
+    assert start_page(db_path) is None  # held by a program: no stamp, no page
+    database.close()  # a close without one leaves the stamp alone
+    assert start_page(db_path) is None
+    open_database(db_path, exclusive=True).close(page)
+    other = open_database(db_path)  # another program (the CLI) writes to the file
+    Services(other).officers.create({"name": "이담당"})
+    other.close()
+    assert start_page(db_path) is None and open_database(db_path, exclusive=True).start_page is None
+
+
+def test_a_damaged_start_page_costs_only_the_quick_start(db_path):
+    from boeun_desk.dbfile import lock_path, start_page
+
+    open_database(db_path, exclusive=True).close({"year": 2025})
+    lock = lock_path(db_path)
+    lock.write_text(lock.read_text(encoding="utf-8").replace('"year"', '"ye'), encoding="utf-8")
+    assert start_page(db_path) is None
+    database = open_database(db_path, exclusive=True)
+    assert database.lock is not None and database.lock.closed_cleanly and database.start_page is None
+    database.close()

@@ -249,3 +249,26 @@ def test_overdue_limit_and_count(services, firm_id):
     today = date(2024, 7, 1)
     assert [f.action for f in services.queries.overdue_follow_ups(today=today, limit=2)] == ["조치 0", "조치 1"]
     assert services.queries.overdue_count(today=today) == 5
+
+
+def test_overview_is_the_dashboards_figures_and_survives_json(demo):
+    import json
+
+    from boeun_desk.overview import Overview
+
+    queries = demo.queries
+    today = date(2025, 6, 1)
+    overview = queries.overview(2024, today=today)
+    stats = queries.annual_stats(2024, details=False)
+    assert (overview.year, overview.firms_supported, overview.cases_total, overview.funding) == (
+        2024, stats.firms_supported, stats.cases_total, stats.funding)
+    assert [(t.code, t.count) for t in overview.cases_by_type] == [(t.code, t.count) for t in stats.cases_by_type]
+    assert overview.years == tuple(y.year for y in demo.program_years.list())
+    assert [c.certification_id for c in overview.expiring] == [
+        c.id for c in queries.expiring_certifications(60, today=today)]
+    assert overview.overdue_total == queries.overdue_count(today=today) == len(overview.overdue) > 0
+    assert Overview.from_json(json.loads(json.dumps(overview.to_json()))) == overview
+    # Without a year: the officer's default year if the program has it, otherwise the latest.
+    assert queries.overview(today=today).year == max(overview.years)
+    assert queries.overview(today=today, default_year=2024).year == 2024
+    assert queries.overview(today=today, default_year=1999).year == max(overview.years)

@@ -207,13 +207,20 @@ def test_whole_program_starts_and_exits_cleanly_on_a_large_database(tmp_path):
     trace = tmp_path / "trace.txt"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BOEUN_DESK_QUIT_WHEN_READY": "1",
            "BOEUN_DESK_STARTUP_TRACE": str(trace)}
-    result = subprocess.run([sys.executable, "-m", "boeun_desk", "--db", str(path)], env=env,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Fatal" not in result.stderr
+
+    def start() -> list[str]:
+        trace.unlink(missing_ok=True)
+        result = subprocess.run([sys.executable, "-m", "boeun_desk", "--db", str(path)], env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "Fatal" not in result.stderr
+        return [line.split()[0] for line in trace.read_text().splitlines()]
+
     # The frame is on screen first; the data follows once the file is open.
-    assert [line.split()[0] for line in trace.read_text().splitlines()] == [
-        "window_shown", "database_open", "data_shown"]
+    assert start() == ["window_shown", "database_open", "data_shown", "ready"]
+    # The clean close left the dashboard's figures with its stamp: the next start shows them at once.
+    assert '"firms_supported"' in (tmp_path / "large.sqlite3.lock").read_text(encoding="utf-8")
+    assert start() == ["window_shown", "data_shown", "database_open", "ready"]
 
 
 def test_the_window_frame_needs_no_database_layer():
@@ -473,3 +480,87 @@ def test_damage_found_while_the_window_fills_is_told_and_the_program_ends(demo_p
     monkeypatch.setattr(app.MainWindow, "attach", damaged)
     assert app.run(demo_path) == 1
     assert "손상" in shown.asked[-1] and "restore --latest" in shown.asked[-1]
+
+
+def _closed_with_start_page(path: Path, taken_on=None) -> None:
+    """Open and close the file as the program does, leaving the dashboard's figures with the stamp."""
+    from boeun_desk import app
+    from boeun_desk.services import Services
+
+    database = app.open_for_window(path)
+    overview = Services(database).queries.overview(today=taken_on)
+    database.close(overview.to_json())
+
+
+def test_the_start_page_is_shown_before_the_database_layer_loads(demo_path):
+    import os
+    import subprocess
+    import sys
+
+    _closed_with_start_page(demo_path)
+    code = ("import sys\nfrom boeun_desk.app import application, _start_page\n"
+            "from boeun_desk.ui.main_window import MainWindow\napplication()\n"
+            f"window = MainWindow(start_page=_start_page({str(demo_path)!r}))\nwindow.show()\n"
+            "page = window.stack.currentWidget()\n"
+            "print(page.summary.text(), page.overdue.rowCount() > 0, 'sqlalchemy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.stdout.split()[-2:] == ["True", "False"], result.stderr[-2000:]
+    assert "지원기업" in result.stdout and "개사" in result.stdout
+
+
+def _window_on_start_page(path: Path, settings: QSettings, qtbot, monkeypatch) -> tuple[MainWindow, list[int]]:
+    from boeun_desk import app
+    from boeun_desk.services import Services
+
+    window = MainWindow(settings=settings, start_page=app._start_page(path))
+    qtbot.addWidget(window)
+    database = app.open_for_window(path)
+    services = Services(database)
+    queried: list[int] = []
+    real = services.queries.overview
+    monkeypatch.setattr(services.queries, "overview", lambda *a, **k: queried.append(1) or real(*a, **k))
+    context = AppContext(services, settings)
+    context.ask = Answers()
+    window.attach(context)
+    return window, queried
+
+
+def test_a_current_start_page_is_kept_and_a_changed_file_is_queried(demo_path, tmp_path, qtbot, monkeypatch):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    _closed_with_start_page(demo_path)
+    window, queried = _window_on_start_page(demo_path, settings, qtbot, monkeypatch)
+    dashboard = window.page("dashboard")
+    assert window.stack.currentWidget() is dashboard and queried == []  # today's figures of this file
+    firm = window.context.services.firms.list()[0]
+    window.context.update("firms", firm.id, {"phone": "043-999-0000"})
+    assert queried == [1]  # the dashboard follows the data from now on
+    window.close()
+    window.context.services.database.close()
+
+    # Settings changed elsewhere: another default year than the start page's, so it is queried.
+    _closed_with_start_page(demo_path)
+    settings.setValue("default_year", 2024)
+    window, queried = _window_on_start_page(demo_path, settings, qtbot, monkeypatch)
+    assert queried == [1] and window.page("dashboard").shown.year == 2024
+    window.context.services.database.close()
+
+
+def test_a_start_page_from_another_day_shows_the_year_and_waits_for_the_lists(demo_path, tmp_path, qtbot,
+                                                                            monkeypatch):
+    from datetime import date, timedelta
+
+    from boeun_desk import app
+
+    _closed_with_start_page(demo_path, taken_on=date.today() - timedelta(days=1))
+    page = app._start_page(demo_path)
+    dashboard = Dashboard(overview=page)
+    qtbot.addWidget(dashboard)
+    assert str(page.firms_supported) in dashboard.summary.text()
+    assert dashboard.overdue.rowCount() == 0 and "불러오는 중" in dashboard.overdue_box.title()
+    assert not dashboard.year.isEnabled()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window, queried = _window_on_start_page(demo_path, settings, qtbot, monkeypatch)
+    dashboard = window.page("dashboard")
+    assert queried == [1] and dashboard.overdue.rowCount() > 0 and "불러오는 중" not in dashboard.overdue_box.title()
+    window.context.services.database.close()

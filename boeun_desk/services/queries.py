@@ -32,30 +32,19 @@ from boeun_desk.models import (
     Visit,
 )
 from boeun_desk.models.choices import INDICATOR_METRICS
+from boeun_desk.overview import (
+    EXPIRY_DAYS,
+    OVERDUE_SHOWN,
+    ExpiringItem,
+    Funding,
+    OverdueItem,
+    Overview,
+    TypeTotal,
+    choose_year,
+)
 from boeun_desk.services.base import NotFound, to_view
 
 COUNTED = SupportCase.status != "cancelled"  # cancelled cases count nowhere
-
-
-@dataclass(frozen=True)
-class Funding:
-    national: int = 0
-    provincial: int = 0
-    county: int = 0
-    firm_cash: int = 0
-    firm_in_kind: int = 0
-
-    @property
-    def grant(self) -> int:
-        return self.national + self.provincial + self.county
-
-    @property
-    def firm(self) -> int:
-        return self.firm_cash + self.firm_in_kind
-
-    @property
-    def total(self) -> int:
-        return self.grant + self.firm
 
 
 @dataclass(frozen=True)
@@ -329,6 +318,31 @@ class Queries:
                 indicators=tuple(self._indicator_totals(s, year)) if details else (),
                 meetings=tuple(to_view(m) for m in meetings),
             )
+
+    def overview(self, year: int | None = None, *, default_year: int = 0,
+                 today: date | None = None) -> Overview | None:
+        """The dashboard's figures for `year` (None: the year it opens on, see choose_year());
+        None while the program has no year."""
+        today = today or date.today()
+        with self.sessions() as s:
+            years = tuple(s.scalars(select(ProgramYear.year).where(_alive(ProgramYear))
+                                    .order_by(ProgramYear.year)).all())
+        year = year if year in years else choose_year(years, default_year)
+        if year is None:
+            return None
+        stats = self.annual_stats(year, details=False)
+        overdue = self.overdue_follow_ups(today=today, limit=OVERDUE_SHOWN)
+        return Overview(
+            taken_on=today, years=years, year=year, firms_supported=stats.firms_supported,
+            cases_total=stats.cases_total, supply_companies_matched=stats.supply_companies_matched,
+            cases_by_type=tuple(TypeTotal(tc.code, tc.name, tc.count) for tc in stats.cases_by_type),
+            funding=stats.funding, budget=stats.budget,
+            expiring=tuple(ExpiringItem(c.id, c.firm_name, c.kind, c.expires_on)
+                           for c in self.expiring_certifications(EXPIRY_DAYS, today=today) if c.expires_on),
+            overdue=tuple(OverdueItem(f.visit_id, f.firm_name, f.action, f.due_date)
+                          for f in overdue if f.due_date),
+            overdue_total=len(overdue) if len(overdue) < OVERDUE_SHOWN else self.overdue_count(today=today),
+        )
 
     # --- helpers -------------------------------------------------------------------------------
 

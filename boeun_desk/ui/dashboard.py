@@ -1,10 +1,12 @@
 """Dashboard for a year: cases per support type (chart), funding by source, certificates expiring
-within 60 days and overdue follow-ups; double-clicking an item opens it."""
+within 60 days and overdue follow-ups; double-clicking an item opens it. It shows an Overview
+(overview.py), so it can show the start page before the database layer has loaded."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -22,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from boeun_desk.i18n import t
-from boeun_desk.services import NotFound
-from boeun_desk.ui.context import AppContext
+from boeun_desk.overview import EXPIRY_DAYS, Funding, Overview, TypeTotal
 
-EXPIRY_DAYS = 60
-OVERDUE_SHOWN = 200  # the oldest first; a program with years of history may hold thousands
+if TYPE_CHECKING:
+    from boeun_desk.ui.context import AppContext
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -77,16 +79,18 @@ def table_view(model: RowsModel, widths: Sequence[int]) -> QTableView:
 
 
 class Dashboard(QWidget):
+    """Shows an Overview. Without a context (start-up, before the database layer has loaded) it
+    shows the start page the last clean close left; `attach()` connects it to the data."""
+
     open_record = Signal(str, str)  # list key, record id
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None):
+    def __init__(self, context: AppContext | None = None, parent: QWidget | None = None, *,
+                 overview: Overview | None = None):
         super().__init__(parent)
-        self.context = context
+        self.context: AppContext | None = None
+        self.shown: Overview | None = None
         self.year = QComboBox()
-        for program_year in context.services.program_years.list():
-            self.year.addItem(t("{year}년", year=program_year.year), program_year.year)
-        default = int(context.settings.value("default_year", 0) or 0)
-        self.year.setCurrentIndex(max(self.year.findData(default), self.year.count() - 1 if default == 0 else 0))
+        self.year.setEnabled(False)  # until attached: another year needs the database
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.summary = QLabel()
         self.summary.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -116,54 +120,79 @@ class Dashboard(QWidget):
                                                                             self.expiring.data(i, Qt.ItemDataRole.UserRole)))
         overdue_view.doubleClicked.connect(lambda i: self.open_record.emit("visits",
                                                                            self.overdue.data(i, Qt.ItemDataRole.UserRole)))
-        expiring_box = QGroupBox(t("{days}일 이내 만료 인증", days=EXPIRY_DAYS))
-        self.overdue_box = QGroupBox(t("기한이 지난 후속조치"))
-        QVBoxLayout(expiring_box).addWidget(expiring_view)
+        self.expiring_box = QGroupBox()
+        self.overdue_box = QGroupBox()
+        QVBoxLayout(self.expiring_box).addWidget(expiring_view)
         QVBoxLayout(self.overdue_box).addWidget(overdue_view)
 
         grid = QGridLayout()
         grid.addWidget(chart_view, 0, 0)
         grid.addWidget(funding_box, 0, 1)
-        grid.addWidget(expiring_box, 1, 0)
+        grid.addWidget(self.expiring_box, 1, 0)
         grid.addWidget(self.overdue_box, 1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(grid, 1)
+        if overview is not None:
+            self.show_overview(overview)
+        if context is not None:
+            self.attach(context)
+
+    def attach(self, context: AppContext, *, current: bool = False) -> None:
+        """Work on the data from now on; `current`: what is shown is already today's figures of
+        exactly this file (the start page of an untouched file), so it is not queried again."""
+        self.context = context
+        self.year.setEnabled(True)
         context.changed.connect(lambda _changes: self.refresh())
-        self.refresh()
+        if not current:
+            self.refresh(opening=True)
 
-    def refresh(self) -> None:
-        year = self.year.currentData()
-        if year is None:
+    def refresh(self, *, opening: bool = False) -> None:
+        """Query the year chosen, or (`opening`) the year the dashboard opens on (choose_year())."""
+        if self.context is None:
             return
-        queries = self.context.services.queries
-        try:
-            stats = queries.annual_stats(year, details=False)
-        except NotFound:
-            return
+        default = int(self.context.settings.value("default_year", 0) or 0)
+        overview = self.context.services.queries.overview(None if opening else self.year.currentData(),
+                                                          default_year=default)
+        if overview is not None:
+            self.show_overview(overview)
+
+    def show_overview(self, overview: Overview, *, today: date | None = None) -> None:
+        """Show the figures; the day's lists only if they were taken today."""
+        today = today or date.today()
+        self.shown = overview
+        self.year.blockSignals(True)
+        self.year.clear()
+        for year in overview.years:
+            self.year.addItem(t("{year}년", year=year), year)
+        self.year.setCurrentIndex(self.year.findData(overview.year))
+        self.year.blockSignals(False)
         self.summary.setText(t("지원기업 {firms}개사 · 지원과제 {cases}건 · 매칭 공급기업 {matched}개사",
-                               firms=stats.firms_supported, cases=stats.cases_total,
-                               matched=stats.supply_companies_matched))
-        self._chart(stats)
-        self._funding(stats)
-        self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, t("D-{days}", days=c.days_left), c.id)
-                                for c in queries.expiring_certifications(EXPIRY_DAYS)])
-        overdue = queries.overdue_follow_ups(limit=OVERDUE_SHOWN)
-        total = len(overdue) if len(overdue) < OVERDUE_SHOWN else queries.overdue_count()
-        self.overdue.set_rows([(f.firm_name, f.action, f.due_date, f.visit_id) for f in overdue])
-        self.overdue_box.setTitle(t("기한이 지난 후속조치") + (t(" (오래된 {shown}건 / 전체 {total}건)", shown=len(overdue),
-                                                                  total=f"{total:,}") if total > len(overdue) else ""))
+                               firms=overview.firms_supported, cases=overview.cases_total,
+                               matched=overview.supply_companies_matched))
+        self._chart(overview.cases_by_type)
+        self._funding(overview.funding, overview.budget)
+        lists = overview.taken_on == today
+        self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, t("D-{days}", days=(c.expires_on - today).days),
+                                 c.certification_id) for c in overview.expiring] if lists else [])
+        self.overdue.set_rows([(f.firm_name, f.action, f.due_date, f.visit_id) for f in overview.overdue]
+                              if lists else [])
+        waiting = "" if lists else t(" (불러오는 중…)")
+        self.expiring_box.setTitle(t("{days}일 이내 만료 인증", days=EXPIRY_DAYS) + waiting)
+        shown, total = len(overview.overdue), overview.overdue_total
+        self.overdue_box.setTitle(t("기한이 지난 후속조치") + waiting + (
+            t(" (오래된 {shown}건 / 전체 {total}건)", shown=shown, total=f"{total:,}") if lists and total > shown else ""))
 
-    def _chart(self, stats: Any) -> None:
+    def _chart(self, by_type: tuple[TypeTotal, ...]) -> None:
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
         bars = QBarSet(t("과제 수"))
         bars.setColor(QColor("#9b2226"))
         bars.setLabelColor(QColor("#222222"))
-        for type_count in stats.cases_by_type:
+        for type_count in by_type:
             bars.append(type_count.count)
         series = QBarSeries()
         series.append(bars)
@@ -171,23 +200,22 @@ class Dashboard(QWidget):
         series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([type_count.code for type_count in stats.cases_by_type])
+        categories.append([type_count.code for type_count in by_type])
         font = QFont(categories.labelsFont())
         font.setPointSizeF(8)
         categories.setLabelsFont(font)
         values = QValueAxis()
-        values.setRange(0, max([tc.count for tc in stats.cases_by_type] + [1]) + 1)
+        values.setRange(0, max([tc.count for tc in by_type] + [1]) + 1)
         values.setLabelFormat("%d")
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
-        self.chart.setToolTip("\n".join(f"{tc.code}: {t(tc.name)} {tc.count}" for tc in stats.cases_by_type))
+        self.chart.setToolTip("\n".join(f"{tc.code}: {t(tc.name)} {tc.count}" for tc in by_type))
 
-    def _funding(self, stats: Any) -> None:
+    def _funding(self, f: Funding, b: Funding) -> None:
         while self.funding.count():
             self.funding.takeAt(0).widget().deleteLater()
-        f, b = stats.funding, stats.budget
         rows = ((t("국비"), f.national, b.national), (t("도비"), f.provincial, b.provincial),
                 (t("군비"), f.county, b.county), (t("정부지원금 계"), f.grant, b.grant),
                 (t("기업부담금(현금)"), f.firm_cash, None), (t("기업부담금(현물)"), f.firm_in_kind, None),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QProcess, QSettings, QSize, Qt, QTimer
@@ -26,6 +26,7 @@ from boeun_desk.paths import resource
 from boeun_desk.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
+    from boeun_desk.overview import Overview
     from boeun_desk.ui.context import AppContext
     from boeun_desk.ui.firm_detail import FirmDetail
     from boeun_desk.ui.list_screen import ListScreen
@@ -49,7 +50,8 @@ class MainWindow(QMainWindow):
     page, the status bar) needs no database; `attach()` adds everything that works on the data.
     The screens' modules load with the database layer (app.py imports them off the GUI thread)."""
 
-    def __init__(self, context: AppContext | None = None, *, settings: QSettings | None = None):
+    def __init__(self, context: AppContext | None = None, *, settings: QSettings | None = None,
+                 start_page: Overview | None = None):
         super().__init__()
         self.context: AppContext = None  # type: ignore[assignment]  # set by attach()
         self.lists: dict[str, ListScreen] = {}
@@ -63,14 +65,22 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 9px 10px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}  # built on first visit: start-up shows only the dashboard
-        for _key, label, _specs in PAGES:
-            self.stack.addWidget(QWidget())
+        self.placeholders: dict[str, QWidget] = {}
+        for key, label, _specs in PAGES:
+            self.placeholders[key] = QWidget()
+            self.stack.addWidget(self.placeholders[key])
             self.nav.addItem(QListWidgetItem(t(label)))
         self.loading = QLabel(t("데이터베이스를 여는 중…"))
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading.setStyleSheet("font-size: 15px; color: #555;")
         self.stack.insertWidget(0, self.loading)
         self.stack.setCurrentWidget(self.loading)
+        self.start_page = start_page
+        if start_page is not None:  # the figures the last clean close left: shown before the data loads
+            from boeun_desk.ui.dashboard import Dashboard
+
+            self._put_page("dashboard", Dashboard(overview=start_page))
+            self.stack.setCurrentWidget(self.pages["dashboard"])
         container = QWidget()
         layout = QHBoxLayout(container)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -85,7 +95,8 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(t("데이터베이스를 여는 중…"))
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.saved_label)
-        self.nav.setCurrentRow(0)  # a page chosen while the database opens is shown once it is open
+        self.nav.setCurrentRow(0)
+        self.nav.currentRowChanged.connect(self._show_row)  # a page chosen while the file opens comes then
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -106,24 +117,52 @@ class MainWindow(QMainWindow):
         self._menus()
         context.saved.connect(self._mark_saved)
         self._mark_saved()
+        if "dashboard" in self.pages:
+            self.pages["dashboard"].attach(context, current=self._start_page_current())  # type: ignore[attr-defined]
         self.stack.removeWidget(self.loading)
         self.loading.deleteLater()
-        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self.page(PAGES[row][0])))
-        self.stack.setCurrentWidget(self.page(PAGES[self.nav.currentRow()][0]))
+        self._show_row(self.nav.currentRow())
         QTimer.singleShot(0, self.offer_drafts)
+
+    def _start_page_current(self) -> bool:
+        """Is the start page shown still exactly what the dashboard would show now? The same file,
+        untouched since the close (checked again under the instance lock), the same day and year."""
+        from boeun_desk.overview import Overview, choose_year
+
+        page, saved = self.start_page, self.context.services.database.start_page
+        if page is None or saved is None or page.taken_on != date.today():
+            return False
+        if choose_year(page.years, int(self.settings.value("default_year", 0) or 0)) != page.year:
+            return False
+        try:
+            return Overview.from_json(saved) == page
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return False
 
     # --- pages ----------------------------------------------------------------------------------
 
     def page(self, key: str) -> QWidget:
         """The page for a navigation key, built and put in place on first use."""
         if key not in self.pages:
-            index = [p[0] for p in PAGES].index(key)
-            placeholder = self.stack.widget(index)
-            self.pages[key] = self._make_page(key, PAGES[index][2])
-            self.stack.insertWidget(index, self.pages[key])
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            self._put_page(key, self._make_page(key, PAGES[[p[0] for p in PAGES].index(key)][2]))
         return self.pages[key]
+
+    def _put_page(self, key: str, page: QWidget) -> None:
+        placeholder = self.placeholders.pop(key)
+        index = self.stack.indexOf(placeholder)
+        self.pages[key] = page
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        if key == "dashboard":
+            page.open_record.connect(self.open_record)  # type: ignore[attr-defined]
+
+    def _show_row(self, row: int) -> None:
+        key = PAGES[row][0]
+        if self.context is not None:
+            self.stack.setCurrentWidget(self.page(key))
+        else:  # the file is still opening: the start page, or the loading notice
+            self.stack.setCurrentWidget(self.pages.get(key, self.loading))
 
     def screen(self, spec_key: str) -> ListScreen:
         """The list screen of a spec (its page is built if needed)."""
@@ -140,9 +179,7 @@ class MainWindow(QMainWindow):
         from boeun_desk.ui.specs import SPECS
 
         if key == "dashboard":
-            dashboard = Dashboard(self.context)
-            dashboard.open_record.connect(self.open_record)
-            return dashboard
+            return Dashboard(self.context)
         if key == "reports":
             from boeun_desk.ui.reports_screen import ReportsScreen  # ReportLab loads on first use only
 
@@ -185,6 +222,8 @@ class MainWindow(QMainWindow):
         return detail
 
     def open_record(self, list_key: str, record_id: str) -> None:
+        if self.context is None:  # a start-page item clicked while the file opens
+            return
         screen = self.screen(list_key)
         self.go(next(key for key, _label, specs in PAGES if list_key in specs))
         parent = screen.parentWidget()

@@ -1,0 +1,152 @@
+"""The database file on disk: its instance lock, the stamp a clean close leaves, and the start page
+saved with that stamp. No SQLAlchemy here: the window's frame reads the start page before the
+database layer has loaded (app.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from boeun_desk.i18n import t
+from boeun_desk.paths import default_database_path
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened or used; `str()` is a Korean message for the officer."""
+
+
+class DamagedDatabase(DatabaseError):
+    """The file fails the integrity check or is not a database; `path` can be restored from a backup."""
+
+    def __init__(self, message: str, path: Path | None):
+        super().__init__(message)
+        self.path = path
+
+
+def lock_path(database_path: Path) -> Path:
+    return database_path.with_name(database_path.name + ".lock")
+
+
+class InstanceLock:
+    """An OS lock on `<database>.lock` held while a program works on the file.
+
+    The operating system drops the lock when the process ends, even on a crash or a dead battery,
+    so a stale lock file never blocks the next start. The file names who holds it for the message.
+
+    A clean close leaves a stamp of the database file in the lock file (size, modification and
+    change times, inode). The next open that finds the file exactly as stamped knows it was closed
+    whole by this program and nothing has written to it since, so it can skip the integrity check,
+    whose cost grows with the file (about 0.1 s for 10,000 firms). A crash leaves no stamp.
+
+    The close may leave a start page with the stamp (plain JSON values: what the dashboard showed,
+    see overview.py); it holds for exactly the stamped file, so `start_page` is None otherwise.
+    """
+
+    def __init__(self, path: Path, handle: object, closed_cleanly: bool = False,
+                 start_page: dict[str, Any] | None = None):
+        self.path = path
+        self._handle = handle
+        self.closed_cleanly = closed_cleanly
+        self.start_page = start_page
+
+    @classmethod
+    def acquire(cls, database_path: Path) -> InstanceLock:
+        path = lock_path(database_path)
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (held until release())
+        try:
+            _lock_file(handle)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise DatabaseError(t("이 데이터베이스를 다른 보은 데스크 프로그램이 사용 중입니다 ({holder}). "
+                                  "그 프로그램을 닫은 뒤 다시 여세요: {path}", holder=holder,
+                                  path=database_path)) from None
+        handle.seek(0)
+        closed_cleanly, start_page = _read_stamp(handle.read(), database_path)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{socket.gethostname()} pid {os.getpid()} {datetime.now():%Y-%m-%d %H:%M}")
+        handle.flush()
+        return cls(path, handle, closed_cleanly, start_page)
+
+    def release(self, database_path: Path | None = None, start_page: dict[str, Any] | None = None) -> None:
+        """Unlock; with `database_path` (a clean close), leave the file's stamp for the next open,
+        and `start_page` with it."""
+        handle = self._handle
+        if handle is None:
+            return
+        self._handle = None
+        handle.truncate(0)  # type: ignore[attr-defined]
+        stamp = _clean_stamp(database_path) if database_path is not None else None
+        if stamp is not None:
+            if start_page is not None:
+                stamp += "\n" + json.dumps(start_page, ensure_ascii=False, separators=(",", ":"))
+            handle.seek(0)  # type: ignore[attr-defined]
+            handle.write(stamp)  # type: ignore[attr-defined]
+            handle.flush()  # type: ignore[attr-defined]
+        _unlock_file(handle)
+        handle.close()  # type: ignore[attr-defined]
+
+
+def start_page(target: str | Path | None) -> dict[str, Any] | None:
+    """The start page a clean close left for this database file, if the file is exactly as it was
+    then (a plain read, no lock: the open that follows takes the lock and reads it again)."""
+    if isinstance(target, str) and "://" in target:
+        return None  # a server database has no lock file
+    path = Path(target).expanduser() if target is not None else default_database_path()
+    try:
+        content = lock_path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _read_stamp(content, path)[1]
+
+
+def _read_stamp(content: str, database_path: Path) -> tuple[bool, dict[str, Any] | None]:
+    """(closed cleanly, start page) from the lock file's content."""
+    stamp, _newline, page = content.partition("\n")
+    if stamp.strip() != _clean_stamp(database_path):
+        return False, None
+    try:
+        loaded = json.loads(page) if page.strip() else None
+    except ValueError:
+        loaded = None  # a damaged start page costs only the quick start
+    return True, loaded if isinstance(loaded, dict) else None
+
+
+def _clean_stamp(database_path: Path) -> str | None:
+    """The stamp of a closed database file; None while a write-ahead log still holds data."""
+    wal = database_path.with_name(database_path.name + "-wal")
+    try:
+        if wal.exists() and wal.stat().st_size > 0:
+            return None
+        info = database_path.stat()
+    except OSError:
+        return None
+    return f"closed {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
+    import msvcrt
+
+    def _lock_file(handle: object) -> None:
+        handle.seek(0)  # type: ignore[attr-defined]
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+
+    def _unlock_file(handle: object) -> None:
+        handle.seek(0)  # type: ignore[attr-defined]
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+else:
+    import fcntl
+
+    def _lock_file(handle: object) -> None:
+        # flock locks belong to the open file, so a second open in the same process conflicts too.
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
+
+    def _unlock_file(handle: object) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)  # type: ignore[attr-defined]

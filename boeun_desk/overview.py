@@ -1,0 +1,114 @@
+"""The dashboard's figures for one program year as plain values (no SQLAlchemy, no Qt).
+
+`Queries.overview()` computes them; the desktop program keeps the last ones with a clean close of
+the file (dbfile.py) and shows them the moment its window appears on the next start, before the
+database layer has loaded: they hold for exactly that file, and the lists that depend on the day
+(certificates about to expire, overdue follow-ups) only on the day they were taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+EXPIRY_DAYS = 60  # certificates expiring within this many days are listed
+OVERDUE_SHOWN = 200  # overdue follow-ups listed, the oldest first (a program may hold thousands)
+
+
+@dataclass(frozen=True)
+class Funding:
+    national: int = 0
+    provincial: int = 0
+    county: int = 0
+    firm_cash: int = 0
+    firm_in_kind: int = 0
+
+    @property
+    def grant(self) -> int:
+        return self.national + self.provincial + self.county
+
+    @property
+    def firm(self) -> int:
+        return self.firm_cash + self.firm_in_kind
+
+    @property
+    def total(self) -> int:
+        return self.grant + self.firm
+
+
+@dataclass(frozen=True)
+class TypeTotal:
+    code: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ExpiringItem:
+    certification_id: str
+    firm_name: str
+    kind: str
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    visit_id: str
+    firm_name: str
+    action: str
+    due_date: date
+
+
+@dataclass(frozen=True)
+class Overview:
+    taken_on: date
+    years: tuple[int, ...]
+    year: int
+    firms_supported: int
+    cases_total: int
+    supply_companies_matched: int
+    cases_by_type: tuple[TypeTotal, ...]
+    funding: Funding
+    budget: Funding
+    expiring: tuple[ExpiringItem, ...]
+    overdue: tuple[OverdueItem, ...]
+    overdue_total: int
+
+    def to_json(self) -> dict[str, Any]:
+        value = asdict(self)
+        value["taken_on"] = self.taken_on.isoformat()
+        for item in value["expiring"]:
+            item["expires_on"] = item["expires_on"].isoformat()
+        for item in value["overdue"]:
+            item["due_date"] = item["due_date"].isoformat()
+        return value
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Overview:
+        """The inverse of to_json(); ValueError, KeyError or TypeError for anything else."""
+        return cls(
+            taken_on=date.fromisoformat(value["taken_on"]),
+            years=tuple(int(year) for year in value["years"]),
+            year=int(value["year"]),
+            firms_supported=int(value["firms_supported"]),
+            cases_total=int(value["cases_total"]),
+            supply_companies_matched=int(value["supply_companies_matched"]),
+            cases_by_type=tuple(TypeTotal(str(x["code"]), str(x["name"]), int(x["count"]))
+                                for x in value["cases_by_type"]),
+            funding=Funding(**{k: int(v) for k, v in value["funding"].items()}),
+            budget=Funding(**{k: int(v) for k, v in value["budget"].items()}),
+            expiring=tuple(ExpiringItem(str(x["certification_id"]), str(x["firm_name"]), str(x["kind"]),
+                                        date.fromisoformat(x["expires_on"])) for x in value["expiring"]),
+            overdue=tuple(OverdueItem(str(x["visit_id"]), str(x["firm_name"]), str(x["action"]),
+                                      date.fromisoformat(x["due_date"])) for x in value["overdue"]),
+            overdue_total=int(value["overdue_total"]),
+        )
+
+
+def choose_year(years: tuple[int, ...] | list[int], default: int) -> int | None:
+    """The year the dashboard opens on: the officer's default year (설정) if the program has it,
+    otherwise the latest."""
+    if not years:
+        return None
+    return default if default in years else max(years)
