@@ -26,6 +26,7 @@ from boeun_desk.ui.worker import Worker, keep_running
 
 if TYPE_CHECKING:
     from boeun_desk.db import Database
+    from boeun_desk.dbfile import IntegrityCheck
     from boeun_desk.overview import Overview
     from boeun_desk.services import Services
 
@@ -69,11 +70,11 @@ def offer_demo(database: Database, services: Services, parent: QWidget | None = 
         build_demo(database)
 
 
-def open_for_window(target: str | Path | None) -> Database:
+def open_for_window(target: str | Path | None, checked: IntegrityCheck | None = None) -> Database:
     """Open for this window alone (instance lock, automatic backups); raises DatabaseError."""
     from boeun_desk.db import open_database
 
-    return open_database(target, exclusive=True, auto_backup=True)
+    return open_database(target, exclusive=True, auto_backup=True, checked=checked)
 
 
 def open_or_restore(target: str | Path | None, parent: QWidget | None = None) -> Database | None:
@@ -135,12 +136,16 @@ def _closing_page(context: AppContext) -> dict[str, Any] | None:
 
 
 def _load(target: str | Path | None, _progress: Any, _cancelled: Any) -> Database:
-    """On the worker thread: import the database layer and the screens' modules, open the file."""
+    """On the worker thread: import the database layer and the screens' modules, open the file.
+    A file that needs its integrity check gets it meanwhile, on a thread of its own."""
+    from boeun_desk.dbfile import IntegrityCheck
+
+    checked = IntegrityCheck.start(target)
     import boeun_desk.services  # noqa: F401
     import boeun_desk.ui.dashboard  # noqa: F401
     import boeun_desk.ui.list_screen  # noqa: F401
 
-    return open_for_window(target)
+    return open_for_window(target, checked)
 
 
 def run(target: str | Path | None, *, officer: str = "") -> int:

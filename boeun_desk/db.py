@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk import models  # noqa: F401  (registers mappers and the audit hook)
-from boeun_desk.dbfile import DamagedDatabase, DatabaseError, InstanceLock
+from boeun_desk.dbfile import DamagedDatabase, DatabaseError, InstanceLock, IntegrityCheck
 from boeun_desk.i18n import t
 from boeun_desk.migrations import HEAD
 from boeun_desk.paths import default_database_path
@@ -134,12 +134,14 @@ def _check_sqlite_file(path: Path) -> None:
 
 
 def open_database(target: str | Path | None = None, *, migrate_to_head: bool = True,
-                  exclusive: bool = False, auto_backup: bool = False) -> Database:
+                  exclusive: bool = False, auto_backup: bool = False,
+                  checked: IntegrityCheck | None = None) -> Database:
     """Open (creating if needed) and migrate a database; raise DatabaseError with a Korean message.
 
     A file at an older schema is backed up before it is migrated. `exclusive` takes the instance
     lock (the desktop program: a second copy on the same file gets a clear message); `auto_backup`
     writes a backup on open when the newest is older than a day, and on close when data changed.
+    `checked`: the integrity check already running on the file (app.py starts it before imports).
     """
     url = to_url(target)
     path = sqlite_path(url)
@@ -150,9 +152,11 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
                         auto_backup=auto_backup)
     database.sessions.configure(bind=database.engine, expire_on_commit=False)
     try:
+        result = checked.outcome() if checked is not None and checked.path == path else None
         if path is not None and not (lock is not None and lock.closed_cleanly):
-            with database.engine.connect() as conn:
-                result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+            if result is None:
+                with database.engine.connect() as conn:
+                    result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
             if result != "ok":
                 raise DamagedDatabase(_damaged_message(path), path)
         revision = current_revision(database.engine)

@@ -204,3 +204,44 @@ def test_a_damaged_start_page_costs_only_the_quick_start(db_path):
     database = open_database(db_path, exclusive=True)
     assert database.lock is not None and database.lock.closed_cleanly and database.start_page is None
     database.close()
+
+
+@pytest.mark.parametrize("how", ["overwritten", "truncated"])
+def test_the_check_run_while_the_program_imports_finds_damage(db_path, how):
+    from boeun_desk.dbfile import IntegrityCheck
+
+    damaged = _close_and_damage(db_path, how, exclusive=True)
+    check = IntegrityCheck.start(db_path)
+    assert check is not None  # the damage voided the clean-close stamp
+    with pytest.raises(DamagedDatabase) as raised:
+        open_database(db_path, exclusive=True, checked=check)
+    assert "restore --latest" in str(raised.value) and db_path.read_bytes() == damaged
+
+
+def test_the_check_run_while_the_program_imports_spares_the_open_its_own(db_path):
+    from boeun_desk.dbfile import IntegrityCheck, lock_path
+
+    checks: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "quick_check" in statement:
+            checks.append(statement)
+
+    open_database(db_path, exclusive=True).close()
+    assert IntegrityCheck.start(db_path) is None  # closed cleanly: nothing to check
+    lock_path(db_path).unlink()  # as after a crash, or a file copied from elsewhere
+    check = IntegrityCheck.start(db_path)
+    assert check is not None
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        database = open_database(db_path, exclusive=True, checked=check)
+        assert check.outcome() == "ok" and checks == []
+        database.close()
+        garbage = db_path.with_name("garbage.sqlite3")
+        garbage.write_bytes(b"not a database at all" * 500)
+        check = IntegrityCheck.start(garbage)
+        assert check is not None and check.outcome() is None  # could not check: open_database says why
+        with pytest.raises(DamagedDatabase):
+            open_database(garbage, exclusive=True, checked=check)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
