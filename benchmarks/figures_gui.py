@@ -111,8 +111,11 @@ def _gui(ctx: Context):
     return AppContext(services, settings)
 
 
-def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float, float]:
-    """(a keystroke, the raw query, the first keystroke of all: it reads the list's search texts)."""
+def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float, str]:
+    """(a keystroke, the raw query, what the first keystroke of all costs: it needs the list's
+    search texts, which start loading when the search box gets the focus)."""
+    from PySide6.QtWidgets import QApplication
+
     from boeun_desk.ui.list_screen import ListScreen
     from boeun_desk.ui.specs import SPECS
     from boeun_desk.ui.table_model import Lookups
@@ -132,9 +135,22 @@ def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float, fl
         screen.search.setText("")
 
     started = time.perf_counter()
+    screen.search.setText(terms[0])  # typed with no focus event before it: the texts load now
+    cold = time.perf_counter() - started
+    screen.search.setText("")
+    screen.model.reload(refetch=True)  # forget the texts
+    started = time.perf_counter()
+    screen.model.prepare_search()  # what the search box's focus does
+    while time.perf_counter() - started < 0.3:  # the officer's hand from the click to the first key
+        QApplication.processEvents()
+        time.sleep(0.005)
+    loaded = screen.model._texts is not None
+    started = time.perf_counter()
     screen.search.setText(terms[0])
     first = time.perf_counter() - started
     screen.search.setText("")
+    first_note = (f"first keystroke {first * 1000:.0f} ms typed 0.3 s after the focus (texts "
+                  f"{'loaded' if loaded else 'still loading'} by then), {cold * 1000:.0f} ms with no focus first")
     value = median_seconds(type_all, repeat=5) / (len(terms) + 1)
     table = SPECS[spec_key].service.rstrip("s") if spec_key == "firms" else "support_case"
     column = "name" if spec_key == "firms" else "title"
@@ -143,21 +159,19 @@ def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float, fl
         f"SELECT id FROM {table} WHERE {column} LIKE ? ORDER BY {column}", (f"%{text[:2]}%",)).fetchall())
     connection.close()
     context.services.database.close()
-    return value, baseline, first
+    return value, baseline, first_note
 
 
 @figure("search_keystroke_ms")
 def search_firms(ctx: Context) -> Figure:
     value, baseline, first = _keystroke(ctx, "firms", "보은대추")
-    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on firm names",
-                  f"< 50 ms (firm list); first keystroke {first * 1000:.0f} ms")
+    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on firm names", f"< 50 ms (firm list); {first}")
 
 
 @figure("search_keystroke_cases_ms")
 def search_cases(ctx: Context) -> Figure:
     value, baseline, first = _keystroke(ctx, "cases", "대추즙")
-    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on case titles",
-                  f"< 50 ms (case list); first keystroke {first * 1000:.0f} ms")
+    return Figure(value * 1000, "ms", baseline * 1000, "raw LIKE query on case titles", f"< 50 ms (case list); {first}")
 
 
 @figure("sort_column_ms")

@@ -564,3 +564,32 @@ def test_a_start_page_from_another_day_shows_the_year_and_waits_for_the_lists(de
     dashboard = window.page("dashboard")
     assert queried == [1] and dashboard.overdue.rowCount() > 0 and "불러오는 중" not in dashboard.overdue_box.title()
     window.context.services.database.close()
+
+
+def test_the_search_box_focus_loads_the_texts_for_the_first_keystroke(context, window, qtbot, monkeypatch):
+    screen = window.screen("cases")
+    model = screen.model
+    loads: list[int] = []
+    real = model.service.search_texts
+    monkeypatch.setattr(model.service, "search_texts", lambda **f: loads.append(1) or real(**f))
+    window.go("cases")
+    window.show()
+    screen.search.setFocus()
+    qtbot.waitUntil(lambda: model._texts is not None, timeout=5000)
+    assert loads == [1] and model._texts == real()
+    screen.search.setText("대추")
+    assert loads == [1] and 0 < model.rowCount() < len(model._base[1])
+    # Rows fetched again (an edit) while texts load: the stale ones are dropped, the keystroke waits for none.
+    screen.search.clear()
+    model.reload(refetch=True)
+    model.prepare_search()
+    model.reload(refetch=True)
+    screen.search.setText("대추")
+    qtbot.waitUntil(lambda: model._preparing is None, timeout=5000)
+    assert loads == [1, 1, 1] and 0 < model.rowCount()
+    # Typed before the texts are in: the keystroke waits for that load instead of starting another.
+    screen.search.clear()
+    model.reload(refetch=True)
+    model.prepare_search()
+    screen.search.setText("대추")
+    assert loads == [1, 1, 1, 1] and model._texts is not None and 0 < model.rowCount()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,6 +51,7 @@ class ListScreen(QWidget):
         self.search.setPlaceholderText(t("검색: 이름, 번호, 내용…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
+        self.search.installEventFilter(self)  # focus: the searchable texts start loading (prepare_search)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
         self.filters: dict[str, QComboBox] = {}
@@ -135,6 +136,11 @@ class ListScreen(QWidget):
         combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
         bar.addWidget(combo)
         self.filters[key] = combo
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.search and event.type() == QEvent.Type.FocusIn:
+            self.model.prepare_search()
+        return super().eventFilter(watched, event)
 
     def _search_changed(self, text: str) -> None:
         self.model.search = text.strip()

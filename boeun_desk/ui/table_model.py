@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from boeun_desk.i18n import t
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.specs import Column, ListSpec
+from boeun_desk.ui.worker import Worker, keep_running
 from boeun_desk.validation import format_brn
 
 CHUNK = 200
@@ -83,6 +84,8 @@ class RecordTableModel(QAbstractTableModel):
         self._base: tuple[Any, list[str]] | None = None  # (query key, ids before search)
         self._texts: dict[str, str] | None = None  # id -> searchable text, loaded on first search
         self._last: tuple[Any, str, list[str]] | None = None  # (query key, search, matching ids)
+        self._filters: dict[str, Any] = {}  # as applied by the last reload
+        self._preparing: tuple[Any, Worker] | None = None  # (the _base it is for, its worker)
         self.reload()
 
     # --- Qt model API ---------------------------------------------------------------------------
@@ -124,6 +127,7 @@ class RecordTableModel(QAbstractTableModel):
         """Apply the current search, filters and order. Ids come from SQL only when filters or
         order changed (or `refetch` after an edit); a search keystroke filters them in memory."""
         filters = {k: v for k, v in {**self.filters, **self.fixed}.items() if v is not None}
+        self._filters = filters
         key = (tuple(sorted(filters.items())), self.order, self.descending)
         if refetch or self._base is None or self._base[0] != key:
             ids = self.service.ids(order=self.order, descending=self.descending, **filters)
@@ -145,7 +149,30 @@ class RecordTableModel(QAbstractTableModel):
         self._cache.clear()
         self.endResetModel()
 
+    def prepare_search(self) -> None:
+        """Load the searchable texts on a worker thread (the search box got the focus), so that the
+        first keystroke filters at once instead of loading them (about 0.4 s for 100,000 cases)."""
+        if self._texts is not None or self._preparing is not None or self._base is None:
+            return
+        base = self._base
+        worker = Worker(lambda filters, _progress, _cancelled: self.service.search_texts(**filters), self._filters)
+        self._preparing = (base, worker)
+        worker.succeeded.connect(lambda texts: self._prepared(base, texts))
+        worker.failed.connect(lambda _error: self._prepared(base, None))  # the keystroke loads them itself
+        keep_running(worker)
+        worker.start()
+
+    def _prepared(self, base: Any, texts: dict[str, str] | None) -> None:
+        if self._preparing is not None and self._preparing[0] is base:
+            self._preparing = None
+        if texts is not None and self._base is base and self._texts is None:  # still the same rows
+            self._texts = texts
+
     def _matching(self, ids: list[str], filters: dict[str, Any]) -> list[str]:
+        if self._texts is None and self._preparing is not None and self._preparing[0] is self._base:
+            base, worker = self._preparing
+            worker.wait()  # typed before the texts were in: the rest of the load, not all of it
+            self._prepared(base, worker.result)
         if self._texts is None:
             self._texts = self.service.search_texts(**filters)
         texts = self._texts
