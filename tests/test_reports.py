@@ -167,3 +167,23 @@ def test_cli_reports_and_errors(capsys, demo_path, tmp_path):
         assert err.strip() and "Traceback" not in err
     assert not (tmp_path / "x.pdf").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_table_cells_that_fit_are_plain_strings_and_long_ones_wrap(tmp_path):
+    """One-line cells skip Paragraph (a third of a document's time) and look the same; longer text,
+    line breaks and markup characters still go through a Paragraph and wrap inside the cell."""
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from boeun_desk.reports.base import register_fonts, table
+
+    register_fonts()
+    long = "보은 대추를 원료로 한 저당 대추즙 시제품 제작과 영양성분 분석, 포장 디자인 개선 " * 2
+    grid = table(["구분", "내용"], [["짧은 값", long], ["<b>&", "둘째 줄\n셋째 줄"]], [0.2, 0.8])
+    cells = grid._cellvalues
+    assert cells[0][0] == "구분" and cells[1][0] == "짧은 값" and cells[2][0] == "<b>&"
+    assert isinstance(cells[1][1], Paragraph) and isinstance(cells[2][1], Paragraph)
+    path = tmp_path / "grid.pdf"
+    SimpleDocTemplate(str(path)).build([grid])
+    text = re.sub(r"\s+", "", pdf_text(path))
+    assert "짧은값" in text and "<b>&" in text and "둘째줄" in text and "포장디자인개선" in text
+    assert grid.wrap(400, 800)[1] > 4 * 11.5  # the long cell took several lines
