@@ -18,11 +18,12 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from boeun_desk import __version__
 from boeun_desk.i18n import LANGUAGES, set_language, t
 from boeun_desk.paths import resource
 from boeun_desk.ui.context import AppContext, ask
 from boeun_desk.ui.main_window import MainWindow
-from boeun_desk.ui.worker import Worker, keep_running
+from boeun_desk.ui.worker import Worker, keep_running, wait_for_workers
 
 if TYPE_CHECKING:
     from boeun_desk.db import Database
@@ -58,16 +59,19 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def offer_demo(database: Database, services: Services, parent: QWidget | None = None) -> None:
-    """An empty database offers the demo program or a clean start."""
+def offer_demo(database: Database, services: Services, parent: QWidget | None = None) -> bool:
+    """An empty database offers the demo program or a clean start; True if the demo went in."""
     if services.firms.ids(include_deleted=True):
-        return
+        return False
     answer = ask(parent, t("새 데이터베이스"), t("데이터가 없는 새 데이터베이스입니다.\n연습용 데모 데이터를 넣을까요? "
                                             "(아니오: 빈 상태로 시작)"))
-    if answer == "yes":
-        from boeun_desk.services.demo import build_demo
+    if answer != "yes":
+        return False
+    from boeun_desk.services.demo import build_demo
 
-        build_demo(database)
+    build_demo(database)
+    database.forget_start_page()  # the figures of the empty file
+    return True
 
 
 def open_for_window(target: str | Path | None, checked: IntegrityCheck | None = None) -> Database:
@@ -119,8 +123,10 @@ def _start_page(target: str | Path | None) -> Overview | None:
     from boeun_desk.overview import Overview
 
     saved = start_page(target)
+    if saved is None or saved.get("version") != __version__:
+        return None  # another version of the program may count differently
     try:
-        return Overview.from_json(saved) if saved is not None else None
+        return Overview.from_json(saved)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # from another version of the program: the usual start
 
@@ -132,7 +138,7 @@ def _closing_page(context: AppContext) -> dict[str, Any] | None:
         overview = context.services.queries.overview(default_year=default)
     except Exception:  # noqa: BLE001  (closing never fails for a figure; the next start is just slower)
         return None
-    return overview.to_json() if overview is not None else None
+    return {"version": __version__, **overview.to_json()} if overview is not None else None
 
 
 def _load(target: str | Path | None, _progress: Any, _cancelled: Any) -> Database:
@@ -163,6 +169,7 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
     opened: list[Database] = []
     ended: list[bool] = []
     contexts: list[AppContext] = []
+    damaged: list[bool] = []
 
     def report(kind: type[BaseException], error: BaseException, trace: Any) -> None:
         """An error no screen handled (Qt calls Python slots; their exceptions end up here): the
@@ -189,6 +196,7 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
                 offer_demo(database, services, window)
             window.attach(contexts[0])
         except Exception as error:  # e.g. damage the skipped integrity check would have found
+            damaged.append(True)
             ask(window, t("데이터베이스를 열 수 없습니다"), contexts[0].database_problem(error) or str(error),
                 buttons=("ok",), icon="error")
             app.exit(1)
@@ -216,7 +224,8 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         # Delete the window (and its models and threads) while Qt is alive; left to the garbage
         # collector at interpreter exit, PySide6 can crash after the event loop has ended.
         shiboken6.delete(window)
-        page = _closing_page(contexts[0]) if contexts else None
+        wait_for_workers()  # a list's search texts may still be loading: let them finish first
+        page = _closing_page(contexts[0]) if contexts and not damaged else None
         for database in opened:
-            database.close(page)
+            database.close(page, clean=not damaged)
 

@@ -39,11 +39,17 @@ class Database:
         """What the last clean close left for the window to show first (dbfile.InstanceLock)."""
         return self.lock.start_page if self.lock is not None else None
 
-    def close(self, start_page: dict[str, Any] | None = None) -> None:
+    def forget_start_page(self) -> None:
+        """The data changed before the window was filled (the demo data went in, say)."""
+        if self.lock is not None:
+            self.lock.start_page = None
+
+    def close(self, start_page: dict[str, Any] | None = None, *, clean: bool = True) -> None:
         """Fold the WAL back into the main file (durable against power loss) and release it.
 
         With `auto_backup`, a backup is written when the data changed since the newest one.
         `start_page` is kept with the clean-close stamp for the next start (the desktop program).
+        Not `clean` (the file turned out damaged while in use): no stamp, so the next open checks it.
         """
         checkpointed = False
         if self.path is not None:
@@ -59,7 +65,7 @@ class Database:
 
             backup.backup_if_changed(self.path)
         if self.lock is not None:
-            self.lock.release(self.path if checkpointed else None, start_page)
+            self.lock.release(self.path if checkpointed and clean else None, start_page)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -165,6 +171,8 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
                             auto_backup=auto_backup)
         if migrate_to_head and revision != head_revision():
             migrate(database.engine)
+            if lock is not None:
+                lock.start_page = None  # figures of the file before its migration
     except BaseException as error:
         database.engine.dispose()
         if lock is not None:

@@ -4,6 +4,7 @@ database layer has loaded (app.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -13,6 +14,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from boeun_desk.i18n import t
 from boeun_desk.paths import default_database_path
@@ -59,22 +61,31 @@ class InstanceLock:
     @classmethod
     def acquire(cls, database_path: Path) -> InstanceLock:
         path = lock_path(database_path)
-        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (held until release())
+        # errors="replace": a lock file torn by a power cut must not stop the program from starting.
+        handle = open(path, "a+", encoding="utf-8", errors="replace")  # noqa: SIM115  (held until release())
         try:
             _lock_file(handle)
         except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
+            try:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+            except OSError:
+                holder = "?"
             handle.close()
             raise DatabaseError(t("이 데이터베이스를 다른 보은 데스크 프로그램이 사용 중입니다 ({holder}). "
                                   "그 프로그램을 닫은 뒤 다시 여세요: {path}", holder=holder,
                                   path=database_path)) from None
-        handle.seek(0)
-        closed_cleanly, start_page = _read_stamp(handle.read(), database_path)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{socket.gethostname()} pid {os.getpid()} {datetime.now():%Y-%m-%d %H:%M}")
-        handle.flush()
+        try:
+            handle.seek(0)
+            closed_cleanly, start_page = _read_stamp(handle.read(), database_path)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{socket.gethostname()} pid {os.getpid()} {datetime.now():%Y-%m-%d %H:%M}")
+            handle.flush()
+        except BaseException:
+            _unlock_file(handle)
+            handle.close()
+            raise
         return cls(path, handle, closed_cleanly, start_page)
 
     def release(self, database_path: Path | None = None, start_page: dict[str, Any] | None = None) -> None:
@@ -84,16 +95,22 @@ class InstanceLock:
         if handle is None:
             return
         self._handle = None
-        handle.truncate(0)  # type: ignore[attr-defined]
-        stamp = _clean_stamp(database_path) if database_path is not None else None
-        if stamp is not None:
-            if start_page is not None:
-                stamp += "\n" + json.dumps(start_page, ensure_ascii=False, separators=(",", ":"))
-            handle.seek(0)  # type: ignore[attr-defined]
-            handle.write(stamp)  # type: ignore[attr-defined]
-            handle.flush()  # type: ignore[attr-defined]
-        _unlock_file(handle)
-        handle.close()  # type: ignore[attr-defined]
+        try:
+            handle.truncate(0)  # type: ignore[attr-defined]
+            stamp = _clean_stamp(database_path) if database_path is not None else None
+            if stamp is not None:
+                if start_page is not None:
+                    stamp += "\n" + json.dumps(start_page, ensure_ascii=False, separators=(",", ":"))
+                handle.seek(0)  # type: ignore[attr-defined]
+                handle.write(stamp)  # type: ignore[attr-defined]
+                handle.flush()  # type: ignore[attr-defined]
+        except OSError:  # a full disk: no stamp (the next open checks the file), but always unlock
+            with contextlib.suppress(OSError):
+                handle.truncate(0)  # type: ignore[attr-defined]
+        finally:
+            _unlock_file(handle)
+            with contextlib.suppress(OSError):
+                handle.close()  # type: ignore[attr-defined]
 
 
 def database_file(target: str | Path | None) -> Path | None:
@@ -105,8 +122,8 @@ def database_file(target: str | Path | None) -> Path | None:
 
 def _lock_content(path: Path) -> str:
     try:
-        return lock_path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return lock_path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:  # no lock file yet, or (Windows) locked by the program using the file
         return ""
 
 
@@ -138,18 +155,26 @@ class IntegrityCheck:
 
     def _run(self) -> None:
         try:
-            connection = sqlite3.connect(self.path.as_uri() + "?mode=rw", uri=True, timeout=5)
+            connection = sqlite3.connect(_sqlite_uri(self.path) + "?mode=rw", uri=True, timeout=5)
             try:
                 self._result = str(connection.execute("PRAGMA quick_check").fetchone()[0])
             finally:
                 connection.close()
-        except sqlite3.Error:
-            self._result = None  # locked, not a database...: open_database() finds out and says so
+        except sqlite3.OperationalError:
+            self._result = None  # locked, cannot open...: open_database() finds out and says so
+        except sqlite3.DatabaseError as error:  # not a database, malformed: damaged
+            self._result = str(error) or "damaged"
 
     def outcome(self) -> str | None:
-        """"ok", SQLite's first complaint, or None when the check could not run."""
+        """"ok", SQLite's complaint (a damaged file), or None when the check could not run."""
         self._thread.join()
         return self._result
+
+
+def _sqlite_uri(path: Path) -> str:
+    """A file: URI SQLite accepts, for local, drive-letter and UNC (network share) paths alike."""
+    posix = path.as_posix()
+    return "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")
 
 
 def _read_stamp(content: str, database_path: Path) -> tuple[bool, dict[str, Any] | None]:
@@ -179,13 +204,24 @@ def _clean_stamp(database_path: Path) -> str | None:
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
     import msvcrt
 
+    # One byte far past the text is locked, so that another process can still read the text
+    # (who holds the file; the stamp). The descriptor's position is put back each time.
+    _LOCKED_BYTE = 1 << 30
+
+    def _locking(handle: object, mode: int) -> None:
+        fd = handle.fileno()  # type: ignore[attr-defined]
+        at = os.lseek(fd, 0, os.SEEK_CUR)
+        os.lseek(fd, _LOCKED_BYTE, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, mode, 1)  # type: ignore[attr-defined]
+        finally:
+            os.lseek(fd, at, os.SEEK_SET)
+
     def _lock_file(handle: object) -> None:
-        handle.seek(0)  # type: ignore[attr-defined]
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        _locking(handle, msvcrt.LK_NBLCK)  # type: ignore[attr-defined]
 
     def _unlock_file(handle: object) -> None:
-        handle.seek(0)  # type: ignore[attr-defined]
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        _locking(handle, msvcrt.LK_UNLCK)  # type: ignore[attr-defined]
 else:
     import fcntl
 

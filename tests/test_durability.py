@@ -210,11 +210,22 @@ def test_a_damaged_start_page_costs_only_the_quick_start(db_path):
 def test_the_check_run_while_the_program_imports_finds_damage(db_path, how):
     from boeun_desk.dbfile import IntegrityCheck
 
+    checks: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "quick_check" in statement:
+            checks.append(statement)
+
     damaged = _close_and_damage(db_path, how, exclusive=True)
     check = IntegrityCheck.start(db_path)
     assert check is not None  # the damage voided the clean-close stamp
-    with pytest.raises(DamagedDatabase) as raised:
-        open_database(db_path, exclusive=True, checked=check)
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        with pytest.raises(DamagedDatabase) as raised:
+            open_database(db_path, exclusive=True, checked=check)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert check.outcome() not in (None, "ok") and checks == []  # the open used the check's finding
     assert "restore --latest" in str(raised.value) and db_path.read_bytes() == damaged
 
 
@@ -240,8 +251,50 @@ def test_the_check_run_while_the_program_imports_spares_the_open_its_own(db_path
         garbage = db_path.with_name("garbage.sqlite3")
         garbage.write_bytes(b"not a database at all" * 500)
         check = IntegrityCheck.start(garbage)
-        assert check is not None and check.outcome() is None  # could not check: open_database says why
+        assert check is not None and "not a database" in check.outcome()
         with pytest.raises(DamagedDatabase):
             open_database(garbage, exclusive=True, checked=check)
+        assert checks == []
     finally:
         event.remove(Engine, "before_cursor_execute", count)
+
+
+def test_a_torn_lock_file_or_a_full_disk_at_close_never_stops_the_program(db_path, monkeypatch):
+    from boeun_desk.dbfile import InstanceLock, lock_path, start_page
+
+    open_database(db_path, exclusive=True).close({"year": 2025, "name": "보은"})
+    lock = lock_path(db_path)
+    lock.write_bytes(lock.read_bytes()[:-4])  # a power cut in the middle of a Korean character
+    assert start_page(db_path) is None
+    database = open_database(db_path, exclusive=True)
+    assert database.start_page is None
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def write(self, _text):
+            raise OSError(28, "No space left on device")
+
+    database.lock._handle = FullDisk(database.lock._handle)
+    database.close({"year": 2025})  # no exception, no stamp, and the lock is released
+    assert start_page(db_path) is None
+    InstanceLock.acquire(db_path).release()
+
+
+def test_figures_from_before_a_migration_or_a_damaged_session_are_not_kept(db_path, monkeypatch):
+    from boeun_desk.dbfile import IntegrityCheck, start_page
+
+    open_database(db_path, exclusive=True).close({"year": 2025})
+    monkeypatch.setattr(db, "head_revision", lambda: "a newer schema")  # a program upgrade
+    database = open_database(db_path, exclusive=True)
+    assert database.start_page is None
+    database.close({"year": 2025})
+    monkeypatch.undo()
+    database = open_database(db_path, exclusive=True)
+    assert database.start_page == {"year": 2025}
+    database.close({"year": 2025}, clean=False)  # damage found while in use: no stamp, no figures
+    assert start_page(db_path) is None and IntegrityCheck.start(db_path) is not None

@@ -178,7 +178,7 @@ def test_table_cells_that_fit_are_plain_strings_and_long_ones_wrap(tmp_path):
 
     register_fonts()
     long = "보은 대추를 원료로 한 저당 대추즙 시제품 제작과 영양성분 분석, 포장 디자인 개선 " * 2
-    grid = table(["구분", "내용"], [["짧은 값", long], ["<b>&", "둘째 줄\n셋째 줄"]], [0.2, 0.8])
+    grid = table(["구분", "내용"], [["  짧은 \t 값 ", long], ["<b>&", "둘째 줄\n셋째 줄"]], [0.2, 0.8])
     cells = grid._cellvalues
     assert cells[0][0] == "구분" and cells[1][0] == "짧은 값" and cells[2][0] == "<b>&"
     assert isinstance(cells[1][1], Paragraph) and isinstance(cells[2][1], Paragraph)

@@ -489,7 +489,7 @@ def _closed_with_start_page(path: Path, taken_on=None) -> None:
 
     database = app.open_for_window(path)
     overview = Services(database).queries.overview(today=taken_on)
-    database.close(overview.to_json())
+    database.close({"version": app.__version__, **overview.to_json()})
 
 
 def test_the_start_page_is_shown_before_the_database_layer_loads(demo_path):
@@ -583,13 +583,41 @@ def test_the_search_box_focus_loads_the_texts_for_the_first_keystroke(context, w
     screen.search.clear()
     model.reload(refetch=True)
     model.prepare_search()
+    stale = model._preparing[1]
     model.reload(refetch=True)
+    qtbot.waitUntil(lambda: model._preparing is None, timeout=5000)  # the stale load came in...
+    assert stale.result is not None and model._texts is None  # ...and was dropped
     screen.search.setText("대추")
-    qtbot.waitUntil(lambda: model._preparing is None, timeout=5000)
-    assert loads == [1, 1, 1] and 0 < model.rowCount()
+    assert loads == [1, 1, 1] and model.rowCount() > 0
     # Typed before the texts are in: the keystroke waits for that load instead of starting another.
     screen.search.clear()
     model.reload(refetch=True)
     model.prepare_search()
     screen.search.setText("대추")
-    assert loads == [1, 1, 1, 1] and model._texts is not None and 0 < model.rowCount()
+    assert loads == [1, 1, 1, 1] and model._texts is not None and model.rowCount() > 0
+
+
+def test_demo_data_put_into_a_new_file_drops_the_empty_files_start_page(tmp_path, monkeypatch, qapp):
+    from boeun_desk import app
+    from boeun_desk.services import Services
+
+    path = tmp_path / "new.sqlite3"
+    database = app.open_for_window(path)
+    database.close(app._closing_page(AppContext(Services(database), QSettings(str(tmp_path / "s.ini"),
+                                                                              QSettings.Format.IniFormat))))
+    assert app._start_page(path) is not None and app._start_page(path).firms_supported == 0
+    database = app.open_for_window(path)
+    assert database.start_page is not None
+    monkeypatch.setattr(app, "ask", Answers("yes"))
+    assert app.offer_demo(database, Services(database)) is True
+    assert database.start_page is None  # so the window queries the demo's figures
+    database.close()
+
+
+def test_a_start_page_from_another_program_version_is_not_shown(demo_path, monkeypatch):
+    from boeun_desk import app
+
+    _closed_with_start_page(demo_path)
+    assert app._start_page(demo_path) is not None
+    monkeypatch.setattr(app, "__version__", "9.9.9")
+    assert app._start_page(demo_path) is None

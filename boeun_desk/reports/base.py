@@ -118,7 +118,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequenc
         if isinstance(value, Flowable):
             return value
         shown = text(value)
-        if "\n" not in shown and pdfmetrics.stringWidth(shown, style.fontName, style.fontSize) <= width:
+        if "\n" in shown:
+            return para(value, style)
+        shown = " ".join(shown.split())  # as a Paragraph shows it: runs of spaces and tabs as one space
+        if pdfmetrics.stringWidth(shown, style.fontName, style.fontSize) <= width:
             return shown
         return para(value, style)
 

@@ -44,6 +44,13 @@ def keep_running(worker: Worker) -> None:
     worker.finished.connect(lambda: _RUNNING.discard(worker))
 
 
+def wait_for_workers() -> None:
+    """Before the database closes: let every worker still running finish (none is cut off)."""
+    for worker in list(_RUNNING):
+        worker.cancel()
+        worker.wait()
+
+
 def run_with_progress(parent: QWidget, title: str, fn: Any, params: Any, *, on_done: Callable[[Any], None],
                       on_error: Callable[[Exception], None]) -> Worker:
     """Start `fn` on a worker with a progress dialog whose Cancel button stops it."""
