@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         sizes = generate(db_path, 0.1 if args.quick else 1.0)
         print(f"generated {sizes} in {time.perf_counter() - started:.1f} s")
+    # Bytecode for the program's own modules, as an installed or frozen program has it (where
+    # PYTHONDONTWRITEBYTECODE is set, every start would compile them again).
+    import compileall
+
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "boeun_desk", quiet=1)
     _load_figure_modules()
     context = Context(db_path, workdir, args.quick)
     results: dict[str, Figure] = {}
