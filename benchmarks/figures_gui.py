@@ -34,6 +34,7 @@ def _milestones(argv: list[str], workdir: Path, repeat: int, before: Callable[[]
         trace = workdir / f"startup-trace-{n}.txt"
         trace.unlink(missing_ok=True)
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BOEUN_DESK_QUIT_WHEN_READY": "1",
+               "XDG_CONFIG_HOME": str(workdir / "config"),  # not the officer's settings (window size)
                "BOEUN_DESK_STARTUP_TRACE": str(trace)}
         started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the child process
         subprocess.run(argv, env=env, check=True, capture_output=True)

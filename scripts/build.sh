@@ -18,7 +18,8 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 start_up() {  # $1: the milestones expected, in order
   rm -f "$scratch/trace"
-  QT_QPA_PLATFORM=offscreen BOEUN_DESK_QUIT_WHEN_READY=1 BOEUN_DESK_STARTUP_TRACE="$scratch/trace" \
+  QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$scratch/config" BOEUN_DESK_QUIT_WHEN_READY=1 \
+    BOEUN_DESK_STARTUP_TRACE="$scratch/trace" \
     "$APP" --db "$scratch/start.sqlite3"
   seen=$(cut -d' ' -f1 "$scratch/trace" | tr '\n' ' ')
   echo "  $seen"

@@ -115,7 +115,7 @@ class Dashboard(QWidget):
         self.expiring = RowsModel([t("기업"), t("인증"), t("만료일"), t("남은 일수")])
         self.overdue = RowsModel([t("기업"), t("후속조치"), t("기한")])
         expiring_view = table_view(self.expiring, [170, 180, 95])
-        overdue_view = table_view(self.overdue, [130, 230])
+        overdue_view = table_view(self.overdue, [120, 190])  # the due date fits beside them
         expiring_view.doubleClicked.connect(lambda i: self.open_record.emit("certifications",
                                                                             self.expiring.data(i, Qt.ItemDataRole.UserRole)))
         overdue_view.doubleClicked.connect(lambda i: self.open_record.emit("visits",
