@@ -145,7 +145,8 @@ def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float, st
     while time.perf_counter() - started < 0.3:  # the officer's hand from the click to the first key
         QApplication.processEvents()
         time.sleep(0.005)
-    loaded = screen.model._texts is not None
+    preparing = screen.model._preparing
+    loaded = screen.model._rows is not None or (preparing is not None and preparing[1].isFinished())
     started = time.perf_counter()
     screen.search.setText(terms[0])
     first = time.perf_counter() - started

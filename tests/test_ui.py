@@ -575,8 +575,8 @@ def test_the_search_box_focus_loads_the_texts_for_the_first_keystroke(context, w
     window.go("cases")
     window.show()
     screen.search.setFocus()
-    qtbot.waitUntil(lambda: model._texts is not None, timeout=5000)
-    assert loads == [1] and model._texts == real()
+    qtbot.waitUntil(lambda: model._rows is not None, timeout=5000)
+    assert loads == [1] and dict(model._rows) == real()
     screen.search.setText("대추")
     assert loads == [1] and 0 < model.rowCount() < len(model._base[1])
     # Rows fetched again (an edit) while texts load: the stale ones are dropped, the keystroke waits for none.
@@ -586,7 +586,7 @@ def test_the_search_box_focus_loads_the_texts_for_the_first_keystroke(context, w
     stale = model._preparing[1]
     model.reload(refetch=True)
     qtbot.waitUntil(lambda: model._preparing is None, timeout=5000)  # the stale load came in...
-    assert stale.result is not None and model._texts is None  # ...and was dropped
+    assert stale.result is not None and model._rows is None  # ...and was dropped
     screen.search.setText("대추")
     assert loads == [1, 1, 1] and model.rowCount() > 0
     # Typed before the texts are in: the keystroke waits for that load instead of starting another.
@@ -594,7 +594,7 @@ def test_the_search_box_focus_loads_the_texts_for_the_first_keystroke(context, w
     model.reload(refetch=True)
     model.prepare_search()
     screen.search.setText("대추")
-    assert loads == [1, 1, 1, 1] and model._texts is not None and model.rowCount() > 0
+    assert loads == [1, 1, 1, 1] and model._rows is not None and model.rowCount() > 0
 
 
 def test_demo_data_put_into_a_new_file_drops_the_empty_files_start_page(tmp_path, monkeypatch, qapp):
