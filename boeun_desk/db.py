@@ -82,7 +82,10 @@ def to_url(target: str | Path | None) -> str:
         target = default_database_path()
     if isinstance(target, str) and "://" in target:
         return target
-    return f"sqlite:///{Path(target).expanduser().resolve()}"
+    path = Path(target).expanduser().resolve()
+    if "?" in str(path):  # a URL would end the file name there and open another file
+        raise DatabaseError(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}", path=path))
+    return f"sqlite:///{path}"
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -298,3 +298,24 @@ def test_figures_from_before_a_migration_or_a_damaged_session_are_not_kept(db_pa
     assert database.start_page == {"year": 2025}
     database.close({"year": 2025}, clean=False)  # damage found while in use: no stamp, no figures
     assert start_page(db_path) is None and IntegrityCheck.start(db_path) is not None
+
+
+def test_the_background_check_reads_files_whose_names_need_quoting(tmp_path):
+    from boeun_desk.dbfile import IntegrityCheck
+
+    folder = tmp_path / "보은 #폴더 %20"
+    folder.mkdir()
+    path = folder / "기업 #1 (사본).sqlite3"
+    open_database(path).close()
+    check = IntegrityCheck.start(path)
+    assert check is not None and check.outcome() == "ok"
+
+
+def test_a_question_mark_in_the_file_name_is_refused_not_cut_off(tmp_path, capsys):
+    # In a URL, "?" would end the file name: "보은?.sqlite3" would silently open "보은".
+    path = tmp_path / "보은?.sqlite3"
+    with pytest.raises(DatabaseError) as raised:
+        open_database(path)
+    assert "'?'" in str(raised.value) and list(tmp_path.iterdir()) == []
+    assert cli.main(["--db", str(path), "firm", "list"]) != 0
+    assert "'?'" in capsys.readouterr().err
