@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLibraryInfo, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -57,6 +57,17 @@ def application() -> QApplication:
     if families:
         app.setFont(QFont(families[0], 10))
     return app  # type: ignore[return-value]
+
+
+def qt_translations(app: QApplication, language: str) -> bool:
+    """Qt's own dialogs (file dialogs, print dialogs, standard buttons) in the program's language:
+    Qt ships their Korean (qtbase_ko.qm); English needs none. True when installed."""
+    if language != "ko":
+        return False
+    translator = QTranslator(app)
+    if not translator.load("qtbase_ko", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        return False
+    return app.installTranslator(translator)
 
 
 def offer_demo(database: Database, services: Services, parent: QWidget | None = None) -> bool:
@@ -159,6 +170,7 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
     settings = QSettings()
     language = str(settings.value("language", "ko"))
     set_language(language if language in LANGUAGES else "ko")
+    qt_translations(app, language)
     quit_when_ready = bool(os.environ.get(QUIT_WHEN_READY))
     start_page = _start_page(target)
     window = MainWindow(settings=settings, start_page=start_page)

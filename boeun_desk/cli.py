@@ -289,7 +289,13 @@ def _run(args: argparse.Namespace) -> int:
     from boeun_desk.db import DatabaseError, describe_error, open_database
     from boeun_desk.services import Services
 
-    database = open_database(_database_target(args), auto_backup=True)
+    target = _database_target(args)
+    named = target is not None and not (isinstance(target, str) and "://" in target)
+    if named and not Path(target).expanduser().exists():  # type: ignore[arg-type]
+        # A mistyped --db must not quietly become a new, empty database for a command.
+        raise UsageError(t("데이터베이스 파일이 없습니다: {path}\n새 데이터베이스는 프로그램 창에서 만들거나"
+                           "(boeun-desk --db 파일), 데모로 만드세요(boeun-desk demo 파일).", path=target))
+    database = open_database(target, auto_backup=True)
     try:
         return handler(args, Services(database, args.officer))
     except exc.SQLAlchemyError as error:
@@ -327,11 +333,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _failure(error: Exception) -> int:
     """Exit code for an error from the database layer (Korean message printed); others propagate."""
-    from boeun_desk.db import DatabaseError
+    from boeun_desk.db import DatabaseError, InvalidDatabasePath
     from boeun_desk.services import NotFound, StaleEdit
     from boeun_desk.services.demo import DemoExists
 
-    if isinstance(error, NotFound | DemoExists | StaleEdit):
+    if isinstance(error, NotFound | DemoExists | StaleEdit | InvalidDatabasePath):
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     if isinstance(error, DatabaseError):

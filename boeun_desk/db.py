@@ -12,7 +12,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk import models  # noqa: F401  (registers mappers and the audit hook)
-from boeun_desk.dbfile import DamagedDatabase, DatabaseError, InstanceLock, IntegrityCheck
+from boeun_desk.dbfile import (
+    DamagedDatabase,
+    DatabaseError,
+    InstanceLock,
+    IntegrityCheck,
+    InvalidDatabasePath,
+)
 from boeun_desk.i18n import t
 from boeun_desk.migrations import HEAD
 from boeun_desk.paths import default_database_path
@@ -81,10 +87,12 @@ def to_url(target: str | Path | None) -> str:
     if target is None:
         target = default_database_path()
     if isinstance(target, str) and "://" in target:
+        if target.startswith("sqlite") and "?" in target:  # a file name cut off at "?" is another file
+            raise InvalidDatabasePath(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}", path=target))
         return target
     path = Path(target).expanduser().resolve()
     if "?" in str(path):  # a URL would end the file name there and open another file
-        raise DatabaseError(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}", path=path))
+        raise InvalidDatabasePath(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}", path=path))
     return f"sqlite:///{path}"
 
 
@@ -192,8 +200,12 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
 
 
 def _damaged_message(where: object) -> str:
-    return t("데이터베이스 파일을 열 수 없습니다(손상되었거나 데이터베이스 파일이 아닙니다): {path}", path=where) + "\n" + \
-        t("최근 백업에서 복원하려면: boeun-desk restore --latest (손상된 파일은 지우지 않고 옆에 보관합니다)")
+    from boeun_desk.exchange.backup import list_backups
+
+    message = t("데이터베이스 파일을 열 수 없습니다(손상되었거나 데이터베이스 파일이 아닙니다): {path}", path=where) + "\n"
+    if isinstance(where, Path) and not list_backups(where):  # advice that can work
+        return message + t("이 파일의 백업이 없습니다. 다른 노트북의 사본이나 동기화 파일에서 다시 가져오세요.")
+    return message + t("최근 백업에서 복원하려면: boeun-desk restore --latest (손상된 파일은 지우지 않고 옆에 보관합니다)")
 
 
 def _is_damage(error: exc.OperationalError) -> bool:

@@ -24,6 +24,10 @@ class DatabaseError(Exception):
     """A database that cannot be opened or used; `str()` is a Korean message for the officer."""
 
 
+class InvalidDatabasePath(DatabaseError):
+    """A file name the database layer cannot open as given (the command line exits 2: bad input)."""
+
+
 class DamagedDatabase(DatabaseError):
     """The file fails the integrity check or is not a database; `path` can be restored from a backup."""
 

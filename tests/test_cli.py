@@ -107,6 +107,11 @@ def test_english_switch(capsys, db_path):
 def test_module_and_console_entry_points(tmp_path):
     result = subprocess.run([sys.executable, "-m", "boeun_desk", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("boeun-desk ")
-    result = subprocess.run([sys.executable, "-m", "boeun_desk", "--db", str(tmp_path / "x.sqlite3"), "firm", "add",
-                             "--name", "가", "--brn", "12"], capture_output=True, text=True)
+    path = tmp_path / "x.sqlite3"
+    add = [sys.executable, "-m", "boeun_desk", "--db", str(path), "firm", "add", "--name", "가", "--brn", "12"]
+    # A mistyped --db is not quietly made into a new, empty database.
+    result = subprocess.run(add, capture_output=True, text=True)
+    assert result.returncode == 2 and "데이터베이스 파일이 없습니다" in result.stderr and not path.exists()
+    subprocess.run([sys.executable, "-m", "boeun_desk", "demo", str(path)], capture_output=True, check=True)
+    result = subprocess.run(add, capture_output=True, text=True)
     assert result.returncode == 2 and "사업자등록번호" in result.stderr and "Traceback" not in result.stderr

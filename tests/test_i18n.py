@@ -60,3 +60,16 @@ def test_switching_language():
     assert t("사업자등록번호를 입력하세요") == "사업자등록번호를 입력하세요"
     with pytest.raises(ValueError):
         i18n.set_language("fr")
+
+
+def test_qt_own_dialogs_speak_korean(qapp):
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from boeun_desk.app import qt_translations
+
+    assert qt_translations(qapp, "ko")
+    assert QCoreApplication.translate("QFileDialog", "File &name:") != "File &name:"
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "취소"
+    for translator in qapp.findChildren(QTranslator):  # the other tests see Qt as it was
+        qapp.removeTranslator(translator)
+        translator.deleteLater()

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from boeun_desk.db import Database, open_database
+from boeun_desk.db import Database, open_database, to_url
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Certification,
@@ -286,6 +286,7 @@ def _meetings(b: _Builder, years: dict[int, str]) -> None:
 def write_demo(path: Path, *, force: bool = False, today: date | None = None) -> Path:
     """Write the demo database to `path` atomically: built aside, then moved into place."""
     path = path.expanduser().resolve()
+    to_url(path)  # a name the database layer cannot open is refused before anything is built
     if path.exists() and not force:
         raise DemoExists(t("파일이 이미 있습니다: {path} (덮어쓰려면 --force)", path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
