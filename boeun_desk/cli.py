@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -45,9 +46,27 @@ class UsageError(Exception):
     """Bad command-line arguments (Korean message)."""
 
 
+# argparse's own messages (English), said in the program's language.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (?P<args>.+)", "필요한 인자가 빠졌습니다: {args}"),
+    (r"unrecognized arguments: (?P<args>.+)", "알 수 없는 인자입니다: {args}"),
+    (r"argument (?P<arg>\S+): invalid choice: (?P<value>'.*?') \(choose from (?P<choices>.+)\)",
+     "{arg}: {value}은(는) 쓸 수 없습니다 (가능: {choices})"),
+    (r"argument (?P<arg>\S+): invalid \w+ value: (?P<value>'.*')", "{arg}: {value}은(는) 올바른 값이 아닙니다"),
+    (r"argument (?P<arg>\S+): expected one argument", "{arg} 다음에 값이 하나 필요합니다"),
+    (r"argument (?P<arg>\S+): not allowed with argument (?P<other>\S+)", "{arg}와(과) {other}는 함께 쓸 수 없습니다"),
+)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(t("명령 인자가 올바르지 않습니다: {detail}", detail=message) + "\n" + self.format_usage())
+        for pattern, korean in _ARGPARSE_MESSAGES:
+            found = re.fullmatch(pattern, message)
+            if found:
+                message = t(korean, **found.groupdict())
+                break
+        usage = self.format_usage().replace("usage:", t("사용법:"), 1)
+        raise UsageError(t("명령 인자가 올바르지 않습니다: {detail}", detail=message) + "\n" + usage)
 
 
 def _json_default(value: Any) -> Any:

@@ -61,18 +61,20 @@ def test_firm_add_update_list_show(capsys, db_path):
 @pytest.mark.parametrize("argv, message", [
     (["firm", "add", "--name", "x", "--brn", "124-81-00999"], "검증번호"),
     (["firm", "add", "--name", "x", "--brn", "1248100998", "--founded", "어제"], "날짜 형식"),
-    (["firm", "add", "--name", "x"], "명령 인자가 올바르지 않습니다"),
+    (["firm", "add", "--name", "x"], "필요한 인자가 빠졌습니다: --brn"),
     (["firm", "show", "301-34-82841"], "없습니다"),
     (["firm", "update", "124-81-00998"], "바꿀 항목"),
     (["stats", "--year", "1999"], "사업연도가 없습니다"),
-    (["stats", "--year", "이천"], "명령 인자가 올바르지 않습니다"),
-    (["no-such-command"], "명령 인자가 올바르지 않습니다"),
+    (["stats", "--year", "이천"], "'이천'은(는) 올바른 값이 아닙니다"),
+    (["no-such-command"], "'no-such-command'은(는) 쓸 수 없습니다"),
+    (["stats", "--year"], "--year 다음에 값이 하나 필요합니다"),
 ])
 def test_invalid_input_exits_2_with_korean_message(capsys, db_path, argv, message):
     run(capsys, "--db", str(db_path), "firm", "add", "--name", "기존", "--brn", "124-81-00998")
     code, _, err = run(capsys, "--db", str(db_path), *argv)
     assert code == 2
     assert message in err and "Traceback" not in err
+    assert not any(word in err for word in ("required", "invalid", "usage:", "expected"))  # argparse's English
 
 
 def test_unusable_database_exits_1(capsys, tmp_path):
