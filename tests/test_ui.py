@@ -621,3 +621,20 @@ def test_a_start_page_from_another_program_version_is_not_shown(demo_path, monke
     assert app._start_page(demo_path) is not None
     monkeypatch.setattr(app, "__version__", "9.9.9")
     assert app._start_page(demo_path) is None
+
+
+def test_print_and_save_give_the_document_chosen_now_not_the_last_preview(context, window, monkeypatch, tmp_path):
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    screen = window.report_screen()
+    firms = sorted(context.services.firms.list(), key=lambda f: f.name)
+    window.show_report("firm", firms[0].id)
+    assert screen.current is not None and screen.document.pageCount() >= 1
+    screen.firm.set_value(firms[1].id)  # another firm chosen after the preview
+    assert screen.current is None and "미리보기" in screen.status.text()
+    target = tmp_path / "saved.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    screen.save_as()
+    text = "".join(page.extract_text() for page in PdfReader(target).pages).replace(" ", "")
+    assert firms[1].name.replace(" ", "") in text and firms[0].name.replace(" ", "") not in text

@@ -44,6 +44,8 @@ class ReportsScreen(QWidget):
         self.year = ChoiceField([])
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.firm.currentIndexChanged.connect(lambda _i: self._fill_visits())
+        for field in (self.kind, self.firm, self.visit, self.year):
+            field.currentIndexChanged.connect(lambda _i: self._outdated())
         form = QFormLayout()
         form.addRow(t("문서"), self.kind)
         form.addRow(t("기업"), self.firm)
@@ -69,8 +71,8 @@ class ReportsScreen(QWidget):
         layout.addWidget(panel)
         layout.addWidget(self.view, 1)
         self.reload_choices()
-        context.changed.connect(lambda changes: changes.entity in {"firm", "visit", "program_year"}
-                                and self.reload_choices())
+        context.changed.connect(lambda changes: (self._outdated(), changes.entity in {"firm", "visit", "program_year"}
+                                                 and self.reload_choices()))
 
     # --- choices ------------------------------------------------------------------------------
 
@@ -96,6 +98,15 @@ class ReportsScreen(QWidget):
         if firm_id:
             for visit in reversed(self.context.services.visits.list(firm_id=firm_id)):
                 self.visit.addItem(f"{visit.starts_at:%Y-%m-%d %H:%M}  {visit.purpose[:30]}", visit.id)
+
+    def _outdated(self) -> None:
+        """Another document was chosen, or the data changed: the preview shown is not what 인쇄 or
+        PDF로 저장 would give any more, so it goes; they render the current choice."""
+        if self.current is None:
+            return
+        self.current = None
+        self.document.close()
+        self.status.setText(t("선택이나 데이터가 바뀌었습니다. 미리보기를 누르면 새로 만듭니다."))
 
     def _kind_changed(self) -> None:
         kind = self.kind.value()
