@@ -131,22 +131,18 @@ def recover(error: Exception, target: str | Path | None, parent: QWidget | None 
 def _start_page(target: str | Path | None) -> Overview | None:
     """The figures the last clean close of this file left, while the file is exactly as then."""
     from boeun_desk.dbfile import start_page
-    from boeun_desk.overview import Overview
+    from boeun_desk.overview import parse_overview
 
     saved = start_page(target)
     if saved is None or saved.get("version") != __version__:
         return None  # another version of the program may count differently
-    try:
-        return Overview.from_json(saved)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None  # from another version of the program: the usual start
+    return parse_overview(saved)
 
 
 def _closing_page(context: AppContext) -> dict[str, Any] | None:
     """Today's figures, left with the clean close for the next start's first page."""
     try:
-        default = int(context.settings.value("default_year", 0) or 0)
-        overview = context.services.queries.overview(default_year=default)
+        overview = context.services.queries.overview(default_year=context.default_year)
     except Exception:  # noqa: BLE001  (closing never fails for a figure; the next start is just slower)
         return None
     return {"version": __version__, **overview.to_json()} if overview is not None else None

@@ -306,11 +306,12 @@ def _run(args: argparse.Namespace) -> int:
     from sqlalchemy import exc
 
     from boeun_desk.db import DatabaseError, describe_error, open_database
+    from boeun_desk.dbfile import database_file
     from boeun_desk.services import Services
 
     target = _database_target(args)
-    named = target is not None and not (isinstance(target, str) and "://" in target)
-    if named and not Path(target).expanduser().exists():  # type: ignore[arg-type]
+    named = database_file(target) if target is not None else None  # the default file may be new
+    if named is not None and not named.exists():
         # A mistyped --db must not quietly become a new, empty database for a command.
         raise UsageError(t("데이터베이스 파일이 없습니다: {path}\n새 데이터베이스는 프로그램 창에서 만들거나"
                            "(boeun-desk --db 파일), 데모로 만드세요(boeun-desk demo 파일).", path=target))

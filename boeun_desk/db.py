@@ -18,10 +18,10 @@ from boeun_desk.dbfile import (
     InstanceLock,
     IntegrityCheck,
     InvalidDatabasePath,
+    database_file,
 )
 from boeun_desk.i18n import t
 from boeun_desk.migrations import HEAD
-from boeun_desk.paths import default_database_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
@@ -84,16 +84,12 @@ def sqlite_path(url: str) -> Path | None:
 
 def to_url(target: str | Path | None) -> str:
     """A SQLAlchemy URL from a URL, a file path, or None (the default file in the user data folder)."""
-    if target is None:
-        target = default_database_path()
-    if isinstance(target, str) and "://" in target:
-        if target.startswith("sqlite") and "?" in target:  # a file name cut off at "?" is another file
-            raise InvalidDatabasePath(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}", path=target))
-        return target
-    path = Path(target).expanduser().resolve()
-    if "?" in str(path):  # a URL would end the file name there and open another file
-        raise InvalidDatabasePath(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}", path=path))
-    return f"sqlite:///{path}"
+    path = database_file(target)
+    url = str(target) if path is None else f"sqlite:///{path}"
+    if url.startswith("sqlite") and "?" in url:  # a URL ends the file name at "?": another file would open
+        raise InvalidDatabasePath(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}",
+                                    path=target if path is None else path))
+    return url
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:

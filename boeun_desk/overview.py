@@ -106,6 +106,14 @@ class Overview:
         )
 
 
+def parse_overview(value: dict[str, Any]) -> Overview | None:
+    """A saved overview, or None when it is not one (another program version, a damaged file)."""
+    try:
+        return Overview.from_json(value)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def choose_year(years: tuple[int, ...] | list[int], default: int) -> int | None:
     """The year the dashboard opens on: the officer's default year (설정) if the program has it,
     otherwise the latest."""

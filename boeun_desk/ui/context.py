@@ -71,6 +71,11 @@ class AppContext(QObject):
         self.drafts = DraftJournal.for_database(services.database)
         self.changed.connect(lambda _changes: self.saved.emit())
 
+    @property
+    def default_year(self) -> int:
+        """The program year the officer works in (설정); 0: the latest."""
+        return int(self.settings.value("default_year", 0) or 0)
+
     def database_problem(self, error: BaseException) -> str | None:
         """A Korean message when `error` is a database failure (disk full, locked, damaged file,
         no permission); None for any other error."""

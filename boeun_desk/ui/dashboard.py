@@ -153,9 +153,8 @@ class Dashboard(QWidget):
         """Query the year chosen, or (`opening`) the year the dashboard opens on (choose_year())."""
         if self.context is None:
             return
-        default = int(self.context.settings.value("default_year", 0) or 0)
         overview = self.context.services.queries.overview(None if opening else self.year.currentData(),
-                                                          default_year=default)
+                                                          default_year=self.context.default_year)
         if overview is not None:
             self.show_overview(overview)
 

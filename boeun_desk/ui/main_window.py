@@ -127,17 +127,14 @@ class MainWindow(QMainWindow):
     def _start_page_current(self) -> bool:
         """Is the start page shown still exactly what the dashboard would show now? The same file,
         untouched since the close (checked again under the instance lock), the same day and year."""
-        from boeun_desk.overview import Overview, choose_year
+        from boeun_desk.overview import choose_year, parse_overview
 
         page, saved = self.start_page, self.context.services.database.start_page
         if page is None or saved is None or page.taken_on != date.today():
             return False
-        if choose_year(page.years, int(self.settings.value("default_year", 0) or 0)) != page.year:
+        if choose_year(page.years, self.context.default_year) != page.year:
             return False
-        try:
-            return Overview.from_json(saved) == page
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return False
+        return parse_overview(saved) == page
 
     # --- pages ----------------------------------------------------------------------------------
 

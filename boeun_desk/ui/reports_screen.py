@@ -88,7 +88,7 @@ class ReportsScreen(QWidget):
         self.year.clear()
         for program_year in self.context.services.program_years.list():
             self.year.addItem(t("{year}년", year=program_year.year), program_year.year)
-        self.year.set_value(year or int(self.context.settings.value("default_year", 0) or 0) or None)
+        self.year.set_value(year or self.context.default_year or None)
         self._fill_visits()
         self._kind_changed()
 
