@@ -10,7 +10,7 @@ from boeun_desk.models.choices import (
     MATCH_STATUS,
     MEETING_KIND,
 )
-from boeun_desk.validation import Field
+from boeun_desk.validation import MAX_YEAR, MIN_YEAR, Field
 
 FIRM = (
     Field("name", "업체명", required=True, max_length=200),
@@ -20,36 +20,36 @@ FIRM = (
     Field("address", "주소", max_length=300),
     Field("phone", "전화번호", "phone"),
     Field("email", "이메일", "email"),
-    Field("founded", "설립일", "date"),
-    Field("employees", "종업원 수", "int"),
-    Field("main_products", "주요 제품"),
+    Field("founded", "설립일", "date", not_future=True),
+    Field("employees", "종업원 수", "int", maximum=1_000_000),
+    Field("main_products", "주요 제품", "note"),
     Field("local_resource", "활용 연고자원", max_length=200),
-    Field("notes", "비고"),
+    Field("notes", "비고", "note"),
 )
 
 SELECTION = (
     Field("firm_id", "기업", "ref", required=True),
     Field("program_year_id", "사업연도", "ref", required=True),
     Field("selected_on", "선정일", "date"),
-    Field("notes", "비고"),
+    Field("notes", "비고", "note"),
 )
 
 SUPPORT_TYPE = (
     Field("code", "코드", required=True, max_length=20),
     Field("name", "지원유형명", required=True, max_length=100),
     Field("name_en", "영문명", max_length=100),
-    Field("grant_share_percent", "정부지원금 비율(%)", "int", required=True),
-    Field("sort_order", "표시 순서", "int"),
+    Field("grant_share_percent", "정부지원금 비율(%)", "int", required=True, maximum=100),
+    Field("sort_order", "표시 순서", "int", maximum=10_000),
     Field("active", "사용", "bool"),
 )
 
 PROGRAM_YEAR = (
     Field("program_id", "사업", "ref", required=True),
-    Field("year", "연도", "int", required=True),
+    Field("year", "연도", "int", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),
     Field("budget_national", "국비 예산", "amount"),
     Field("budget_provincial", "도비 예산", "amount"),
     Field("budget_county", "군비 예산", "amount"),
-    Field("notes", "비고"),
+    Field("notes", "비고", "note"),
 )
 
 OFFICER = (
@@ -67,7 +67,7 @@ CASE = (
     Field("support_type_id", "지원유형", "ref", required=True),
     Field("supply_company_id", "공급기업", "ref"),
     Field("title", "과제명", required=True, max_length=300),
-    Field("description", "내용"),
+    Field("description", "내용", "note"),
     Field("status", "진행상태", "choice", choices=CASE_STATUS),
     Field("start_date", "시작일", "date"),
     Field("end_date", "종료일", "date"),
@@ -76,7 +76,7 @@ CASE = (
     Field("grant_county", "군비", "amount"),
     Field("firm_cash", "기업부담금(현금)", "amount"),
     Field("firm_in_kind", "기업부담금(현물)", "amount"),
-    Field("result", "결과"),
+    Field("result", "결과", "note"),
 )
 
 VISIT = (
@@ -87,16 +87,16 @@ VISIT = (
     Field("starts_at", "시작 일시", "datetime", required=True),
     Field("ends_at", "종료 일시", "datetime"),
     Field("place", "장소", max_length=300),
-    Field("attendees", "참석자"),
-    Field("purpose", "방문 목적"),
-    Field("situation", "현황 및 애로사항"),
-    Field("advice", "상담·지도 내용"),
-    Field("notes", "비고"),
+    Field("attendees", "참석자", "note"),
+    Field("purpose", "방문 목적", "note"),
+    Field("situation", "현황 및 애로사항", "note"),
+    Field("advice", "상담·지도 내용", "note"),
+    Field("notes", "비고", "note"),
 )
 
 FOLLOW_UP = (
     Field("visit_id", "방문", "ref", required=True),
-    Field("action", "후속조치", required=True),
+    Field("action", "후속조치", "note", required=True),
     Field("due_date", "기한", "date"),
     Field("done", "완료", "bool"),
     Field("done_on", "완료일", "date"),
@@ -111,7 +111,7 @@ CERTIFICATION = (
     Field("product", "대상 제품", max_length=200),
     Field("issued_on", "인증일", "date"),
     Field("expires_on", "만료일", "date"),
-    Field("notes", "비고"),
+    Field("notes", "비고", "note"),
 )
 
 TEST_ANALYSIS = (
@@ -125,7 +125,7 @@ TEST_ANALYSIS = (
     Field("result_on", "결과일", "date"),
     Field("passed", "적합 여부", "bool"),
     Field("report_no", "성적서 번호", max_length=100),
-    Field("result", "결과 내용"),
+    Field("result", "결과 내용", "note"),
 )
 
 IP_RIGHT = (
@@ -138,17 +138,17 @@ IP_RIGHT = (
     Field("registration_no", "등록번호", max_length=50),
     Field("registration_date", "등록일", "date"),
     Field("status", "상태", "choice", choices=IP_STATUS),
-    Field("notes", "비고"),
+    Field("notes", "비고", "note"),
 )
 
 INDICATOR = (
     Field("firm_id", "기업", "ref", required=True),
-    Field("year", "연도", "int", required=True),
+    Field("year", "연도", "int", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),
     Field("metric", "지표", "choice", required=True,
           choices={code: label for code, (label, _unit) in INDICATOR_METRICS.items()}),
     Field("baseline", "기준값", "amount"),
     Field("result", "실적값", "amount"),
-    Field("notes", "비고"),
+    Field("notes", "비고", "note"),
 )
 
 SUPPLY_COMPANY = (
@@ -159,7 +159,7 @@ SUPPLY_COMPANY = (
     Field("phone", "전화번호", "phone"),
     Field("email", "이메일", "email"),
     Field("address", "주소", max_length=300),
-    Field("notes", "비고"),
+    Field("notes", "비고", "note"),
 )
 
 MATCH = (
@@ -169,7 +169,7 @@ MATCH = (
     Field("matched_on", "매칭일", "date"),
     Field("occasion", "계기", max_length=200),
     Field("status", "상태", "choice", choices=MATCH_STATUS),
-    Field("note", "비고"),
+    Field("note", "비고", "note"),
 )
 
 MEETING = (
@@ -178,7 +178,7 @@ MEETING = (
     Field("title", "회의명", max_length=300),
     Field("held_on", "개최일", "date", required=True),
     Field("place", "장소", max_length=300),
-    Field("attendees", "참석자"),
-    Field("findings", "주요 결과"),
-    Field("recommendations", "개선 권고사항"),
+    Field("attendees", "참석자", "note"),
+    Field("findings", "주요 결과", "note"),
+    Field("recommendations", "개선 권고사항", "note"),
 )

@@ -8,6 +8,7 @@ with all of them at once so a form can mark each field.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,12 +17,32 @@ from typing import Any
 from boeun_desk.i18n import t
 
 BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
-_SEPARATORS = re.compile(r"[\s\-‐–—.]")
-_DATE_FORMS = re.compile(r"^\s*(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*$")
-_COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^[0-9+()\-\s.~]{7,30}$")
+# Patterns are ASCII-only (re.ASCII): Python's \d and \s would also take Arabic-Indic digits,
+# superscripts and exotic spaces, which int() or the database then treat differently.
+_SEPARATORS = re.compile(r"[ \t\-‐–—.]")
+_DATE_FORMS = re.compile(r"^ *([0-9]{4}) *[-./년] *([0-9]{1,2}) *[-./월] *([0-9]{1,2}) *[.일]? *$")
+_COMPACT_DATE = re.compile(r"^ *([0-9]{4})([0-9]{2})([0-9]{2}) *$")
+_TIME = re.compile(r"^ *([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? *$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_PHONE = re.compile(r"^[0-9+()\- .~]{7,30}$")
+
+# Full-width forms (what a Korean IME types in full-width mode) become ASCII; any other
+# non-ASCII digit is refused where a number is expected.
+_FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {
+    0xFF0D: "-", 0xFF0E: ".", 0xFF0C: ",", 0xFF1A: ":", 0xFF0F: "/", 0xFF0B: "+", 0xFF08: "(", 0xFF09: ")",
+    0xFF20: "@", 0x3000: " ", 0x00A0: " "}
+# Invisible characters that make a value look empty or different from what is stored.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+# Bounds that keep every figure and every sum of figures within a 64-bit integer and the
+# program's dates within what a person could mean.
+MAX_AMOUNT = 1_000_000_000_000  # 1조 원 for one figure: sums of 100,000 such stay far below 2**63
+MAX_COUNT = 1_000_000_000
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_DAYS = 3650  # a look-ahead ("expiring in N days") of ten years at most
+MAX_NOTE_LENGTH = 20_000
 
 
 class InvalidValue(ValueError):
@@ -52,8 +73,17 @@ class ValidationFailed(Exception):
 
 # --- identifiers -----------------------------------------------------------------------------
 
+def ascii_forms(text: str) -> str:
+    """Full-width digits, signs and spaces as their ASCII forms (１２４－８１ -> 124-81)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def _digits(value: Any) -> str:
-    return _SEPARATORS.sub("", str(value if value is not None else ""))
+    return _SEPARATORS.sub("", ascii_forms(str(value if value is not None else "")).strip(_INVISIBLE + " "))
+
+
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def brn_check_digit(first9: str) -> int:
@@ -63,7 +93,7 @@ def brn_check_digit(first9: str) -> int:
 
 
 def brn_is_valid(digits: str) -> bool:
-    return len(digits) == 10 and digits.isdigit() and brn_check_digit(digits[:9]) == int(digits[9])
+    return len(digits) == 10 and _is_digits(digits) and brn_check_digit(digits[:9]) == int(digits[9])
 
 
 def parse_brn(value: Any) -> str:
@@ -71,7 +101,7 @@ def parse_brn(value: Any) -> str:
     digits = _digits(value)
     if not digits:
         raise InvalidValue(t("사업자등록번호를 입력하세요"))
-    if not digits.isdigit() or len(digits) != 10:
+    if not _is_digits(digits) or len(digits) != 10:
         raise InvalidValue(t("사업자등록번호는 숫자 10자리입니다 (예: 124-81-00998)"))
     if not brn_is_valid(digits):
         raise InvalidValue(t("사업자등록번호가 올바르지 않습니다 (검증번호 불일치)"))
@@ -85,7 +115,7 @@ def format_brn(digits: str | None) -> str:
 
 
 def crn_is_valid(digits: str) -> bool:
-    if len(digits) != 13 or not digits.isdigit():
+    if len(digits) != 13 or not _is_digits(digits):
         return False
     total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(digits[:12]))
     return (10 - total % 10) % 10 == int(digits[12])
@@ -96,7 +126,7 @@ def parse_crn(value: Any) -> tuple[str, str | None]:
     digits = _digits(value)
     if not digits:
         return "", None
-    if not digits.isdigit() or len(digits) != 13:
+    if not _is_digits(digits) or len(digits) != 13:
         raise InvalidValue(t("법인등록번호는 숫자 13자리입니다 (예: 110111-1234569)"))
     if not crn_is_valid(digits):
         return digits, t("법인등록번호 검증번호가 맞지 않습니다. 번호를 다시 확인하세요")
@@ -111,34 +141,44 @@ def format_crn(digits: str | None) -> str:
 
 # --- dates, numbers, text --------------------------------------------------------------------
 
+def _in_years(day: date) -> date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidValue(t("{low}년부터 {high}년 사이의 날짜를 입력하세요", low=MIN_YEAR, high=MAX_YEAR))
+    return day
+
+
 def parse_date(value: Any) -> date | None:
     """ISO and common Korean forms (2024-11-28, 2024.11.28, 2024. 11. 28., 20241128) -> date."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _empty(value):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _in_years(value.date())
     if isinstance(value, date):
-        return value
-    text = str(value)
+        return _in_years(value)
+    text = _visible(ascii_forms(str(value)))
     match = _DATE_FORMS.match(text) or _COMPACT_DATE.match(text)
     if match:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
+            day = date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             pass
+        else:
+            return _in_years(day)
     raise InvalidValue(t("날짜 형식이 올바르지 않습니다 (예: 2024-11-28)"))
 
 
 def parse_datetime(value: Any) -> datetime | None:
     """'2024-11-28 14:30' (date forms as parse_date, optional time) -> datetime."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _empty(value):
         return None
     if isinstance(value, datetime):
+        _in_years(value.date())
         return value.replace(second=0, microsecond=0)
     if isinstance(value, date):
+        _in_years(value)
         return datetime(value.year, value.month, value.day)
-    text = str(value).strip().replace("T", " ")
-    day_part, _, time_part = text.partition(" ") if re.match(r"^\d{4}-", text) else (text, "", "")
+    text = _visible(ascii_forms(str(value))).replace("T", " ")
+    day_part, _, time_part = text.partition(" ") if re.match(r"^[0-9]{4}-", text) else (text, "", "")
     day = parse_date(day_part)
     assert day is not None
     if not time_part.strip():
@@ -149,9 +189,9 @@ def parse_datetime(value: Any) -> datetime | None:
     return datetime(day.year, day.month, day.day, int(match[1]), int(match[2]))
 
 
-def parse_int(value: Any, *, minimum: int | None = 0) -> int | None:
-    """Whole numbers, also typed as text with separators ('1,234,000', '1,234원')."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def parse_int(value: Any, *, minimum: int | None = 0, maximum: int | None = MAX_COUNT) -> int | None:
+    """Whole numbers, also typed as text with separators ('1,234,000', '1,234원'), within bounds."""
+    if _empty(value):
         return None
     if isinstance(value, bool):
         raise InvalidValue(t("숫자를 입력하세요"))
@@ -162,13 +202,25 @@ def parse_int(value: Any, *, minimum: int | None = 0) -> int | None:
     elif isinstance(value, int):
         number = value
     else:
-        text = re.sub(r"[,\s원명건]", "", str(value))
-        if not re.fullmatch(r"-?\d+", text):
+        text = re.sub(r"[, 원명건일년]", "", _visible(ascii_forms(str(value))))
+        if not re.fullmatch(r"-?[0-9]{1,30}", text):
             raise InvalidValue(t("숫자를 입력하세요"))
         number = int(text)
     if minimum is not None and number < minimum:
-        raise InvalidValue(t("{minimum} 이상의 숫자를 입력하세요", minimum=minimum))
+        raise InvalidValue(t("{minimum} 이상의 숫자를 입력하세요", minimum=f"{minimum:,}"))
+    if maximum is not None and number > maximum:
+        raise InvalidValue(t("{maximum} 이하의 숫자를 입력하세요", maximum=f"{maximum:,}"))
     return number
+
+
+def parse_year(value: Any) -> int | None:
+    """A calendar year the program can mean (1900..2100)."""
+    return parse_int(value, minimum=MIN_YEAR, maximum=MAX_YEAR)
+
+
+def parse_days(value: Any) -> int | None:
+    """A span of days to look ahead or back (0..3650)."""
+    return parse_int(value, minimum=0, maximum=MAX_DAYS)
 
 
 def parse_bool(value: Any) -> bool | None:
@@ -176,7 +228,7 @@ def parse_bool(value: Any) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    text = _visible(ascii_forms(str(value))).lower()
     if text in {"1", "true", "yes", "y", "예", "o", "적합", "합격", "완료"}:
         return True
     if text in {"0", "false", "no", "n", "아니오", "x", "부적합", "불합격", "미완료"}:
@@ -185,14 +237,14 @@ def parse_bool(value: Any) -> bool | None:
 
 
 def parse_email(value: Any) -> str:
-    text = str(value or "").strip()
-    if text and not _EMAIL.match(text):
+    text = _visible(ascii_forms(str(value or "")))
+    if text and (len(text) > 254 or not _EMAIL.match(text)):
         raise InvalidValue(t("이메일 형식이 올바르지 않습니다 (예: name@example.kr)"))
     return text
 
 
 def parse_phone(value: Any) -> str:
-    text = str(value or "").strip()
+    text = _visible(ascii_forms(str(value or "")))
     if text and not _PHONE.match(text):
         raise InvalidValue(t("전화번호 형식이 올바르지 않습니다 (예: 043-123-4567)"))
     return text
@@ -207,6 +259,34 @@ def grant_share_warning(grant_total: int, firm_total: int, share_percent: int) -
              actual=grant_total * 100 / total, limit=share_percent)
 
 
+def _visible(text: str) -> str:
+    """The text without leading and trailing white space and invisible characters."""
+    return text.strip().strip(_INVISIBLE).strip()
+
+
+def clean_text(value: Any, *, multiline: bool = False, max_length: int | None = None) -> str:
+    """Officer text as stored: trimmed, line ends as \\n; control characters refused.
+
+    NUL and other control characters (ESC sequences colour a terminal, break spreadsheets) are
+    refused everywhere except line breaks and tabs in multi-line text; so are direction overrides,
+    which make a name read differently from what is stored. A value of only spaces or invisible
+    characters is empty.
+    """
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n") if multiline else str(value)
+    text = _visible(text)
+    allowed = "\n\t" if multiline else ""
+    for char in text:
+        if char in allowed:
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs") or char in _BIDI_CONTROLS or (not multiline and category in ("Zl", "Zp")):
+            raise InvalidValue(t("입력할 수 없는 제어 문자가 있습니다 (U+{code:04X})", code=ord(char)))
+    limit = max_length or (MAX_NOTE_LENGTH if multiline else None)
+    if limit and len(text) > limit:
+        raise InvalidValue(t("{limit}자 이내로 입력하세요", limit=f"{limit:,}"))
+    return text
+
+
 # --- schemas ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -215,10 +295,15 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text, brn, crn, date, datetime, int, amount, bool, email, phone, choice, ref
+    # text (one line), note (several lines), brn, crn, date, datetime, int, amount, bool, email,
+    # phone, choice, ref
+    kind: str = "text"
     required: bool = False
     choices: Mapping[str, str] | None = None
     max_length: int | None = None
+    minimum: int | None = None  # int/amount bounds (defaults: 0 .. MAX_COUNT or MAX_AMOUNT)
+    maximum: int | None = None
+    not_future: bool = False  # a date that cannot lie after today (e.g. a founding date)
 
 
 @dataclass
@@ -228,7 +313,7 @@ class Cleaned:
 
 
 def _choice(value: Any, choices: Mapping[str, str]) -> str:
-    text = str(value).strip()
+    text = _visible(str(value))
     for code, label in choices.items():
         if text in (code, label, t(label)):
             return code
@@ -237,7 +322,7 @@ def _choice(value: Any, choices: Mapping[str, str]) -> str:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not _visible(value))
 
 
 def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
@@ -250,17 +335,24 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
             return next(iter(spec.choices)), None
         return (None if spec.kind in {"date", "datetime", "int", "bool", "ref"} else
                 0 if spec.kind == "amount" else ""), None
+    if isinstance(value, dict | list | tuple | set | bytes):
+        raise InvalidValue(t("글자로 입력하세요"))
     kind = spec.kind
     if kind == "brn":
         return parse_brn(value), None
     if kind == "crn":
         return parse_crn(value)
     if kind == "date":
-        return parse_date(value), None
+        day = parse_date(value)
+        if spec.not_future and day is not None and day > date.today():
+            raise InvalidValue(t("오늘 이후의 날짜는 입력할 수 없습니다"))
+        return day, None
     if kind == "datetime":
         return parse_datetime(value), None
     if kind in {"int", "amount"}:
-        return parse_int(value), None
+        default_max = MAX_AMOUNT if kind == "amount" else MAX_COUNT
+        return parse_int(value, minimum=0 if spec.minimum is None else spec.minimum,
+                         maximum=default_max if spec.maximum is None else spec.maximum), None
     if kind == "bool":
         return parse_bool(value), None
     if kind == "email":
@@ -270,10 +362,9 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
     if kind == "choice":
         assert spec.choices is not None
         return _choice(value, spec.choices), None
-    text = str(value).strip()
-    if spec.max_length and len(text) > spec.max_length:
-        raise InvalidValue(t("{limit}자 이내로 입력하세요", limit=spec.max_length))
-    return text, None
+    if kind == "ref":
+        return clean_text(value, max_length=36), None
+    return clean_text(value, multiline=kind == "note", max_length=spec.max_length), None
 
 
 def clean(fields: Sequence[Field], data: Mapping[str, Any], *, partial: bool = False) -> Cleaned:

@@ -166,7 +166,7 @@ def test_a_full_disk_fails_one_save_cleanly(db_path):
         dbapi_connection.execute(f"PRAGMA max_page_count={pages + 2}")
 
     with pytest.raises(exc.OperationalError) as raised:
-        services.firms.create({"name": "너무 큼", "brn": "124-81-00998", "main_products": "가" * 30_000})
+        services.firms.create({"name": "너무 큼", "brn": "124-81-00998", "main_products": "가" * 19_000})
     assert "디스크 공간이 부족" in describe_error(raised.value, database)
     database.close()
     assert backup.integrity_errors(db_path) == []

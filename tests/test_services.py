@@ -177,7 +177,7 @@ def test_support_types_are_data(services):
     assert services.support_types.get(new.id).code == "MKT"
     with pytest.raises(ValidationFailed, match="이미 있는 코드"):
         services.support_types.create({"code": "TEST", "name": "중복", "grant_share_percent": 50})
-    with pytest.raises(ValidationFailed, match="0~100"):
+    with pytest.raises(ValidationFailed, match="100 이하"):
         services.support_types.update(new.id, {"grant_share_percent": 120})
 
 

@@ -106,9 +106,6 @@ class SupportTypeService(EntityService):
             other = session.scalars(select(SupportType).where(SupportType.code == values["code"])).first()
             if other is not None and other is not obj:
                 errors.append(field_error(self.schema, "code", t("이미 있는 코드입니다")))
-        share = values.get("grant_share_percent")
-        if share is not None and not 0 <= share <= 100:
-            errors.append(field_error(self.schema, "grant_share_percent", t("0~100 사이로 입력하세요")))
         if errors:
             raise ValidationFailed(errors)
         return []

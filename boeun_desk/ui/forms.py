@@ -28,7 +28,7 @@ from boeun_desk.i18n import t
 from boeun_desk.services import StaleEdit
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.form_logic import FormLogic
-from boeun_desk.ui.specs import LONG_TEXT, ListSpec
+from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import Lookups
 from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea
 from boeun_desk.validation import Field, ValidationFailed
@@ -107,7 +107,7 @@ def make_editor(field: Field, lookups: Lookups) -> QWidget:
         names = lookups.get(kind) if kind else {}
         items = sorted(((key, str(name)) for key, name in names.items()), key=lambda item: item[1])
         return ChoiceField([(None, "")] + items, searchable=len(items) > 15)
-    if field.name in LONG_TEXT:
+    if field.kind == "note":
         return TextArea()
     return _line_edit(field)
 

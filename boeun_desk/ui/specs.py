@@ -103,7 +103,3 @@ SPECS: dict[str, ListSpec] = {s.key: s for s in (
         Column("title", "회의명", width=220), Column("place", "장소", width=200),
         Column("recommendations", "개선 권고사항", width=300)), year_field="program_year_id", firm_field=""),
 )}
-
-# Text fields that get a multi-line editor in forms.
-LONG_TEXT = {"description", "notes", "situation", "advice", "attendees", "purpose", "findings", "recommendations",
-             "result", "main_products", "note"}
