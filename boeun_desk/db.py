@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +25,7 @@ from boeun_desk.migrations import HEAD
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+WRITE = "boeun_write"  # execution option of a connection that will write (see _sqlite_begin)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Database:
         checkpointed = False
         if self.path is not None:
             try:
-                with self.engine.connect() as conn:
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
                 checkpointed = busy == 0
             except exc.SQLAlchemyError:
@@ -93,6 +94,11 @@ def to_url(target: str | Path | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # pysqlite's own transaction handling begins a transaction only before INSERT/UPDATE/DELETE:
+    # a SAVEPOINT issued first then opens one and its RELEASE commits the work so far, and reads
+    # run outside the transaction. So the driver is told to stay out and `_sqlite_begin` emits
+    # BEGIN (SQLAlchemy's documented recipe for pysqlite): a session's work is one transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -103,10 +109,20 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN for a read, BEGIN IMMEDIATE for a write (`WRITE`): a writer waits for the lock up to
+    busy_timeout at its start instead of failing when another copy wrote after it began reading."""
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -134,7 +150,7 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -43,6 +43,15 @@ SUPPORT_TYPE = (
     Field("active", "사용", "bool"),
 )
 
+PROGRAM = (
+    Field("name", "사업명", required=True, max_length=200),
+    Field("title", "과제명", "note"),
+    Field("lead_agency", "주관기관", max_length=200),
+    Field("start_year", "시작 연도", "int", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),
+    Field("end_year", "종료 연도", "int", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),
+    Field("notes", "비고", "note"),
+)
+
 PROGRAM_YEAR = (
     Field("program_id", "사업", "ref", required=True),
     Field("year", "연도", "int", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),
@@ -181,4 +190,14 @@ MEETING = (
     Field("attendees", "참석자", "note"),
     Field("findings", "주요 결과", "note"),
     Field("recommendations", "개선 권고사항", "note"),
+)
+
+ATTACHMENT = (
+    Field("owner_kind", "대상 종류", required=True, max_length=40),
+    Field("owner_id", "대상", "ref", required=True),
+    Field("filename", "파일 이름", required=True, max_length=300),
+    Field("content_hash", "파일 해시", "sha256", required=True),
+    Field("size", "크기", "int", maximum=1 << 40),
+    Field("media_type", "형식", max_length=100),
+    Field("caption", "설명", max_length=300),
 )

@@ -25,6 +25,7 @@ _COMPACT_DATE = re.compile(r"^ *([0-9]{4})([0-9]{2})([0-9]{2}) *$")
 _TIME = re.compile(r"^ *([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? *$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _PHONE = re.compile(r"^[0-9+()\- .~]{7,30}$")
 
 # Full-width forms (what a Korean IME types in full-width mode) become ASCII; any other
@@ -296,7 +297,7 @@ class Field:
     name: str
     label: str
     # text (one line), note (several lines), brn, crn, date, datetime, int, amount, bool, email,
-    # phone, choice, ref
+    # phone, choice, ref, sha256
     kind: str = "text"
     required: bool = False
     choices: Mapping[str, str] | None = None
@@ -333,7 +334,8 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
         if spec.kind == "choice":  # an optional choice left empty takes its first (default) value
             assert spec.choices is not None
             return next(iter(spec.choices)), None
-        return (None if spec.kind in {"date", "datetime", "int", "bool", "ref"} else
+        # An empty optional number is NULL, so a unique index allows many records without one.
+        return (None if spec.kind in {"date", "datetime", "int", "bool", "ref", "brn"} else
                 0 if spec.kind == "amount" else ""), None
     if isinstance(value, dict | list | tuple | set | bytes):
         raise InvalidValue(t("글자로 입력하세요"))
@@ -362,6 +364,10 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
     if kind == "choice":
         assert spec.choices is not None
         return _choice(value, spec.choices), None
+    if kind == "sha256":
+        if not (isinstance(value, str) and _SHA256.fullmatch(value)):
+            raise InvalidValue(t("파일 해시는 16진수 소문자 64자리입니다"))
+        return value, None
     if kind == "ref":
         return clean_text(value, max_length=36), None
     return clean_text(value, multiline=kind == "note", max_length=spec.max_length), None

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry, Base, Meta, Tracked, utcnow
+from boeun_desk.services.gate import RecordRejected, check_layout
 
 MAGIC = b"BOEUN-DESK-SYNC 2\n"
 OLD_MAGIC = b"BOEUN-DESK-SYNC 1\n"
@@ -178,9 +179,16 @@ class Bundle:
             handle.seek(self.offset)
             with gzip.GzipFile(fileobj=handle, mode="rb") as packed:
                 packed.readline()  # the head, read by open_bundle
-                for line in packed:
-                    table, row, entries = json.loads(line)
-                    yield BundleRecord(table, row, entries)
+                number = 0
+                try:
+                    for number, line in enumerate(packed, start=1):  # noqa: B007 (named in the error)
+                        table, row, entries = json.loads(line)
+                        if not (isinstance(table, str) and isinstance(row, list) and isinstance(entries, list)):
+                            raise ValueError(table)
+                        yield BundleRecord(table, row, entries)
+                except (ValueError, TypeError, RecursionError, OSError, EOFError, zlib.error) as error:
+                    raise BundleError(t("동기화 파일의 {n}번째 기록을 읽을 수 없습니다. 아무것도 가져오지 않았습니다: "
+                                        "{path}", n=number + 1, path=self.path.name)) from error
 
 
 def open_bundle(path: Path, schema: str) -> Bundle:
@@ -205,9 +213,15 @@ def open_bundle(path: Path, schema: str) -> Bundle:
             handle.seek(offset)
             with gzip.GzipFile(fileobj=handle, mode="rb") as packed:
                 head = json.loads(packed.readline())
+            if not isinstance(head, dict):
+                raise ValueError(head)
         except (ValueError, KeyError, TypeError, OSError, EOFError, zlib.error) as error:
             raise damaged from error
     if head.get("schema") != schema:
         raise BundleError(t("다른 버전의 보은 데스크에서 만든 동기화 파일입니다 (파일 {theirs}, 이 프로그램 {ours}). "
                             "두 컴퓨터의 프로그램을 같은 버전으로 맞추세요", theirs=head.get("schema"), ours=schema))
+    try:
+        check_layout(head.get("tables"), head.get("audit"), {table.name: table for table in tracked_tables()})
+    except RecordRejected as error:
+        raise BundleError(t("{message}. 아무것도 가져오지 않았습니다: {path}", message=error, path=path.name)) from error
     return Bundle(path, offset, head)

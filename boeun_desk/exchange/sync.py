@@ -25,16 +25,20 @@ from boeun_desk.db import Database, head_revision
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.bundle import (
     REPLICA_KEY,
+    Bundle,
+    BundleError,
     BundleRecord,
     dump_value,
     load_value,
     open_bundle,
+    replica_id,
     write_bundle,
 )
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry, Base, Meta, utcnow
 from boeun_desk.models.audit import _text as audit_text
 from boeun_desk.services.base import NotFound, unit_of_work
+from boeun_desk.services.gate import RecordRejected, check_history, check_record
 from boeun_desk.validation import InvalidValue
 
 CONFLICT_PREFIX = "sync.conflict."
@@ -74,6 +78,8 @@ class Conflict:
 def export_bundle(database: Database, path: Path) -> dict[str, int]:
     """Write this copy's records and history to a bundle file: {"records": n, "history": n}."""
     with unit_of_work(database.sessions, "") as session:
+        replica_id(session)  # made on first use: a short write of its own
+    with database.sessions() as session:  # a read: other copies keep writing while it streams
         return write_bundle(session, path, head_revision())
 
 
@@ -101,6 +107,13 @@ def import_bundle(database: Database, path: Path) -> SyncResult:
     bundle = open_bundle(path, head_revision())
     if database.path is not None:
         backup.create_backup(database.path, reason="merge")
+    try:
+        return _merge_bundle(database, bundle)
+    except RecordRejected as error:  # rolled back: nothing of the file was kept
+        raise BundleError(t("{message}. 아무것도 가져오지 않았습니다: {path}", message=error, path=path.name)) from error
+
+
+def _merge_bundle(database: Database, bundle: Bundle) -> SyncResult:
     result = SyncResult(replica=bundle.replica)
     columns: dict[str, list[str]] = bundle.head["tables"]
     audit_columns: list[str] = bundle.head["audit"]
@@ -110,6 +123,9 @@ def import_bundle(database: Database, path: Path) -> SyncResult:
             select(Meta.key).where(Meta.key.like(f"{DECLINED_PREFIX}%")))}
         batch: list[BundleRecord] = []
         for record in bundle.records():
+            if record.table not in columns:
+                raise RecordRejected(t("동기화 파일의 머리글에 없는 종류의 기록이 있습니다: {name}",
+                                       name=record.table[:60]))
             if batch and (record.table != batch[0].table or len(batch) >= _CHUNK):
                 _merge_batch(session, batch, columns, audit_columns, pending, declined, result)
                 batch = []
@@ -140,10 +156,10 @@ def _merge_batch(session: Session, batch: list[BundleRecord], columns: dict[str,
     table = Base.metadata.tables[batch[0].table]
     names = columns[table.name]
     rows, remote_entries = {}, {}
-    for record in batch:
-        row = {name: load_value(table.c[name], value) for name, value in zip(names, record.row, strict=True)}
+    for record in batch:  # the record gate: the same rules as a form, or the whole import stops
+        row = check_record(table, names, record.row)
         rows[row["id"]] = row
-        remote_entries[row["id"]] = [dict(zip(audit_columns, entry, strict=True)) for entry in record.entries]
+        remote_entries[row["id"]] = check_history(table, row["id"], audit_columns, record.entries)
     known = _known_ids(session, [e["id"] for entries in remote_entries.values() for e in entries])
     ids = list(rows)
     local_rows = {found["id"]: dict(found) for found in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -85,12 +86,6 @@ class SupplyCompanyService(_UniqueBrn):
     order_by = ("name",)
     label = "공급기업"
 
-    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
-        # An empty number is stored as NULL so the unique index allows many companies without one.
-        if "brn" in values and not values["brn"]:
-            values["brn"] = None
-        return super()._check(session, values, obj)
-
 
 class SupportTypeService(EntityService):
     model = SupportType
@@ -121,9 +116,14 @@ class SupportTypeService(EntityService):
 
 class ProgramService(EntityService):
     model = Program
-    schema = ()
+    schema = schemas.PROGRAM
     order_by = ("start_year",)
     label = "사업"
+
+    def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
+        if out_of_order(values.get("start_year"), values.get("end_year")):
+            return [field_error(self.schema, "end_year", t("종료 연도가 시작 연도보다 빠릅니다"))]
+        return []
 
 
 class ProgramYearService(EntityService):
@@ -168,12 +168,15 @@ class CaseService(EntityService):
             "supply_company_id": SupplyCompany}
     label = "지원과제"
 
+    def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
+        if out_of_order(values.get("start_date"), values.get("end_date")):
+            return [field_error(self.schema, "end_date", t("종료일이 시작일보다 빠릅니다"))]
+        return []
+
     def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
         super()._check(session, values, obj)
         merged = {f.name: getattr(obj, f.name) for f in self.schema} if obj else {}
         merged.update(values)
-        if out_of_order(merged.get("start_date"), merged.get("end_date")):
-            raise ValidationFailed([field_error(self.schema, "end_date", t("종료일이 시작일보다 빠릅니다"))])
         support_type = session.get(SupportType, merged["support_type_id"])
         assert support_type is not None
         grant = sum(merged.get(k) or 0 for k in ("grant_national", "grant_provincial", "grant_county"))
@@ -191,12 +194,9 @@ class CertificationService(EntityService):
     refs = {"firm_id": Firm, "case_id": SupportCase}
     label = "인증"
 
-    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
-        super()._check(session, values, obj)
-        issued = values.get("issued_on", getattr(obj, "issued_on", None))
-        expires = values.get("expires_on", getattr(obj, "expires_on", None))
-        if out_of_order(issued, expires):
-            raise ValidationFailed([field_error(self.schema, "expires_on", t("만료일이 인증일보다 빠릅니다"))])
+    def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
+        if out_of_order(values.get("issued_on"), values.get("expires_on")):
+            return [field_error(self.schema, "expires_on", t("만료일이 인증일보다 빠릅니다"))]
         return []
 
 

@@ -16,6 +16,7 @@ from boeun_desk import schemas
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Attachment,
+    Base,
     Firm,
     FollowUp,
     Officer,
@@ -48,12 +49,9 @@ class VisitService(EntityService):
     def _own_fields(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         return {k: v for k, v in data.items() if k != "follow_ups"}
 
-    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
-        super()._check(session, values, obj)
-        starts = values.get("starts_at", getattr(obj, "starts_at", None))
-        ends = values.get("ends_at", getattr(obj, "ends_at", None))
-        if out_of_order(starts, ends):
-            raise ValidationFailed([field_error(self.schema, "ends_at", t("종료 일시가 시작 일시보다 빠릅니다"))])
+    def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
+        if out_of_order(values.get("starts_at"), values.get("ends_at")):
+            return [field_error(self.schema, "ends_at", t("종료 일시가 시작 일시보다 빠릅니다"))]
         return []
 
     def _after_save(self, session: Session, obj: Tracked, data: Mapping[str, Any]) -> None:
@@ -98,11 +96,21 @@ class VisitService(EntityService):
             return Changes("follow_up", (row.id,), "update")
 
 
+class FollowUpService(EntityService):
+    """Follow-ups are saved with their visit (VisitService); this names their rules and list."""
+
+    model = FollowUp
+    schema = schemas.FOLLOW_UP
+    order_by = ("due_date", "created_at")
+    refs = {"visit_id": Visit}
+    label = "후속조치"
+
+
 class AttachmentService(EntityService):
     """Files linked to any record. Bytes go to `files_dir/ab/abcdef...` named by their SHA-256."""
 
     model = Attachment
-    schema = ()
+    schema = schemas.ATTACHMENT
     order_by = ("created_at",)
     label = "첨부파일"
 
@@ -131,6 +139,15 @@ class AttachmentService(EntityService):
             session.add(obj)
             session.flush()
             return Changes(self.entity, (obj.id,), "create")
+
+    def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
+        errors = []
+        if values.get("owner_kind") not in Base.metadata.tables:
+            errors.append(field_error(self.schema, "owner_kind", t("알 수 없는 기록 종류입니다")))
+        name = values.get("filename") or ""
+        if "/" in name or "\\" in name or name in (".", ".."):
+            errors.append(field_error(self.schema, "filename", t("파일 이름에 경로를 쓸 수 없습니다")))
+        return errors
 
     def path_of(self, content_hash: str) -> Path:
         return self.files_dir / content_hash[:2] / content_hash

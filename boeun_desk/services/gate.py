@@ -1,0 +1,214 @@
+"""The record gate: a whole record that comes from outside the forms (a sync bundle, a server)
+passes the same rules as one typed by an officer before it is written.
+
+A form or an import gives field values and the services fill in the rest; an incoming record is
+complete, with its id, timestamps, version and history. So it is checked in three layers, each
+failure a Korean `RecordRejected` that names the record:
+
+1. every column has a value of the column's type and size (no text in a number, no number past
+   64 bits, real dates, required values present), ids are UUIDs;
+2. the officer fields pass the kind's schema (`validation.clean`: normalisation, control
+   characters, bounds, identifiers) and its whole-record rules (`EntityService.record_errors`);
+3. each history entry is about this record, of a known action and field, with typed values.
+
+Uniqueness (the same 사업자등록번호 on two laptops) and references are the merge's business:
+they become conflicts for the officer, never an overwrite.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Column, Table
+
+from boeun_desk.i18n import t
+from boeun_desk.models import AuditEntry
+from boeun_desk.services.base import EntityService
+from boeun_desk.services.entities import (
+    CaseService,
+    CertificationService,
+    FirmService,
+    IndicatorService,
+    IPRightService,
+    MatchService,
+    MeetingService,
+    OfficerService,
+    ProgramService,
+    ProgramYearService,
+    SelectionService,
+    SupplyCompanyService,
+    SupportTypeService,
+    TestAnalysisService,
+)
+from boeun_desk.services.visits import AttachmentService, FollowUpService, VisitService
+from boeun_desk.validation import (
+    MAX_YEAR,
+    MIN_YEAR,
+    InvalidValue,
+    ValidationFailed,
+    clean,
+    clean_text,
+)
+
+SERVICES: tuple[type[EntityService], ...] = (
+    FirmService, SupplyCompanyService, SupportTypeService, ProgramService, ProgramYearService, OfficerService,
+    SelectionService, CaseService, VisitService, FollowUpService, CertificationService, TestAnalysisService,
+    IPRightService, IndicatorService, MatchService, MeetingService, AttachmentService)
+AUDIT_ACTIONS = ("create", "update", "delete", "restore")
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+_TEXT_LIMIT = 1 << 20  # any text column (history values included); officer fields have their own limits
+
+
+class RecordRejected(InvalidValue):
+    """An incoming record that breaks a rule; str() is Korean and names the record."""
+
+
+@cache
+def rules_for(table_name: str) -> EntityService | None:
+    """The service whose schema and rules a table's records follow (no database needed)."""
+    for cls in SERVICES:
+        if cls.model.__tablename__ == table_name:  # type: ignore[attr-defined]
+            return cls.__new__(cls)  # only its class-level schema and record_errors are used
+    return None
+
+
+def record_label(table_name: str) -> str:
+    service = rules_for(table_name)
+    return t(service.label) if service is not None else table_name
+
+
+def _reject(table: str, record_id: Any, message: str) -> RecordRejected:
+    return RecordRejected(t("{label} 기록 {id}: {message}", label=record_label(table),
+                            id=str(record_id)[:40], message=message))
+
+
+def _typed(column: Column[Any], value: Any) -> Any:
+    """The value as the column's Python type; raise InvalidValue when it cannot be that."""
+    if value is None:
+        if not column.nullable:
+            raise InvalidValue(t("필수 입력 항목입니다"))
+        return None
+    kind = column.type.python_type
+    if kind is bool:
+        if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+            return bool(value)
+        raise InvalidValue(t("예/아니오 중 하나를 입력하세요"))
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidValue(t("숫자를 입력하세요"))
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise InvalidValue(t("{maximum} 이하의 숫자를 입력하세요", maximum=f"{_INT64[1]:,}"))
+        return value
+    if kind in (date, datetime):
+        if not isinstance(value, str):
+            raise InvalidValue(t("날짜 형식이 올바르지 않습니다 (예: 2024-11-28)"))
+        try:
+            parsed = (datetime if kind is datetime else date).fromisoformat(value)
+        except ValueError:
+            raise InvalidValue(t("날짜 형식이 올바르지 않습니다 (예: 2024-11-28)")) from None
+        if isinstance(parsed, datetime) and parsed.tzinfo is not None:
+            raise InvalidValue(t("날짜 형식이 올바르지 않습니다 (예: 2024-11-28)"))
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            raise InvalidValue(t("{low}년부터 {high}년 사이의 날짜를 입력하세요", low=MIN_YEAR, high=MAX_YEAR))
+        return parsed
+    if not isinstance(value, str):
+        raise InvalidValue(t("글자로 입력하세요"))
+    length = getattr(column.type, "length", None)
+    if len(value) > (length or _TEXT_LIMIT):
+        raise InvalidValue(t("{limit}자 이내로 입력하세요", limit=f"{length or _TEXT_LIMIT:,}"))
+    clean_text(value, multiline=length is None, max_length=_TEXT_LIMIT)  # characters only: kept as sent
+    return value
+
+
+def _uuid(value: Any) -> str:
+    try:
+        if isinstance(value, str) and str(uuid.UUID(value)) == value:
+            return value
+    except ValueError:
+        pass
+    raise InvalidValue(t("식별자(UUID) 형식이 아닙니다"))
+
+
+def check_record(table: Table, names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    """A complete incoming row (values in the order of `names`) as it may be stored."""
+    record_id = values[0] if values else "?"
+    if len(values) != len(names):
+        raise _reject(table.name, record_id, t("열 {n}개가 있어야 하는데 {m}개입니다", n=len(names), m=len(values)))
+    row: dict[str, Any] = {}
+    for name, value in zip(names, values, strict=True):
+        column = table.c[name]
+        try:
+            row[name] = _uuid(value) if name == "id" else _typed(column, value)
+        except InvalidValue as error:
+            raise _reject(table.name, record_id, f"{name}: {error}") from None
+    if row.get("version") is not None and row["version"] < 1:
+        raise _reject(table.name, record_id, t("버전 번호가 올바르지 않습니다"))
+    service = rules_for(table.name)
+    if service is not None:
+        try:
+            own = clean(service.schema, {f.name: row[f.name] for f in service.schema})
+            errors = service.record_errors({**row, **own.values})
+            if errors:
+                raise ValidationFailed(errors)
+        except ValidationFailed as failed:
+            raise _reject(table.name, record_id, "; ".join(str(e) for e in failed.errors)) from None
+        row.update(own.values)
+        for spec in service.schema:  # references are ids too
+            if spec.kind == "ref" and row[spec.name] is not None:
+                try:
+                    _uuid(row[spec.name])
+                except InvalidValue as error:
+                    raise _reject(table.name, record_id, f"{t(spec.label)}: {error}") from None
+    return row
+
+
+def check_history(table: Table, record_id: str, audit_names: Sequence[str],
+                  entries: Sequence[Any]) -> list[dict[str, Any]]:
+    """A record's incoming history entries as column -> value (as sent: they are stored and
+    compared in that form); each must be typed right and be about this record."""
+    audit = AuditEntry.__table__
+    fields = {c.name for c in table.columns} | {""}
+    checked = []
+    for entry in entries:
+        if not isinstance(entry, list) or len(entry) != len(audit_names):
+            raise _reject(table.name, record_id, t("변경 이력의 형식이 올바르지 않습니다"))
+        try:
+            item = {name: _uuid(value) if name in ("id", "entity_id") else _typed(audit.c[name], value)
+                    for name, value in zip(audit_names, entry, strict=True)}
+        except InvalidValue as error:
+            raise _reject(table.name, record_id, t("변경 이력: {message}", message=error)) from None
+        if (item["entity"] != table.name or item["entity_id"] != record_id or item["action"] not in AUDIT_ACTIONS
+                or item["field"] not in fields or item["version"] < 1):
+            raise _reject(table.name, record_id, t("다른 기록에 대한 변경 이력이 섞여 있습니다"))
+        checked.append(dict(zip(audit_names, entry, strict=True)))
+    return checked
+
+
+def check_layout(tables: Mapping[str, Sequence[str]], audit_names: Sequence[str],
+                 known: Mapping[str, Table]) -> None:
+    """The bundle's tables and columns are exactly ours (same program version): no unknown table,
+    no extra or missing column. Raise RecordRejected naming the first difference."""
+    if not isinstance(tables, Mapping) or not isinstance(audit_names, list):
+        raise RecordRejected(t("동기화 파일의 머리글이 올바르지 않습니다"))
+    for name, columns in tables.items():
+        if name not in known:
+            raise RecordRejected(t("알 수 없는 종류의 기록이 있습니다: {name}", name=str(name)[:60]))
+        _same_columns(record_label(name), columns, [c.name for c in known[name].columns])
+    _same_columns(t("변경 이력"), audit_names, [c.name for c in AuditEntry.__table__.columns])
+
+
+def _same_columns(label: str, given: Any, ours: list[str]) -> None:
+    if not isinstance(given, list) or not all(isinstance(c, str) for c in given) or len(set(given)) != len(given):
+        raise RecordRejected(t("{label}: 열 목록이 올바르지 않습니다", label=label))
+    extra, missing = sorted(set(given) - set(ours)), sorted(set(ours) - set(given))
+    if extra:
+        raise RecordRejected(t("{label}: 알 수 없는 열이 있습니다: {names}", label=label,
+                               names=", ".join(c[:40] for c in extra[:5])))
+    if missing:
+        raise RecordRejected(t("{label}: 빠진 열이 있습니다: {names}", label=label, names=", ".join(missing)))
+    if given[0] != "id":
+        raise RecordRejected(t("{label}: 열 목록이 올바르지 않습니다", label=label))
