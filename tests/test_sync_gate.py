@@ -254,9 +254,9 @@ def test_a_kill_at_any_moment_of_a_merge_leaves_nothing_or_everything(demo_templ
     try:
         types = made.b.support_types.list()
         year = made.b.program_years.by_year(2025)
-        from boeun_desk.services.bulk import insert_rows, tracked_row
         from boeun_desk.models import Firm, SupportCase
         from boeun_desk.services.base import unit_of_work
+        from boeun_desk.services.bulk import insert_rows, tracked_row
 
         firms = [tracked_row({"name": f"대량{n}", "brn": _brn(n)}, officer="대량") for n in range(1000)]
         cases = [tracked_row({"firm_id": f["id"], "program_year_id": year.id, "support_type_id": types[0].id,
