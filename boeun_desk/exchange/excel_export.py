@@ -1,7 +1,8 @@
 """Excel export: any list or the whole database, one sheet per kind of record (openpyxl write-only).
 
 Korean headers from the schema labels, dates as real dates, money as numbers with a thousands
-format, references shown by name, the record UUID in the last column (for matching later).
+format, references shown by name, the record UUID in the last column (for matching later). Text is
+always written as text: a value such as `=HYPERLINK(...)` or `@SUM(A1)` stays a string, never a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -52,11 +54,9 @@ def _write_sheet(session: Session, ws: WriteOnlyWorksheet, sheet: Sheet,
     ws.column_dimensions[get_column_letter(len(fields) + 1)].width = 38
     ws.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for label in [t(f.label) for f in fields] + [ID_HEADER]:
-        cell = WriteOnlyCell(ws, value=label)
+    header = [_text(ws, t(f.label)) for f in fields] + [_text(ws, ID_HEADER)]
+    for cell in header:
         cell.font = bold
-        header.append(cell)
     ws.append(header)
     names = _ref_names(session, fields)
     table = sheet.model.__table__  # type: ignore[attr-defined]
@@ -65,7 +65,8 @@ def _write_sheet(session: Session, ws: WriteOnlyWorksheet, sheet: Sheet,
     for row in session.execute(query).mappings():
         if only_ids is not None and row["id"] not in only_ids:
             continue
-        ws.append([_cell(ws, spec, row[spec.name], names) for spec in fields] + [row["id"]])
+        values = [_cell(ws, spec, row[spec.name], names) for spec in fields] + [row["id"]]
+        ws.append([_text(ws, value) if isinstance(value, str) else value for value in values])
         count += 1
     return count
 
@@ -99,3 +100,15 @@ def _cell(ws: WriteOnlyWorksheet, spec: Field, value: Any, names: dict[str, dict
         cell.number_format = FORMATS[kind]
         return cell
     return value
+
+
+def _text(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    """A string cell holding `value` as it is, whatever it starts with.
+
+    openpyxl makes any str starting with "=" a formula and "#N/A" and the like an error value, so the
+    type is set explicitly. Control characters openpyxl cannot write (an old database may hold them)
+    become U+FFFD rather than vanish or fail the export, so the spot stays visible to the officer.
+    """
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    cell.data_type = "s"
+    return cell
