@@ -30,7 +30,7 @@ from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.form_logic import FormLogic
 from boeun_desk.ui.specs import LONG_TEXT, ListSpec
 from boeun_desk.ui.table_model import Lookups
-from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea
+from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea, plain_label
 from boeun_desk.validation import Field, ValidationFailed
 
 REF_LOOKUP = {"firm_id": "firms", "support_type_id": "types", "program_year_id": "years",
@@ -188,7 +188,7 @@ class RecordForm(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
-        self.attach_label = QLabel()
+        self.attach_label = plain_label()  # file names
         attach = QPushButton(t("파일 첨부…"))
         attach.clicked.connect(self._choose_files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -197,8 +197,7 @@ class RecordForm(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = plain_label(wrap=True)
         footer = QHBoxLayout()
         footer.addWidget(attach)
         footer.addWidget(self.attach_label, 1)
@@ -236,9 +235,8 @@ class RecordForm(QDialog):
         cases.set_value(chosen)
 
     def _add_row(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
-        error = QLabel()
+        error = plain_label(wrap=True)  # messages quote data: "이미 등록된 사업자등록번호입니다: <name>"
         error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
         error.hide()
         cell = QWidget()
         box = QVBoxLayout(cell)
