@@ -716,3 +716,66 @@ def test_officer_data_shows_as_typed_never_as_markup(context, window, qtbot, mon
     monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box) or QMessageBox.StandardButton.Ok)
     context_module.ask(window, "확인", f"이 기업을 삭제할까요? {MARKUP}", buttons=("ok",))
     assert SEEN in seen(boxes[0].text(), boxes[0].textFormat())
+
+
+def test_a_record_changed_elsewhere_is_not_overwritten_and_the_typed_text_stays(context, window, qtbot):
+    services = context.services
+    firm = services.firms.list()[0]
+    form = window.screen("firms").form(firm.id)
+    qtbot.addWidget(form)
+    form.show()
+    # Meanwhile another window (or a merged laptop copy) changes the same firm.
+    services.firms.update(firm.id, {"phone": "043-222-3333", "notes": "다른 창에서 쓴 메모"})
+    form.editors["phone"].setText("043-999-0000")
+    form.editors["representative"].setText("새대표")
+    assert form.save() is False
+    assert form.isVisible() and form.result() != QDialog.DialogCode.Accepted
+    assert "다른 곳" in form.message.text() and "전화번호" in form.message.text()
+    assert form.editors["phone"].text() == "043-999-0000" and form.editors["representative"].text() == "새대표"
+    assert form.errors["phone"].isVisibleTo(form) and "043-222-3333" in form.errors["phone"].text()
+    assert form.editors["notes"].text() == "다른 창에서 쓴 메모"  # a field left alone shows the other change
+    saved = services.firms.get(firm.id)
+    assert (saved.phone, saved.representative, saved.notes) == ("043-222-3333", firm.representative,
+                                                                "다른 창에서 쓴 메모")
+    assert [(d.data["phone"], d.data["representative"]) for d in context.drafts.pending()] == [
+        ("043-999-0000", "새대표")]
+    # Seen and saved again: what was typed is stored, the other change to 비고 stays.
+    assert form.save() is True
+    saved = services.firms.get(firm.id)
+    assert (saved.phone, saved.representative, saved.notes) == ("043-999-0000", "새대표", "다른 창에서 쓴 메모")
+    assert context.drafts.pending() == []
+
+
+def test_a_visit_whose_follow_up_was_ticked_elsewhere_is_caught(context, window, qtbot):
+    services = context.services
+    visit = next(v for v in services.visits.list() if any(not f.done for f in services.visits.follow_ups(v.id)))
+    follow_up = next(f for f in services.visits.follow_ups(visit.id) if not f.done)
+    form = window.screen("visits").form(visit.id)
+    qtbot.addWidget(form)
+    services.visits.set_follow_up_done(follow_up.id)  # ticked on the dashboard of another window
+    form.editors["purpose"].setText("현장 재점검")
+    assert form.save() is False and "다른 곳" in form.message.text()
+    assert form.editors["purpose"].text() == "현장 재점검"
+    assert {i["id"]: i["done"] for i in form.editors["follow_ups"].items()}[follow_up.id] is True
+    assert services.visits.get(visit.id).purpose == visit.purpose
+    assert form.save() is True
+    assert services.visits.get(visit.id).purpose == "현장 재점검"
+    assert next(f for f in services.visits.follow_ups(visit.id) if f.id == follow_up.id).done
+
+
+def test_a_draft_offered_back_after_a_crash_still_catches_a_change_made_meanwhile(context, window, qtbot):
+    services = context.services
+    firm = services.firms.list()[0]
+    form = window.screen("firms").form(firm.id)
+    qtbot.addWidget(form)
+    form.editors["phone"].setText("043-999-0000")
+    form._journal()  # what the 0.5 s timer does while typing
+    # The program dies here; before it starts again the firm is changed elsewhere.
+    services.firms.update(firm.id, {"phone": "043-222-3333"})
+    draft = context.drafts.pending()[0]
+    reopened = window.screen("firms").form(firm.id, draft=draft)
+    qtbot.addWidget(reopened)
+    assert reopened.editors["phone"].text() == "043-999-0000"
+    assert reopened.save() is False and "043-222-3333" in reopened.errors["phone"].text()
+    assert services.firms.get(firm.id).phone == "043-222-3333"
+    assert reopened.save() is True and services.firms.get(firm.id).phone == "043-999-0000"

@@ -103,11 +103,13 @@ class AppContext(QObject):
                                             done=changes))
         return changes
 
-    def update(self, service_name: str, record_id: str, data: dict[str, Any]) -> Changes:
+    def update(self, service_name: str, record_id: str, data: dict[str, Any], *,
+               expected_version: int | None = None) -> Changes:
+        """Raises StaleEdit when `expected_version` (from `edit_version()`) is not the record's any more."""
         service = getattr(self.services, service_name)
         before = service.get(record_id)
         old = {key: getattr(before, key) for key in data if hasattr(before, key)}
-        changes = service.update(record_id, data)
+        changes = service.update(record_id, data, expected_version=expected_version)
         self.undo_stack.push(ServiceCommand(self, t("{label} 수정", label=t(service.label)),
                                             lambda: service.update(record_id, data),
                                             lambda: service.update(record_id, old), done=changes))
