@@ -60,6 +60,21 @@ def test_stale_edit_is_refused(services, firm_id):
     assert services.firms.get(firm_id).phone == "043-000-0000"
 
 
+def test_a_visit_edit_is_stale_when_only_a_follow_up_changed(services, firm_id):
+    """The visit form edits a visit with its follow-ups; a follow-up ticked elsewhere counts too."""
+    visit = services.visits.create({"firm_id": firm_id, "starts_at": "2024-05-02 10:00",
+                                    "follow_ups": [{"action": "성적서 제출"}]}).id
+    opened = services.visits.edit_version(visit)
+    services.visits.set_follow_up_done(services.visits.follow_ups(visit)[0].id)
+    assert services.visits.get(visit).version == 1  # the visit row itself is unchanged
+    with pytest.raises(StaleEdit):
+        services.visits.update(visit, {"place": "사업장", "follow_ups": [{"action": "성적서 제출"}]},
+                               expected_version=opened)
+    assert services.visits.follow_ups(visit)[0].done and services.visits.get(visit).place == ""
+    services.visits.update(visit, {"place": "사업장"}, expected_version=services.visits.edit_version(visit))
+    assert services.visits.get(visit).place == "사업장"
+
+
 def test_duplicate_brn_is_refused_and_nothing_saved(services, firm_id):
     with pytest.raises(ValidationFailed, match="이미 등록된"):
         services.firms.create({"name": "다른 회사", "brn": "1248100998"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDialog
 
 from boeun_desk.ui.context import AppContext
@@ -638,3 +638,144 @@ def test_print_and_save_give_the_document_chosen_now_not_the_last_preview(contex
     screen.save_as()
     text = "".join(page.extract_text() for page in PdfReader(target).pages).replace(" ", "")
     assert firms[1].name.replace(" ", "") in text and firms[0].name.replace(" ", "") not in text
+
+
+MARKUP = "<img src=file:///tmp/x.png><h1>BIG</h1>"
+SEEN = "<h1>BIG</h1>"  # what a person reads only if the text is not taken for HTML
+
+
+def seen(text: str, text_format: Qt.TextFormat = Qt.TextFormat.AutoText) -> str:
+    """The text a person reads: Qt renders it as HTML when the format says so or, as QLabel,
+    QMessageBox and tooltips do by default (AutoText), when it looks like HTML."""
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+
+    if text_format == Qt.TextFormat.PlainText or (text_format == Qt.TextFormat.AutoText
+                                                  and not GuiQt.mightBeRichText(text)):
+        return text
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText()
+
+
+def test_officer_data_shows_as_typed_never_as_markup(context, window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCharts import QBarCategoryAxis
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from boeun_desk.ui import context as context_module
+
+    services = context.services
+    year = max(services.program_years.list(), key=lambda y: y.year)
+    kind = services.support_types.list()[0]
+    services.support_types.update(kind.id, {"code": "<B>R&D</B>", "name": MARKUP})
+    firm = context.create("firms", {"name": MARKUP, "brn": "124-81-00998", "representative": MARKUP,
+                                    "main_products": MARKUP}).id
+    context.create("cases", {"firm_id": firm, "program_year_id": year.id, "support_type_id": kind.id,
+                             "title": MARKUP})
+    visit = context.create("visits", {"firm_id": firm, "starts_at": "2026-11-20 10:00", "purpose": MARKUP,
+                                      "follow_ups": [{"action": MARKUP, "due_date": "2026-11-01"}]}).id
+
+    detail = window.open_firm(firm)
+    header = [label for label in detail.findChildren(QLabel) if MARKUP in label.text()]
+    assert len(header) == 3  # the title, 대표자, 주요 제품
+    assert all(SEEN in seen(label.text(), label.textFormat()) for label in header)
+    for key in ("cases", "visits"):  # a cell's tooltip shows its whole text
+        model = detail.show_tab(key).model
+        tips = [model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+                for row in range(model.rowCount()) for column in range(model.columnCount())]
+        tips = [tip for tip in tips if "BIG" in tip]
+        assert tips and all(SEEN in seen(tip) for tip in tips), key
+
+    # A message that quotes a name, next to the field.
+    form = window.screen("firms").form()
+    qtbot.addWidget(form)
+    form.editors["name"].setText("다른 기업")
+    form.editors["brn"].setText("124-81-00998")
+    assert form.save() is False
+    error = form.errors["brn"]
+    assert "이미 등록된" in error.text() and SEEN in seen(error.text(), error.textFormat())
+    # File names in the visit form.
+    photo = tmp_path / "<h1>BIG.jpg"
+    photo.write_bytes(b"\xff\xd8 photo")
+    visit_form = window.screen("visits").form(visit)
+    qtbot.addWidget(visit_form)
+    visit_form._add_files([photo])
+    label = visit_form.attach_label
+    assert "<h1>BIG.jpg" in seen(label.text(), label.textFormat())
+
+    # The dashboard: Qt Charts draws axis labels as HTML, the chart's tooltip is a tooltip.
+    dashboard = Dashboard(context)
+    qtbot.addWidget(dashboard)
+    dashboard.year.setCurrentIndex(dashboard.year.findData(year.year))
+    axis = next(a for a in dashboard.chart.axes() if isinstance(a, QBarCategoryAxis))
+    assert "<B>R&D</B>" in [seen(code, Qt.TextFormat.RichText) for code in axis.categories()]
+    assert SEEN in seen(dashboard.chart.toolTip())
+
+    # The real ask(): messages and questions that quote a name.
+    boxes: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box) or QMessageBox.StandardButton.Ok)
+    context_module.ask(window, "확인", f"이 기업을 삭제할까요? {MARKUP}", buttons=("ok",))
+    assert SEEN in seen(boxes[0].text(), boxes[0].textFormat())
+
+
+def test_a_record_changed_elsewhere_is_not_overwritten_and_the_typed_text_stays(context, window, qtbot):
+    services = context.services
+    firm = services.firms.list()[0]
+    form = window.screen("firms").form(firm.id)
+    qtbot.addWidget(form)
+    form.show()
+    # Meanwhile another window (or a merged laptop copy) changes the same firm.
+    services.firms.update(firm.id, {"phone": "043-222-3333", "notes": "다른 창에서 쓴 메모"})
+    form.editors["phone"].setText("043-999-0000")
+    form.editors["representative"].setText("새대표")
+    assert form.save() is False
+    assert form.isVisible() and form.result() != QDialog.DialogCode.Accepted
+    assert "다른 곳" in form.message.text() and "전화번호" in form.message.text()
+    assert form.editors["phone"].text() == "043-999-0000" and form.editors["representative"].text() == "새대표"
+    assert form.errors["phone"].isVisibleTo(form) and "043-222-3333" in form.errors["phone"].text()
+    assert form.editors["notes"].text() == "다른 창에서 쓴 메모"  # a field left alone shows the other change
+    saved = services.firms.get(firm.id)
+    assert (saved.phone, saved.representative, saved.notes) == ("043-222-3333", firm.representative,
+                                                                "다른 창에서 쓴 메모")
+    assert [(d.data["phone"], d.data["representative"]) for d in context.drafts.pending()] == [
+        ("043-999-0000", "새대표")]
+    # Seen and saved again: what was typed is stored, the other change to 비고 stays.
+    assert form.save() is True
+    saved = services.firms.get(firm.id)
+    assert (saved.phone, saved.representative, saved.notes) == ("043-999-0000", "새대표", "다른 창에서 쓴 메모")
+    assert context.drafts.pending() == []
+
+
+def test_a_visit_whose_follow_up_was_ticked_elsewhere_is_caught(context, window, qtbot):
+    services = context.services
+    visit = next(v for v in services.visits.list() if any(not f.done for f in services.visits.follow_ups(v.id)))
+    follow_up = next(f for f in services.visits.follow_ups(visit.id) if not f.done)
+    form = window.screen("visits").form(visit.id)
+    qtbot.addWidget(form)
+    services.visits.set_follow_up_done(follow_up.id)  # ticked on the dashboard of another window
+    form.editors["purpose"].setText("현장 재점검")
+    assert form.save() is False and "다른 곳" in form.message.text()
+    assert form.editors["purpose"].text() == "현장 재점검"
+    assert {i["id"]: i["done"] for i in form.editors["follow_ups"].items()}[follow_up.id] is True
+    assert services.visits.get(visit.id).purpose == visit.purpose
+    assert form.save() is True
+    assert services.visits.get(visit.id).purpose == "현장 재점검"
+    assert next(f for f in services.visits.follow_ups(visit.id) if f.id == follow_up.id).done
+
+
+def test_a_draft_offered_back_after_a_crash_still_catches_a_change_made_meanwhile(context, window, qtbot):
+    services = context.services
+    firm = services.firms.list()[0]
+    form = window.screen("firms").form(firm.id)
+    qtbot.addWidget(form)
+    form.editors["phone"].setText("043-999-0000")
+    form._journal()  # what the 0.5 s timer does while typing
+    # The program dies here; before it starts again the firm is changed elsewhere.
+    services.firms.update(firm.id, {"phone": "043-222-3333"})
+    draft = context.drafts.pending()[0]
+    reopened = window.screen("firms").form(firm.id, draft=draft)
+    qtbot.addWidget(reopened)
+    assert reopened.editors["phone"].text() == "043-999-0000"
+    assert reopened.save() is False and "043-222-3333" in reopened.errors["phone"].text()
+    assert services.firms.get(firm.id).phone == "043-222-3333"
+    assert reopened.save() is True and services.firms.get(firm.id).phone == "043-999-0000"

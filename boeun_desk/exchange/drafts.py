@@ -27,6 +27,10 @@ class Draft:
     record_id: str | None
     saved_at: datetime
     data: dict[str, Any]
+    # An edit's starting point: the values the form opened with and the record's version then, so
+    # a draft offered back after a crash still notices a change made to the record meanwhile.
+    base: dict[str, Any] | None = None
+    version: int | None = None
 
 
 class DraftJournal:
@@ -45,12 +49,13 @@ class DraftJournal:
     def _file(self, key: str) -> Path:
         return self.folder / (hashlib.sha1(key.encode()).hexdigest()[:20] + ".json")
 
-    def save(self, key: str, form: str, data: Mapping[str, Any], *, record_id: str | None = None) -> Path:
+    def save(self, key: str, form: str, data: Mapping[str, Any], *, record_id: str | None = None,
+             base: Mapping[str, Any] | None = None, version: int | None = None) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self._file(key)
         partial = target.with_suffix(".part")
         content = {"key": key, "form": form, "record_id": record_id, "saved_at": datetime.now().isoformat(),
-                   "data": dict(data)}
+                   "data": dict(data), "base": None if base is None else dict(base), "version": version}
         with open(partial, "w", encoding="utf-8") as handle:
             json.dump(content, handle, ensure_ascii=False, default=str)
             handle.flush()
@@ -70,7 +75,8 @@ class DraftJournal:
             try:
                 content = json.loads(path.read_text(encoding="utf-8"))
                 drafts.append(Draft(content["key"], content["form"], content["record_id"],
-                                    datetime.fromisoformat(content["saved_at"]), content["data"]))
+                                    datetime.fromisoformat(content["saved_at"]), content["data"],
+                                    content.get("base"), content.get("version")))
             except (OSError, ValueError, KeyError):
                 continue  # an unreadable draft is skipped, never a reason to fail the start
         return sorted(drafts, key=lambda d: d.saved_at, reverse=True)

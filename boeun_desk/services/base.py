@@ -110,7 +110,7 @@ class EntityService:
         cleaned = clean(self.schema, self._own_fields(data), partial=True)
         with self.session() as session:
             obj = self._load(session, record_id)
-            if expected_version is not None and obj.version != expected_version:
+            if expected_version is not None and self._edit_version(session, obj) != expected_version:
                 raise StaleEdit(t("다른 곳에서 먼저 수정된 기록입니다. 다시 열어 확인하세요"))
             warnings = self._check(session, cleaned.values, obj)
             for key, value in cleaned.values.items():
@@ -133,6 +133,11 @@ class EntityService:
             return Changes(self.entity, (obj.id,), "restore")
 
     # --- reading -----------------------------------------------------------------------------
+
+    def edit_version(self, record_id: str) -> int:
+        """What an edit form keeps when it opens and gives back to `update` as `expected_version`."""
+        with self.sessions() as session:
+            return self._edit_version(session, self._load(session, record_id))
 
     def get(self, record_id: str, *, include_deleted: bool = False) -> Any:
         with self.sessions() as session:
@@ -257,6 +262,10 @@ class EntityService:
 
     def _after_save(self, session: Session, obj: Tracked, data: Mapping[str, Any]) -> None:
         """Save dependent rows (e.g. a visit's follow-ups) in the same transaction."""
+
+    def _edit_version(self, session: Session, obj: Tracked) -> int:
+        """The record's version; a record edited together with dependent rows counts those too."""
+        return obj.version
 
     def _load(self, session: Session, record_id: str, *, include_deleted: bool = False) -> Any:
         obj = session.get(self.model, record_id)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk import schemas
@@ -80,6 +80,12 @@ class VisitService(EntityService):
                     setattr(target, key, value)
         for leftover in existing.values():
             leftover.deleted_at = utcnow()
+
+    def _edit_version(self, session: Session, obj: Tracked) -> int:
+        # The form edits a visit with its follow-ups, and a follow-up also changes on its own (ticked
+        # done, merged from a laptop). Versions only grow, so the sum grows whenever any row changes.
+        follow_ups = session.scalar(select(func.sum(FollowUp.version)).where(FollowUp.visit_id == obj.id))
+        return obj.version + (follow_ups or 0)
 
     def follow_ups(self, visit_id: str) -> list[Any]:
         with self.sessions() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -18,13 +18,15 @@ if TYPE_CHECKING:  # the services (SQLAlchemy) load after the window is shown: s
 
 def ask(parent: QWidget | None, title: str, text: str, *, buttons: tuple[str, ...] = ("yes", "no"),
         icon: str = "question") -> str:
-    """The one seam for modal questions and notices; tests replace it. Returns the button pressed."""
+    """The one seam for modal questions and notices; tests replace it. Returns the button pressed.
+    `text` is shown as plain text: messages quote names, paths and errors, never markup."""
     standard = {"yes": QMessageBox.StandardButton.Yes, "no": QMessageBox.StandardButton.No,
                 "ok": QMessageBox.StandardButton.Ok, "cancel": QMessageBox.StandardButton.Cancel,
                 "save": QMessageBox.StandardButton.Save, "discard": QMessageBox.StandardButton.Discard}
     icons = {"question": QMessageBox.Icon.Question, "warning": QMessageBox.Icon.Warning,
              "error": QMessageBox.Icon.Critical, "info": QMessageBox.Icon.Information}
     box = QMessageBox(icons[icon], title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     mask = QMessageBox.StandardButton.NoButton
     for name in buttons:
         mask |= standard[name]
@@ -101,11 +103,13 @@ class AppContext(QObject):
                                             done=changes))
         return changes
 
-    def update(self, service_name: str, record_id: str, data: dict[str, Any]) -> Changes:
+    def update(self, service_name: str, record_id: str, data: dict[str, Any], *,
+               expected_version: int | None = None) -> Changes:
+        """Raises StaleEdit when `expected_version` (from `edit_version()`) is not the record's any more."""
         service = getattr(self.services, service_name)
         before = service.get(record_id)
         old = {key: getattr(before, key) for key in data if hasattr(before, key)}
-        changes = service.update(record_id, data)
+        changes = service.update(record_id, data, expected_version=expected_version)
         self.undo_stack.push(ServiceCommand(self, t("{label} 수정", label=t(service.label)),
                                             lambda: service.update(record_id, data),
                                             lambda: service.update(record_id, old), done=changes))

@@ -4,6 +4,7 @@ within 60 days and overdue follow-ups; double-clicking an item opens it. It show
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from boeun_desk.i18n import t
 from boeun_desk.overview import EXPIRY_DAYS, Funding, Overview, TypeTotal
+from boeun_desk.ui.widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from boeun_desk.ui.context import AppContext
@@ -199,7 +201,8 @@ class Dashboard(QWidget):
         series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([type_count.code for type_count in by_type])
+        # Qt Charts draws axis labels as HTML: the codes are data, so they are escaped.
+        categories.append([html.escape(type_count.code) for type_count in by_type])
         font = QFont(categories.labelsFont())
         font.setPointSizeF(8)
         categories.setLabelsFont(font)
@@ -210,7 +213,7 @@ class Dashboard(QWidget):
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
-        self.chart.setToolTip("\n".join(f"{tc.code}: {t(tc.name)} {tc.count}" for tc in by_type))
+        self.chart.setToolTip(plain_tooltip("\n".join(f"{tc.code}: {t(tc.name)} {tc.count}" for tc in by_type)))
 
     def _funding(self, f: Funding, b: Funding) -> None:
         while self.funding.count():

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,7 +22,7 @@ from boeun_desk.i18n import t
 from boeun_desk.services import Changes
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
-from boeun_desk.ui.widgets import ChoiceField
+from boeun_desk.ui.widgets import ChoiceField, plain_label
 
 ENTITY_OF_KIND = {"firms": "firm", "supply": "supply_company"}
 
@@ -39,9 +38,8 @@ class ImportDialog(QDialog):
         self.kind = ChoiceField([("firms", t("수혜기업")), ("supply", t("공급기업"))])
         choose = QPushButton(t("파일 선택…"))
         choose.clicked.connect(self._choose)
-        self.summary = QLabel(t("가져올 엑셀 파일(.xlsx)을 고르세요. 모든 행을 먼저 검사하고, 오류가 하나라도 있으면 "
-                                "아무것도 가져오지 않습니다."))
-        self.summary.setWordWrap(True)
+        self.summary = plain_label(t("가져올 엑셀 파일(.xlsx)을 고르세요. 모든 행을 먼저 검사하고, 오류가 하나라도 있으면 "
+                                "아무것도 가져오지 않습니다."), wrap=True)
         self.rows = RowsModel([t("구분"), t("행"), t("이름"), t("내용")])
         self.apply_button = QPushButton(t("가져오기"))
         self.apply_button.setEnabled(False)
@@ -101,9 +99,8 @@ class SyncDialog(QDialog):
         self.context = context
         self.setWindowTitle(t("노트북 간 동기화"))
         self.resize(980, 520)
-        self.status = QLabel(t("다른 노트북에서 내보낸 동기화 파일을 가져오면 서로 다른 변경은 합치고, 같은 항목을 양쪽에서 "
-                               "바꾼 경우는 아래 충돌 목록에 남깁니다."))
-        self.status.setWordWrap(True)
+        self.status = plain_label(t("다른 노트북에서 내보낸 동기화 파일을 가져오면 서로 다른 변경은 합치고, 같은 항목을 양쪽에서 "
+                               "바꾼 경우는 아래 충돌 목록에 남깁니다."), wrap=True)  # then errors and paths
         self.conflicts = RowsModel([t("종류"), t("항목"), t("이쪽 값"), t("가져온 값"), t("가져온 쪽 담당자")])
         self.view = table_view(self.conflicts, [110, 120, 220, 220])
         buttons = QHBoxLayout()

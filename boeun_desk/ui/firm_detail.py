@@ -27,6 +27,7 @@ from boeun_desk.ui.forms import RecordForm
 from boeun_desk.ui.list_screen import ListScreen
 from boeun_desk.ui.specs import SPECS
 from boeun_desk.ui.table_model import Lookups
+from boeun_desk.ui.widgets import plain_label
 from boeun_desk.validation import format_brn
 
 TABS = (("cases", "지원과제"), ("visits", "방문·상담"), ("certifications", "인증"), ("tests", "시험분석"),
@@ -89,7 +90,7 @@ class FirmDetail(QWidget):
     def __init__(self, context: AppContext, lookups: Lookups, firm_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.context, self.lookups, self.firm_id = context, lookups, firm_id
-        self.title = QLabel()
+        self.title = plain_label()
         self.title.setStyleSheet("font-size: 17px; font-weight: bold;")
         self.facts = QGridLayout()
         edit = QPushButton(t("기업 정보 수정"))
@@ -136,8 +137,7 @@ class FirmDetail(QWidget):
         for i, (label, value) in enumerate(facts):
             name = QLabel(label)
             name.setStyleSheet("color: #555;")
-            text = QLabel("" if value is None else str(value))
-            text.setWordWrap(True)
+            text = plain_label("" if value is None else str(value), wrap=True)
             self.facts.addWidget(name, i // 3, (i % 3) * 2)
             self.facts.addWidget(text, i // 3, (i % 3) * 2 + 1)
         for column in (1, 3, 5):

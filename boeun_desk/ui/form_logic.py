@@ -33,14 +33,21 @@ def edit_text(field: Field, value: Any) -> Any:
 
 
 class FormLogic:
-    """Create or edit one record of `spec` through the context's undoable service calls."""
+    """Create or edit one record of `spec` through the context's undoable service calls.
+
+    An edit remembers the record's version from when the form opened; a save after someone else
+    (another window, a merged laptop copy) changed the record is refused with StaleEdit.
+    """
 
     def __init__(self, context: Any, spec: ListSpec, record_id: str | None = None,
                  preset: dict[str, Any] | None = None):
         self.context, self.spec, self.record_id = context, spec, record_id
         self.service = getattr(context.services, spec.service)
         self.initial: dict[str, Any] = {f.name: edit_text(f, None) for f in spec.schema}
+        self.version: int | None = None
         if record_id:
+            # Read before the record: a change in between makes the save stale (refused), never lost.
+            self.version = self.service.edit_version(record_id)
             record = self.service.get(record_id)
             self.initial.update({f.name: edit_text(f, getattr(record, f.name)) for f in spec.schema})
         for name, value in (preset or {}).items():
@@ -54,6 +61,14 @@ class FormLogic:
         return [{"id": f.id, "action": f.action, "due_date": f.due_date.isoformat() if f.due_date else "",
                  "done": f.done} for f in self.service.follow_ups(self.record_id)]
 
+    def resume(self, base: dict[str, Any] | None, version: int | None) -> None:
+        """Continue a draft from the record as it was when the typing began (a form left open by a
+        crash), so a change made since then is caught on save like any other."""
+        if base is not None:
+            self.initial = {**self.initial, **base}
+        if version is not None:
+            self.version = version
+
     @property
     def is_new(self) -> bool:
         return self.record_id is None
@@ -65,13 +80,33 @@ class FormLogic:
         return bool(self.changed(values))
 
     def submit(self, values: dict[str, Any]) -> Changes:
-        """Save; raises ValidationFailed (nothing saved) so the form can mark each field."""
+        """Save; raises ValidationFailed or StaleEdit (nothing saved) so the form can say why."""
         if self.is_new:
             changes = self.context.create(self.spec.service, values)
             self.record_id = changes.id
         else:
-            changes = self.context.update(self.spec.service, self.record_id, self.changed(values))
+            changes = self.context.update(self.spec.service, self.record_id, self.changed(values),
+                                          expected_version=self.version)
+        self.version = self.service.edit_version(changes.id)
         self.initial = dict(values)
         if "follow_ups" in values:
             self.initial["follow_ups"] = self._follow_ups()
         return changes
+
+    def catch_up(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """After a refused save (StaleEdit): the record as it is now becomes the base.
+
+        Returns the values to show, where a field the officer left alone takes the other change and
+        a typed one stays, and the other side's value of each field changed on both sides. The next
+        save writes only what the officer typed.
+        """
+        assert self.record_id is not None
+        now = FormLogic(self.context, self.spec, self.record_id)
+        shown, both = {}, {}
+        for name, typed in values.items():
+            before, theirs = self.initial.get(name), now.initial.get(name)
+            shown[name] = theirs if typed == before else typed
+            if typed != before and theirs not in (before, typed):
+                both[name] = theirs
+        self.initial, self.version = now.initial, now.version
+        return shown, both

@@ -1,5 +1,6 @@
 """A record form generated from the core schema: right widget per field, core validation shown next
-to each field, typed text kept on error, unsaved-changes prompt, files attached by dialog or drop."""
+to each field, typed text kept on error, unsaved-changes prompt, files attached by dialog or drop,
+and a save refused (typed text kept) when the record was changed elsewhere after the form opened."""
 
 from __future__ import annotations
 
@@ -25,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from boeun_desk.i18n import t
-from boeun_desk.services import StaleEdit
+from boeun_desk.services import NotFound, StaleEdit
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.form_logic import FormLogic
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import Lookups
-from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea
+from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea, plain_label
 from boeun_desk.validation import Field, ValidationFailed
 
 REF_LOOKUP = {"firm_id": "firms", "support_type_id": "types", "program_year_id": "years",
@@ -154,6 +155,18 @@ def write_editor(editor: QWidget, value: Any) -> None:
         editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]
 
 
+def shown_value(editor: QWidget, value: Any) -> str:
+    """How a value (as `read_editor` gives it) reads in its editor: a choice by its label."""
+    if isinstance(editor, ChoiceField):
+        index = editor.findData(value)
+        text = editor.itemText(index) if index >= 0 else str(value or "")
+    elif isinstance(editor, FollowUpEditor):
+        text = ", ".join(item.get("action", "") for item in value or [])
+    else:
+        text = "" if value is None else str(value)
+    return text or t("(비어 있음)")
+
+
 class RecordForm(QDialog):
     """Add or edit one record. `preset` pre-fills fields (e.g. the firm when adding from its detail)."""
 
@@ -166,6 +179,8 @@ class RecordForm(QDialog):
         self.journal_timer = QTimer(self, singleShot=True, interval=500)
         self.journal_timer.timeout.connect(self._journal)
         self.logic = FormLogic(context, spec, record_id, preset)
+        if draft:
+            self.logic.resume(draft.base, draft.version)
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.pending_files: list[Path] = []
@@ -188,7 +203,7 @@ class RecordForm(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
-        self.attach_label = QLabel()
+        self.attach_label = plain_label()  # file names
         attach = QPushButton(t("파일 첨부…"))
         attach.clicked.connect(self._choose_files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -197,8 +212,7 @@ class RecordForm(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = plain_label(wrap=True)
         footer = QHBoxLayout()
         footer.addWidget(attach)
         footer.addWidget(self.attach_label, 1)
@@ -220,8 +234,12 @@ class RecordForm(QDialog):
             _on_change(editor, self.journal_timer.start)
 
     def _journal(self) -> None:
-        if self.logic.dirty(self.values()):
-            self.context.drafts.save(self.draft_key, self.spec.key, self.values(), record_id=self.logic.record_id)
+        values = self.values()
+        if self.logic.dirty(values):
+            self.context.drafts.save(self.draft_key, self.spec.key, values, record_id=self.logic.record_id,
+                                     base=self.logic.initial, version=self.logic.version)
+        else:
+            self.context.drafts.discard(self.draft_key)  # typed back to what is saved: nothing to offer
 
     def _fill_cases(self) -> None:
         """The case combo lists only the chosen firm's support cases."""
@@ -236,9 +254,8 @@ class RecordForm(QDialog):
         cases.set_value(chosen)
 
     def _add_row(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
-        error = QLabel()
+        error = plain_label(wrap=True)  # messages quote data: "이미 등록된 사업자등록번호입니다: <name>"
         error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
         error.hide()
         cell = QWidget()
         box = QVBoxLayout(cell)
@@ -278,16 +295,17 @@ class RecordForm(QDialog):
         except ValidationFailed as failed:
             self.show_errors(failed)
             return False
-        except StaleEdit as error:
-            self.context.ask(self, t("저장할 수 없음"), str(error), buttons=("ok",), icon="warning")
+        except StaleEdit:
+            self._catch_up(values)
+            return False
+        except NotFound as error:  # deleted elsewhere meanwhile
+            self._refused(str(error) + "\n" + t("입력한 내용은 그대로 남아 있습니다."))
             return False
         except Exception as error:  # a full disk, a locked or damaged file: say so, keep what was typed
             problem = self.context.database_problem(error)
             if problem is None:
                 raise
-            self._journal()
-            self.message.setStyleSheet(ERROR_STYLE)
-            self.message.setText(t("저장하지 못했습니다. 입력한 내용은 그대로 남아 있습니다."))
+            self._refused(t("저장하지 못했습니다. 입력한 내용은 그대로 남아 있습니다."))
             self.context.ask(self, t("저장하지 못했습니다"), problem + "\n" + t("입력한 내용은 그대로 남아 있습니다."),
                              buttons=("ok",), icon="error")
             return False
@@ -300,6 +318,40 @@ class RecordForm(QDialog):
                              buttons=("ok",), icon="warning")
         self.accept()
         return True
+
+    def _catch_up(self, values: dict[str, Any]) -> None:
+        """The record changed elsewhere since the form opened: nothing was saved. The fields the
+        officer left alone take the other change, typed ones stay, and a field changed on both
+        sides shows the other value next to it; saving again writes what the officer typed."""
+        try:
+            shown, both = self.logic.catch_up(values)
+        except NotFound as error:
+            self._refused(str(error) + "\n" + t("입력한 내용은 그대로 남아 있습니다."))
+            return
+        for name, value in shown.items():
+            if name in self.editors and value != values[name]:
+                write_editor(self.editors[name], value)
+        for label in self.errors.values():
+            label.hide()
+        for name, theirs in both.items():
+            self.errors[name].setText(t("다른 곳에서 바뀐 값: {value}", value=shown_value(self.editors[name], theirs)))
+            self.errors[name].show()
+        message = t("양식을 연 뒤 다른 곳(다른 창, 동기화)에서 이 기록이 바뀌어 저장하지 않았습니다. 입력한 내용은 그대로 "
+                    "남아 있고, 손대지 않은 항목에는 바뀐 값을 채웠습니다.")
+        if both:
+            labels = [t(f.label) for f in self.spec.schema if f.name in both]
+            labels += [t("후속조치")] if "follow_ups" in both else []
+            message += "\n" + t("양쪽에서 바꾼 항목: {fields}. 확인한 뒤 다시 저장하면 입력한 값으로 저장됩니다.",
+                                fields=", ".join(labels))
+        else:
+            message += "\n" + t("확인한 뒤 다시 저장하세요.")
+        self._refused(message)
+
+    def _refused(self, message: str) -> None:
+        """Nothing was saved: say why above the buttons and keep what was typed (in the journal too)."""
+        self._journal()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(message)
 
     @property
     def record_id(self) -> str | None:

@@ -24,6 +24,7 @@ from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
 from boeun_desk.ui.settings_dialog import SettingsDialog
+from boeun_desk.ui.widgets import plain_label
 
 if TYPE_CHECKING:
     from boeun_desk.overview import Overview
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
         self.menus = {key: bar.addMenu(t(title)) for key, title in (
             ("file", "파일(&F)"), ("edit", "편집(&E)"), ("view", "보기(&V)"), ("help", "도움말(&H)"))}
         self.saved_label = QLabel()
-        self.database_label = QLabel(t("데이터베이스를 여는 중…"))
+        self.database_label = plain_label(t("데이터베이스를 여는 중…"))  # then the file's path
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.saved_label)
         self.nav.setCurrentRow(0)

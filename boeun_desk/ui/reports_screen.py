@@ -13,13 +13,13 @@ from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from boeun_desk.i18n import t
 from boeun_desk.reports import api
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.table_model import Lookups
-from boeun_desk.ui.widgets import ChoiceField
+from boeun_desk.ui.widgets import ChoiceField, plain_label
 from boeun_desk.ui.worker import run_with_progress
 
 DOCUMENTS = (("firm", "기업별 지원현황"), ("visit", "방문상담·기술지도 일지"), ("certs", "인증·시험분석 현황"),
@@ -51,8 +51,7 @@ class ReportsScreen(QWidget):
         form.addRow(t("기업"), self.firm)
         form.addRow(t("방문 기록"), self.visit)
         form.addRow(t("사업연도"), self.year)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = plain_label(wrap=True)  # errors and paths
         buttons = QVBoxLayout()
         for label, slot in ((t("미리보기"), self.preview), (t("인쇄…"), self.print_current),
                             (t("PDF로 저장…"), self.save_as), (t("모든 기업 일괄 출력…"), self.batch)):

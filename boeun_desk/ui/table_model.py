@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from boeun_desk.i18n import t
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.specs import Column, ListSpec
+from boeun_desk.ui.widgets import plain_tooltip
 from boeun_desk.ui.worker import Worker, keep_running
 from boeun_desk.validation import format_brn
 
@@ -109,7 +110,8 @@ class RecordTableModel(QAbstractTableModel):
             return self._ids[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             row = self.row_at(index.row())
-            return display(column, getattr(row, column.key), self.lookups) if row is not None else ""
+            text = display(column, getattr(row, column.key), self.lookups) if row is not None else ""
+            return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in {"money", "int"}:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
