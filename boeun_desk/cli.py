@@ -181,20 +181,29 @@ def cmd_firm_show(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_firm_delete(args: argparse.Namespace, services: Services) -> int:
+    from boeun_desk.services.firm_records import describe
+
     firm = services.firms.by_brn(args.target_brn)
+    going = services.firms.dependents(firm.id)
     services.firms.delete(firm.id)
     print(t("휴지통으로 옮겼습니다: {name}", name=firm.name))
+    if going:
+        print(t("함께 옮긴 기록: {records}", records=describe(going)))
     return 0
 
 
 def cmd_firm_restore(args: argparse.Namespace, services: Services) -> int:
     from boeun_desk.services import NotFound
+    from boeun_desk.services.firm_records import describe
 
     digits = services.firms.list(search=args.target_brn.replace("-", ""), deleted_only=True)
     if not digits:
         raise NotFound(t("휴지통에 사업자등록번호 {brn}인 기업이 없습니다", brn=args.target_brn))
+    coming = services.firms.dependents(digits[0].id)
     services.firms.restore(digits[0].id)
     print(t("복원했습니다: {name}", name=digits[0].name))
+    if coming:
+        print(t("함께 복원한 기록: {records}", records=describe(coming)))
     return 0
 
 

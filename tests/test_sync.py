@@ -116,12 +116,14 @@ def test_same_field_changed_on_both_sides_is_kept_as_a_conflict(pair):
 
 def test_delete_versus_edit_is_a_conflict_for_the_officer(pair):
     firm = pair.a.firms.list()[0]
+    going = sum(pair.a.firms.dependents(firm.id).values())
     pair.a.firms.delete(firm.id)
     pair.b.firms.update(firm.id, {"phone": "043-999-0000"})
     assert counts(pair.send(pair.b, pair.a)) == (0, 1, 1)
     trashed = pair.a.firms.get(firm.id, include_deleted=True)
     assert trashed.deleted_at is not None and trashed.phone == "043-999-0000"  # the edit is kept, in the trash
-    assert counts(pair.send(pair.a, pair.b)) == (0, 0, 1)
+    # The firm's records went to the trash with it; b did not edit them, so their deletion arrives.
+    assert counts(pair.send(pair.a, pair.b)) == (0, going, 1)
     assert pair.b.firms.get(firm.id).deleted_at is None
     [conflict] = sync.list_conflicts(pair.a.database)
     assert conflict.field == "deleted_at"
@@ -133,8 +135,9 @@ def test_delete_versus_edit_is_a_conflict_for_the_officer(pair):
 
 def test_a_plain_delete_reaches_the_other_copy(pair):
     firm = pair.a.firms.list()[0]
+    going = sum(pair.a.firms.dependents(firm.id).values())
     pair.a.firms.delete(firm.id)
-    assert counts(pair.send(pair.a, pair.b)) == (0, 1, 0)
+    assert counts(pair.send(pair.a, pair.b)) == (0, 1 + going, 0)  # the firm and the records that went with it
     assert pair.b.firms.get(firm.id, include_deleted=True).deleted_at is not None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, not_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk.db import WRITE
@@ -120,17 +120,31 @@ class EntityService:
             return Changes(self.entity, (obj.id,), "update", tuple(cleaned.warnings + warnings))
 
     def delete(self, record_id: str) -> Changes:
+        """Move the record, and the records that go with it (`dependents`), to the 휴지통."""
         with self.session() as session:
             obj = self._load(session, record_id)
-            obj.deleted_at = utcnow()
+            going = [row for rows in self._dependents(session, obj).values() for row in rows]
+            stamp = utcnow()
+            for row in (obj, *going):
+                row.deleted_at = stamp  # one stamp for all: restore() brings back exactly these
             return Changes(self.entity, (obj.id,), "delete")
 
     def restore(self, record_id: str) -> Changes:
+        """Bring the record back with the records that went to the 휴지통 with it."""
         with self.session() as session:
             obj = self._load(session, record_id, include_deleted=True)
             self._check_restore(session, obj)
-            obj.deleted_at = None
+            coming = [row for rows in self._dependents(session, obj).values() for row in rows]
+            for row in (obj, *coming):
+                row.deleted_at = None
             return Changes(self.entity, (obj.id,), "restore")
+
+    def dependents(self, record_id: str) -> dict[str, int]:
+        """Label -> count of the records that go to the 휴지통 with this one (for a deleted record:
+        that come back with it); empty for most kinds."""
+        with self.sessions() as session:
+            obj = self._load(session, record_id, include_deleted=True)
+            return {label: len(rows) for label, rows in self._dependents(session, obj).items() if rows}
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -212,9 +226,9 @@ class EntityService:
         model = self.model
         query = select(model)
         if deleted_only:
-            query = query.where(model.deleted_at.is_not(None))
+            query = query.where(self._in_trash())
         elif not include_deleted:
-            query = query.where(model.deleted_at.is_(None))
+            query = query.where(not_(self._in_trash()))
         for key, value in filters.items():
             if value is not None:
                 query = query.where(getattr(model, key) == value)
@@ -256,6 +270,14 @@ class EntityService:
         if target is None or target.is_deleted:
             return field_error(self.schema, name, t("선택한 항목을 찾을 수 없습니다"))
         return None
+
+    def _in_trash(self) -> Any:
+        """The condition of a record in the 휴지통 (lists show the others)."""
+        return self.model.deleted_at.is_not(None)
+
+    def _dependents(self, session: Session, obj: Tracked) -> Mapping[str, Sequence[Tracked]]:
+        """Records that share `obj`'s deletion state and follow it to the 휴지통 and back, by label."""
+        return {}
 
     def _check_restore(self, session: Session, obj: Tracked) -> None:
         """Refuse to restore a record that would break a rule (e.g. a duplicate number)."""

@@ -117,9 +117,9 @@ class Documents:
     def visit_record(self, visit_id: str, *, today: date | None = None) -> VisitRecordData:
         with self.sessions() as s:
             visit = s.get(Visit, visit_id)
-            if visit is None or visit.is_deleted:
+            firm = s.get(Firm, visit.firm_id) if visit is not None else None
+            if visit is None or visit.is_deleted or firm is None or firm.is_deleted:
                 raise NotFound(t("방문 기록을 찾을 수 없습니다: {id}", id=visit_id))
-            firm = s.get(Firm, visit.firm_id)
             case = s.get(SupportCase, visit.case_id) if visit.case_id else None
             type_id = visit.support_type_id or (case.support_type_id if case else None)
             support_type = s.get(SupportType, type_id) if type_id else None
@@ -162,8 +162,7 @@ class Documents:
                     func.sum(SupportCase.firm_in_kind))
             rows = s.execute(select(Firm.name, Firm.brn, *sums).join(SupportCase, SupportCase.firm_id == Firm.id)
                              .join(ProgramYear, SupportCase.program_year_id == ProgramYear.id)
-                             .where(ProgramYear.year == year, COUNTED, SupportCase.deleted_at.is_(None),
-                                    Firm.deleted_at.is_(None))
+                             .where(ProgramYear.year == year, COUNTED)
                              .group_by(Firm.id, Firm.name, Firm.brn).order_by(Firm.name)).all()
         firms = tuple(FirmLine(name, brn, count, Funding(*(int(v or 0) for v in money)))
                       for name, brn, count, *money in rows)

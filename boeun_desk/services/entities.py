@@ -29,6 +29,7 @@ from boeun_desk.models import (
     Tracked,
 )
 from boeun_desk.services.base import EntityService, NotFound, field_error, to_view
+from boeun_desk.services.firm_records import FirmRecordService, firm_dependents
 from boeun_desk.validation import FieldError, ValidationFailed, grant_share_warning, out_of_order, parse_brn
 
 _BRN_LIKE = re.compile(r"^[\d\-]+$")
@@ -48,6 +49,7 @@ class _UniqueBrn(EntityService):
         return warnings
 
     def _check_restore(self, session: Session, obj: Tracked) -> None:
+        super()._check_restore(session, obj)
         if getattr(obj, "brn", None):
             self._ensure_brn_free(session, obj.brn, obj.id)  # type: ignore[attr-defined]
 
@@ -77,6 +79,9 @@ class FirmService(_UniqueBrn):
     search_columns = ("name", "brn", "representative", "main_products", "address", "local_resource")
     order_by = ("name",)
     label = "기업"
+
+    def _dependents(self, session: Session, obj: Tracked) -> dict[str, list[Tracked]]:
+        return firm_dependents(session, obj)  # type: ignore[arg-type]
 
 
 class SupplyCompanyService(_UniqueBrn):
@@ -150,7 +155,7 @@ class OfficerService(EntityService):
     label = "담당자"
 
 
-class SelectionService(EntityService):
+class SelectionService(FirmRecordService):
     model = Selection
     schema = schemas.SELECTION
     search_refs = ("firm_id",)
@@ -158,7 +163,7 @@ class SelectionService(EntityService):
     label = "수혜기업 선정"
 
 
-class CaseService(EntityService):
+class CaseService(FirmRecordService):
     model = SupportCase
     schema = schemas.CASE
     search_columns = ("title", "description", "result")
@@ -185,7 +190,7 @@ class CaseService(EntityService):
         return [field_error(self.schema, "grant_national", warning, warning=True)] if warning else []
 
 
-class CertificationService(EntityService):
+class CertificationService(FirmRecordService):
     model = Certification
     schema = schemas.CERTIFICATION
     search_columns = ("kind", "number", "issuer", "product")
@@ -200,7 +205,7 @@ class CertificationService(EntityService):
         return []
 
 
-class TestAnalysisService(EntityService):
+class TestAnalysisService(FirmRecordService):
     model = TestAnalysis
     schema = schemas.TEST_ANALYSIS
     search_columns = ("kind", "item", "product", "lab", "report_no")
@@ -210,7 +215,7 @@ class TestAnalysisService(EntityService):
     label = "시험분석"
 
 
-class IPRightService(EntityService):
+class IPRightService(FirmRecordService):
     model = IPRight
     schema = schemas.IP_RIGHT
     search_columns = ("title", "application_no", "registration_no")
@@ -220,7 +225,7 @@ class IPRightService(EntityService):
     label = "지식재산권"
 
 
-class IndicatorService(EntityService):
+class IndicatorService(FirmRecordService):
     model = Indicator
     schema = schemas.INDICATOR
     order_by = ("year", "metric")
@@ -239,7 +244,7 @@ class IndicatorService(EntityService):
         return []
 
 
-class MatchService(EntityService):
+class MatchService(FirmRecordService):
     model = Match
     schema = schemas.MATCH
     search_columns = ("occasion", "note")

@@ -44,7 +44,9 @@ from boeun_desk.overview import (
 )
 from boeun_desk.services.base import NotFound, to_view
 
-COUNTED = SupportCase.status != "cancelled"  # cancelled cases count nowhere
+# What a figure counts: a case neither cancelled nor deleted, of a firm not deleted (join Firm).
+COUNTED = ((SupportCase.status != "cancelled") & SupportCase.deleted_at.is_(None)
+           & Firm.deleted_at.is_(None))
 
 
 @dataclass(frozen=True)
@@ -288,10 +290,10 @@ class Queries:
                                                                _alive(ProgramYear))).first()
             if program_year is None:
                 raise NotFound(t("{year}년 사업연도가 없습니다", year=year))
-            in_year = (SupportCase.program_year_id == program_year.id) & COUNTED & _alive(SupportCase)
+            in_year = (SupportCase.program_year_id == program_year.id) & COUNTED
             by_type = {row[0]: row[1:] for row in s.execute(
                 select(SupportCase.support_type_id, func.count(), *_FUNDING_SUMS)
-                .where(in_year).group_by(SupportCase.support_type_id))}
+                .join(Firm, SupportCase.firm_id == Firm.id).where(in_year).group_by(SupportCase.support_type_id))}
             types = s.scalars(select(SupportType).where(_alive(SupportType))
                               .order_by(SupportType.sort_order, SupportType.code)).all()
             empty = (0, 0, 0, 0, 0, 0)
@@ -299,8 +301,7 @@ class Queries:
                                           Funding(*by_type.get(st.id, empty)[1:]))
                                 for st in types if st.active or st.id in by_type)
             totals = [sum(row[column] for row in by_type.values()) for column in range(1, 6)]
-            firms = s.scalar(select(func.count(func.distinct(SupportCase.firm_id))).join(Firm)
-                             .where(in_year, _alive(Firm)))
+            firms = s.scalar(select(func.count(func.distinct(SupportCase.firm_id))).join(Firm).where(in_year))
             matches = self._matches(s, (Match.program_year_id == program_year.id) & (Match.status != "cancelled"))
             meetings = s.scalars(select(Meeting).where(Meeting.program_year_id == program_year.id,
                                                        _alive(Meeting)).order_by(Meeting.held_on)).all() if details else []

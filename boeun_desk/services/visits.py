@@ -27,10 +27,11 @@ from boeun_desk.models import (
     utcnow,
 )
 from boeun_desk.services.base import Changes, EntityService, field_error, to_view
+from boeun_desk.services.firm_records import FirmRecordService
 from boeun_desk.validation import FieldError, ValidationFailed, clean, out_of_order
 
 
-class VisitService(EntityService):
+class VisitService(FirmRecordService):
     """A visit and, under the key `follow_ups`, its list of follow-up actions.
 
     `follow_ups` is a list of dicts (`action`, `due_date`, `done`, `done_on`, and `id` for an

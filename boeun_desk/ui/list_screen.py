@@ -28,6 +28,7 @@ from boeun_desk.ui.forms import RecordForm
 from boeun_desk.ui.history_dialog import HistoryDialog
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel
+from boeun_desk.validation import ValidationFailed
 
 SHEET_OF_LIST = {"firms": "firms", "supply_companies": "supply", "cases": "cases", "visits": "visits",
                  "certifications": "certifications", "tests": "tests", "ip_rights": "ip", "indicators": "indicators",
@@ -220,12 +221,26 @@ class ListScreen(QWidget):
         if not record_id:
             return
         if self.trash.isChecked():
-            self.context.changed.emit(self.model.service.restore(record_id))
+            self._restore(record_id)
             return
-        answer = self.context.ask(self, t("삭제 확인"), t("선택한 {label}을(를) 휴지통으로 옮길까요? (실행 취소 가능)",
-                                                        label=t(self.spec.title)))
-        if answer == "yes":
+        question = t("선택한 {label}을(를) 휴지통으로 옮길까요? (실행 취소 가능)", label=t(self.spec.title))
+        going = self.model.service.dependents(record_id)
+        if going:
+            from boeun_desk.services.firm_records import describe
+
+            question += "\n\n" + t("함께 휴지통으로 옮겨지는 기록: {records}", records=describe(going))
+        if self.context.ask(self, t("삭제 확인"), question) == "yes":
             self.context.delete(self.spec.service, record_id)
+
+    def _restore(self, record_id: str) -> None:
+        from boeun_desk.services import NotFound
+
+        try:
+            changes = self.model.service.restore(record_id)
+        except (ValidationFailed, NotFound) as refused:  # e.g. its firm is in the 휴지통, or the number is taken
+            self.context.ask(self, t("복원할 수 없습니다"), str(refused), buttons=("ok",), icon="warning")
+            return
+        self.context.changed.emit(changes)
 
     def show_history(self) -> HistoryDialog | None:
         record_id = self.selected_id()
