@@ -21,7 +21,14 @@ from boeun_desk.exchange import commands as exchange_commands
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
 from boeun_desk.reports import commands as report_commands
-from boeun_desk.validation import InvalidValue, ValidationFailed, format_brn
+from boeun_desk.validation import (
+    InvalidValue,
+    ValidationFailed,
+    as_argument,
+    format_brn,
+    parse_days,
+    parse_year,
+)
 
 if TYPE_CHECKING:
     from boeun_desk.services import Services
@@ -55,6 +62,7 @@ _ARGPARSE_MESSAGES = (
     (r"argument (?P<arg>\S+): invalid \w+ value: (?P<value>'.*')", "{arg}: {value}은(는) 올바른 값이 아닙니다"),
     (r"argument (?P<arg>\S+): expected one argument", "{arg} 다음에 값이 하나 필요합니다"),
     (r"argument (?P<arg>\S+): not allowed with argument (?P<other>\S+)", "{arg}와(과) {other}는 함께 쓸 수 없습니다"),
+    (r"argument (?P<arg>\S+): (?P<message>.+)", "{arg}: {message}"),  # our own types' Korean messages
 )
 
 
@@ -193,15 +201,12 @@ def cmd_firm_delete(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_firm_restore(args: argparse.Namespace, services: Services) -> int:
-    from boeun_desk.services import NotFound
     from boeun_desk.services.firm_records import describe
 
-    digits = services.firms.list(search=args.target_brn.replace("-", ""), deleted_only=True)
-    if not digits:
-        raise NotFound(t("휴지통에 사업자등록번호 {brn}인 기업이 없습니다", brn=args.target_brn))
-    coming = services.firms.dependents(digits[0].id)
-    services.firms.restore(digits[0].id)
-    print(t("복원했습니다: {name}", name=digits[0].name))
+    firm = services.firms.by_brn(args.target_brn, in_trash=True)
+    coming = services.firms.dependents(firm.id)
+    services.firms.restore(firm.id)
+    print(t("복원했습니다: {name}", name=firm.name))
     if coming:
         print(t("함께 복원한 기록: {records}", records=describe(coming)))
     return 0
@@ -249,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo, needs_db=False)
 
     stats = sub.add_parser("stats", help=t("연차 실적 통계"))
-    stats.add_argument("--year", type=int, required=True)
+    stats.add_argument("--year", type=as_argument(parse_year), required=True)
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
 
@@ -257,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     firm_sub = firm.add_subparsers(dest="firm_command", required=True, parser_class=_Parser)
     add = firm_sub.add_parser("add", help=t("기업 등록"))
     update = firm_sub.add_parser("update", help=t("기업 정보 수정"))
-    update.add_argument("target_brn", metavar="BRN")
+    update.add_argument("target_brn", metavar="BRN_OR_UUID")
     for command in (add, update):
         for option, field, help_text in FIRM_OPTIONS:
             command.add_argument(option, dest=field, help=t(help_text),
@@ -273,13 +278,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, handler, help_text in (("show", cmd_firm_show, "기업 상세"), ("delete", cmd_firm_delete, "휴지통으로"),
                                      ("restore", cmd_firm_restore, "휴지통에서 복원")):
         command = firm_sub.add_parser(name, help=t(help_text))
-        command.add_argument("target_brn", metavar="BRN")
+        command.add_argument("target_brn", metavar="BRN_OR_UUID")
         if name == "show":
             command.add_argument("--json", action="store_true")
         command.set_defaults(handler=handler)
 
     expiring = sub.add_parser("expiring", help=t("만료 예정 인증"))
-    expiring.add_argument("--days", type=int, default=60)
+    expiring.add_argument("--days", type=as_argument(parse_days), default=60)
     expiring.add_argument("--expired", action="store_true", help=t("이미 만료된 인증도 포함"))
     expiring.add_argument("--json", action="store_true")
     expiring.set_defaults(handler=cmd_expiring)

@@ -7,9 +7,10 @@ with all of them at once so a form can mark each field.
 
 from __future__ import annotations
 
+import argparse
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -222,6 +223,21 @@ def parse_year(value: Any) -> int | None:
 def parse_days(value: Any) -> int | None:
     """A span of days to look ahead or back (0..3650)."""
     return parse_int(value, minimum=0, maximum=MAX_DAYS)
+
+
+def as_argument(parse: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """A `parse_*` function as an argparse `type=`: a bad or empty value gets its Korean message."""
+    def convert(text: str) -> Any:
+        try:
+            value = parse(text)
+        except InvalidValue as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        if value is None:
+            raise argparse.ArgumentTypeError(t("필수 입력 항목입니다"))
+        return value
+
+    convert.__name__ = parse.__name__
+    return convert
 
 
 def parse_bool(value: Any) -> bool | None:

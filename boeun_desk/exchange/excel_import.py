@@ -21,9 +21,8 @@ from boeun_desk.db import Database
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
 from boeun_desk.i18n import t
-from boeun_desk.models import Firm, SupplyCompany, Tracked
 from boeun_desk.services.base import unit_of_work
-from boeun_desk.services.bulk import insert_rows, tracked_row
+from boeun_desk.services.entities import FirmService, SupplyCompanyService, _UniqueBrn
 from boeun_desk.validation import Field, ValidationFailed, clean
 
 _COMMON = {
@@ -51,9 +50,9 @@ ALIASES: dict[str, dict[str, Sequence[str]]] = {
         "contact_name": ("담당자", "담당자명", "담당"),
     },
 }
-KINDS: dict[str, tuple[type[Tracked], Sequence[Field], tuple[str, ...]]] = {
-    "firms": (Firm, schemas.FIRM, ("name", "brn")),
-    "supply": (SupplyCompany, schemas.SUPPLY_COMPANY, ("name",)),
+KINDS: dict[str, tuple[type[_UniqueBrn], Sequence[Field], tuple[str, ...]]] = {
+    "firms": (FirmService, schemas.FIRM, ("name", "brn")),
+    "supply": (SupplyCompanyService, schemas.SUPPLY_COMPANY, ("name",)),
 }
 
 
@@ -117,7 +116,7 @@ def _json(value: Any) -> Any:
 
 def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
     """Read, validate and compare with the database; nothing is written."""
-    model, schema, required = KINDS[kind]
+    service_class, schema, required = KINDS[kind]
     plan = ImportPlan(kind, path)
     labels = {f.name: t(f.label) for f in schema}
     try:
@@ -157,7 +156,7 @@ def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
         plan._rows.append((row, cleaned.values, given))
     if not plan.errors:
         with database.sessions() as session:
-            _compare(session, model, plan)
+            _compare(session, service_class(database.sessions), plan)
     if not plan._rows and not plan.errors:
         plan.errors.append(RowError(0, "", t("가져올 행이 없습니다 (머리글 아래가 비어 있습니다)")))
     return plan
@@ -167,47 +166,66 @@ def _key(values: dict[str, Any]) -> str:
     return f"brn:{values['brn']}" if values.get("brn") else f"name:{values['name']}"
 
 
-def _compare(session: Session, model: type[Tracked], plan: ImportPlan) -> None:
+def _compare(session: Session, service: _UniqueBrn, plan: ImportPlan, *, check: bool = True) -> None:
+    """Sort the rows into new, changed and unchanged, and (`check`) try each on the service's rules
+    (the preview; when the plan is applied, the service's create and update apply them)."""
     plan.new.clear()
     plan.changed.clear()
     plan.unchanged = 0
+    model = service.model
     existing = {_key({"brn": obj.brn, "name": obj.name}): obj  # type: ignore[attr-defined]
                 for obj in session.scalars(select(model))}
     labels = {f.name: t(f.label) for f in KINDS[plan.kind][1]}
     for row, values, given in plan._rows:
         obj = existing.get(_key(values))
-        if obj is None:
-            plan.new.append(PlannedRecord(row, None, values["name"], values))
-            continue
-        if obj.is_deleted:
+        if obj is not None and obj.is_deleted:
             plan.errors.append(RowError(row, labels["brn" if values.get("brn") else "name"], t(
                 "휴지통에 같은 사업자등록번호의 기록이 있습니다: {name}. 복원해서 사용하세요",
                 name=obj.name)))  # type: ignore[attr-defined]
             continue
-        diff = {k: values[k] for k in given if getattr(obj, k) != values[k]}
-        if diff:
+        diff = values if obj is None else {k: values[k] for k in given if getattr(obj, k) != values[k]}
+        if obj is not None and not diff:
+            plan.unchanged += 1
+            continue
+        if check:
+            try:  # the same rules as the form's save (e.g. a number another record holds)
+                warnings = service.check(session, diff, obj.id if obj is not None else None)
+            except ValidationFailed as failed:
+                plan.errors.extend(RowError(row, labels.get(e.field, e.label), e.message) for e in failed.errors)
+                continue
+            plan.warnings.extend(RowError(row, labels.get(w.field, w.label), w.message) for w in warnings
+                                 if w.field not in given or obj is None)
+        if obj is None:
+            plan.new.append(PlannedRecord(row, None, values["name"], values))
+        else:
             plan.changed.append(PlannedRecord(row, obj.id, obj.name, diff,  # type: ignore[attr-defined]
                                               {k: getattr(obj, k) for k in diff}))
-        else:
-            plan.unchanged += 1
 
 
 def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> ImportPlan:
-    """Write the plan in one transaction (after a backup); compared again inside it, all or nothing."""
+    """Write the plan through the service in one transaction (after a backup): every row or none.
+
+    The rows are compared and checked again inside the transaction, so a change made since the
+    preview is not overwritten unseen."""
     if plan.errors:
         raise ValueError("a rejected import plan cannot be applied")
-    model = KINDS[plan.kind][0]
+    service = KINDS[plan.kind][0](database.sessions, officer)
     if database.path is not None:
         backup.create_backup(database.path, reason="import")
     with unit_of_work(database.sessions, officer) as session:
-        _compare(session, model, plan)
+        _compare(session, service, plan, check=False)
         if plan.errors:
             session.rollback()
             return plan
-        insert_rows(session, model, [tracked_row(dict(item.values), officer=officer) for item in plan.new])
-        for item in plan.changed:
-            obj = session.get(model, item.record_id)
-            for key, value in item.values.items():
-                setattr(obj, key, value)
+        try:
+            for item in plan.new + plan.changed:
+                if item.record_id is None:
+                    service.create_in(session, item.values)
+                else:
+                    service.update_in(session, item.record_id, item.values)
+        except ValidationFailed as failed:  # changed since the preview: the whole file waits
+            plan.errors.extend(RowError(item.row, e.label, e.message) for e in failed.errors)
+            session.rollback()
+            return plan
     plan.applied = True
     return plan

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from boeun_desk.i18n import t
-from boeun_desk.validation import InvalidValue
+from boeun_desk.validation import InvalidValue, as_argument, parse_year
 
 
 def _api() -> Any:
@@ -41,7 +41,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     certs.set_defaults(handler=cmd_certs)
 
     annual = kinds.add_parser("annual", help=t("연차 성과보고"))
-    annual.add_argument("--year", required=True, type=int)
+    annual.add_argument("--year", required=True, type=as_argument(parse_year))
     annual.add_argument("-o", "--output", required=True, type=Path)
     annual.set_defaults(handler=lambda args, services: _done(_api().render_annual_report(services, args.year,
                                                                                        args.output)))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from boeun_desk.db import WRITE
 from boeun_desk.i18n import t
 from boeun_desk.models import Tracked, utcnow
-from boeun_desk.validation import Field, FieldError, ValidationFailed, clean
+from boeun_desk.validation import Cleaned, Field, FieldError, ValidationFailed, clean
 
 
 class NotFound(LookupError):
@@ -96,28 +96,46 @@ class EntityService:
     # --- writing -----------------------------------------------------------------------------
 
     def create(self, data: Mapping[str, Any]) -> Changes:
-        cleaned = clean(self.schema, self._own_fields(data))
+        cleaned = clean(self.schema, self._own_fields(data))  # before the transaction: no lock for bad input
         with self.session() as session:
-            warnings = self._check(session, cleaned.values, None)
-            obj = self.model(**cleaned.values)
-            session.add(obj)
-            session.flush()
-            self._after_save(session, obj, data)
-            return Changes(self.entity, (obj.id,), "create", tuple(cleaned.warnings + warnings))
+            return self.create_in(session, data, cleaned=cleaned)
+
+    def create_in(self, session: Session, data: Mapping[str, Any], *, cleaned: Cleaned | None = None) -> Changes:
+        """`create` in a transaction the caller owns (an import: every row or none)."""
+        cleaned = cleaned or clean(self.schema, self._own_fields(data))
+        warnings = self._check(session, cleaned.values, None)
+        obj = self.model(**cleaned.values)
+        session.add(obj)
+        session.flush()
+        self._after_save(session, obj, data)
+        return Changes(self.entity, (obj.id,), "create", tuple(cleaned.warnings + warnings))
 
     def update(self, record_id: str, data: Mapping[str, Any], *,
                expected_version: int | None = None) -> Changes:
         cleaned = clean(self.schema, self._own_fields(data), partial=True)
         with self.session() as session:
-            obj = self._load(session, record_id)
-            if expected_version is not None and self._edit_version(session, obj) != expected_version:
-                raise StaleEdit(t("다른 곳에서 먼저 수정된 기록입니다. 다시 열어 확인하세요"))
-            warnings = self._check(session, cleaned.values, obj)
-            for key, value in cleaned.values.items():
-                setattr(obj, key, value)
-            session.flush()
-            self._after_save(session, obj, data)
-            return Changes(self.entity, (obj.id,), "update", tuple(cleaned.warnings + warnings))
+            return self.update_in(session, record_id, data, expected_version=expected_version, cleaned=cleaned)
+
+    def update_in(self, session: Session, record_id: str, data: Mapping[str, Any], *,
+                  expected_version: int | None = None, cleaned: Cleaned | None = None) -> Changes:
+        """`update` in a transaction the caller owns."""
+        cleaned = cleaned or clean(self.schema, self._own_fields(data), partial=True)
+        obj = self._load(session, record_id)
+        if expected_version is not None and self._edit_version(session, obj) != expected_version:
+            raise StaleEdit(t("다른 곳에서 먼저 수정된 기록입니다. 다시 열어 확인하세요"))
+        warnings = self._check(session, cleaned.values, obj)
+        for key, value in cleaned.values.items():
+            setattr(obj, key, value)
+        session.flush()
+        self._after_save(session, obj, data)
+        return Changes(self.entity, (obj.id,), "update", tuple(cleaned.warnings + warnings))
+
+    def check(self, session: Session, data: Mapping[str, Any], record_id: str | None = None) -> list[FieldError]:
+        """The rules of `create` (or of `update` of `record_id`) without writing: warnings, or
+        ValidationFailed. For previews (the spreadsheet import)."""
+        cleaned = clean(self.schema, self._own_fields(data), partial=record_id is not None)
+        obj = self._load(session, record_id) if record_id is not None else None
+        return cleaned.warnings + self._check(session, dict(cleaned.values), obj)
 
     def delete(self, record_id: str) -> Changes:
         """Move the record, and the records that go with it (`dependents`), to the 휴지통."""

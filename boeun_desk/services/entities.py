@@ -33,6 +33,7 @@ from boeun_desk.services.firm_records import FirmRecordService, firm_dependents
 from boeun_desk.validation import FieldError, ValidationFailed, grant_share_warning, out_of_order, parse_brn
 
 _BRN_LIKE = re.compile(r"^[\d\-]+$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class _UniqueBrn(EntityService):
@@ -54,22 +55,32 @@ class _UniqueBrn(EntityService):
             self._ensure_brn_free(session, obj.brn, obj.id)  # type: ignore[attr-defined]
 
     def _ensure_brn_free(self, session: Session, brn: str, own_id: str | None) -> None:
-        other = session.scalars(select(self.model).where(self.model.brn == brn)).first()  # type: ignore[attr-defined]
+        table = self.model.__table__  # type: ignore[attr-defined]
+        # A plain row on the transaction's connection: the rule runs for every row of an import.
+        other = session.connection().execute(select(table.c.id, table.c.name, table.c.deleted_at)
+                                             .where(table.c.brn == brn)).first()
         if other is None or other.id == own_id:
             return
         message = (t("휴지통에 같은 사업자등록번호의 기록이 있습니다: {name}. 복원해서 사용하세요", name=other.name)
-                   if other.is_deleted else
+                   if other.deleted_at is not None else
                    t("이미 등록된 사업자등록번호입니다: {name}", name=other.name))
         raise ValidationFailed([field_error(self.schema, "brn", message)])
 
-    def by_brn(self, brn: str) -> Any:
-        """The record with this 사업자등록번호 (any form); NotFound when there is none."""
-        digits = parse_brn(brn)
+    def by_brn(self, brn: str, *, in_trash: bool = False) -> Any:
+        """The live record (or the one in the 휴지통) with exactly this 사업자등록번호, in any form
+        or a UUID; NotFound when there is none. Never a partial match."""
+        text = str(brn).strip()
         with self.sessions() as session:
-            obj = session.scalars(select(self.model).where(self.model.brn == digits,  # type: ignore[attr-defined]
-                                                           self.model.deleted_at.is_(None))).first()
+            if _UUID.fullmatch(text):
+                where = self.model.id == text.lower()
+            else:
+                where = self.model.brn == parse_brn(text)  # type: ignore[attr-defined]
+            trash = self.model.deleted_at.is_not(None) if in_trash else self.model.deleted_at.is_(None)
+            obj = session.scalars(select(self.model).where(where, trash)).first()
             if obj is None:
-                raise NotFound(t("사업자등록번호 {brn}인 {label}이(가) 없습니다", brn=brn, label=t(self.label)))
+                message = ("휴지통에 사업자등록번호 {brn}인 {label}이(가) 없습니다" if in_trash else
+                           "사업자등록번호 {brn}인 {label}이(가) 없습니다")
+                raise NotFound(t(message, brn=brn, label=t(self.label)))
             return to_view(obj)
 
 
