@@ -10,8 +10,7 @@ import time
 
 from benchmarks.common import Context, Figure, figure
 from boeun_desk.db import open_database
-from boeun_desk.exchange import sync
-from boeun_desk.services import Services
+from boeun_desk.services import Services, sync
 
 _BUNDLE: dict[str, object] = {}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,48 @@ def test_command_choices_named_without_imports_match_the_real_keys():
 
     assert list(commands.EXPORT_CHOICES) == list(BY_KEY)
     assert list(commands.IMPORT_CHOICES) == list(KINDS)
+
+
+# Where rows may be written: the services (the one gate), the models (their flush hook) and the
+# migrations. Everything else — GUI, command line, import, sync files, reports — calls a service.
+WRITERS = ("services/", "models/", "migrations/")
+_SESSION_WRITES = {"add", "add_all", "merge", "bulk_insert_mappings", "bulk_save_objects", "bulk_update_mappings"}
+_SQL_WRITE = ("insert", "update", "delete")
+_SQL_TEXT = re.compile(r"\s*(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|REPLACE\s+INTO)\b", re.I)
+
+
+def _writes(tree: ast.AST) -> list[str]:
+    sql_names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and (node.module or "").startswith("sqlalchemy") for alias in node.names
+                 if alias.name in _SQL_WRITE}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and (func.id in sql_names or func.id in {"insert_rows", "tracked_row"}):
+                found.append(f"{func.id}() line {node.lineno}")
+            if (isinstance(func, ast.Attribute) and func.attr in _SESSION_WRITES | {"delete"}
+                    and "session" in ast.unparse(func.value).lower()):
+                found.append(f"{ast.unparse(func)}() line {node.lineno}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL_TEXT.match(node.value):
+            found.append(f"SQL {node.value[:30]!r} line {node.lineno}")
+    return found
+
+
+def test_no_module_outside_the_services_writes_rows():
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        relative = str(path.relative_to(PACKAGE))
+        if relative.startswith(WRITERS):
+            continue
+        found = _writes(ast.parse(path.read_text(encoding="utf-8")))
+        if found:
+            offenders[relative] = found
+    assert offenders == {}
+
+
+def test_the_write_finder_finds_writes():
+    sample = ast.parse("from sqlalchemy import insert as ins, update\n"
+                       "session.add(x)\nself.session.add_all(y)\nconn.execute(ins(t))\nupdate(t)\n"
+                       "insert_rows(s, M, rows)\nc.exec_driver_sql('INSERT INTO firm VALUES (1)')\n")
+    assert len(_writes(sample)) == 6

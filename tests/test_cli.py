@@ -65,7 +65,10 @@ def test_firm_add_update_list_show(capsys, db_path):
     (["firm", "show", "301-34-82841"], "없습니다"),
     (["firm", "update", "124-81-00998"], "바꿀 항목"),
     (["stats", "--year", "1999"], "사업연도가 없습니다"),
-    (["stats", "--year", "이천"], "'이천'은(는) 올바른 값이 아닙니다"),
+    (["stats", "--year", "이천"], "--year: 숫자를 입력하세요"),
+    (["stats", "--year", "99999999999999999999"], "--year: 2,100 이하"),
+    (["expiring", "--days", "9999999"], "--days: 3,650 이하"),
+    (["firm", "restore", "0"], "숫자 10자리"),
     (["no-such-command"], "'no-such-command'은(는) 쓸 수 없습니다"),
     (["stats", "--year"], "--year 다음에 값이 하나 필요합니다"),
 ])
@@ -117,3 +120,23 @@ def test_module_and_console_entry_points(tmp_path):
     subprocess.run([sys.executable, "-m", "boeun_desk", "demo", str(path)], capture_output=True, check=True)
     result = subprocess.run(add, capture_output=True, text=True)
     assert result.returncode == 2 and "사업자등록번호" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_delete_and_restore_take_an_exact_brn_or_uuid_never_a_substring(capsys, demo_path):
+    db = ["--db", str(demo_path)]
+    code, out, _ = run(capsys, *db, "firm", "list", "--json")
+    firms = json.loads(out)
+    first, second = firms[0], firms[1]
+    for partial in ("0", first["brn"][:5], first["uuid"][:8]):
+        code, _, err = run(capsys, *db, "firm", "delete", partial)
+        assert code == 2 and "Traceback" not in err
+    assert len(json.loads(run(capsys, *db, "firm", "list", "--json")[1])) == len(firms)
+    assert run(capsys, *db, "firm", "delete", first["uuid"])[0] == 0
+    assert run(capsys, *db, "firm", "delete", second["brn_formatted"])[0] == 0
+    code, _, err = run(capsys, *db, "firm", "restore", "0")
+    assert code == 2
+    code, _, err = run(capsys, *db, "firm", "restore", third_brn := firms[2]["brn"])  # live, not in 휴지통
+    assert code == 2 and "휴지통" in err, third_brn
+    assert run(capsys, *db, "firm", "restore", second["brn"])[0] == 0
+    assert run(capsys, *db, "firm", "restore", first["uuid"].upper())[0] == 0
+    assert len(json.loads(run(capsys, *db, "firm", "list", "--json")[1])) == len(firms)

@@ -14,9 +14,8 @@ from sqlalchemy import text
 
 from boeun_desk import cli
 from boeun_desk.db import open_database
-from boeun_desk.exchange import sync
 from boeun_desk.exchange.bundle import BundleError, tracked_tables
-from boeun_desk.services import Services
+from boeun_desk.services import Services, sync
 
 
 class Pair:

@@ -19,9 +19,8 @@ from hypothesis import strategies as st
 
 from boeun_desk import cli
 from boeun_desk.db import open_database
-from boeun_desk.exchange import sync
 from boeun_desk.exchange.bundle import _HEADER_WIDTH, MAGIC, BundleError
-from boeun_desk.services import Services
+from boeun_desk.services import Services, sync
 from tests.test_sync import Pair, fingerprint
 
 Lines = list  # [head, record, record, ...] as JSON values

@@ -385,8 +385,7 @@ def test_import_dialog_previews_refuses_bad_files_and_imports_good_ones(context,
 
 def test_sync_dialog_merges_a_laptop_copy_and_settles_a_conflict(context, window, qtbot, tmp_path):
     from boeun_desk.db import open_database
-    from boeun_desk.exchange import sync
-    from boeun_desk.services import Services
+    from boeun_desk.services import Services, sync
     from boeun_desk.ui.exchange_dialogs import SyncDialog
 
     services = context.services

@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import os
-import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,12 +31,11 @@ from sqlalchemy import Column, Table, select
 from sqlalchemy.orm import Session
 
 from boeun_desk.i18n import t
-from boeun_desk.models import AuditEntry, Base, Meta, Tracked, utcnow
+from boeun_desk.models import AuditEntry, Base, Tracked, utcnow
 from boeun_desk.services.gate import RecordRejected, check_layout
 
 MAGIC = b"BOEUN-DESK-SYNC 2\n"
 OLD_MAGIC = b"BOEUN-DESK-SYNC 1\n"
-REPLICA_KEY = "replica_id"
 _HEADER_WIDTH = 400  # the header line is rewritten in place once the body's checksum is known
 _CHUNK = 1 << 20
 _BATCH = 1000  # rows fetched at a time while writing
@@ -58,16 +56,6 @@ def tracked_tables() -> list[Table]:
     """Tables of officer-created records, parents before children (inserts need that order)."""
     tracked = {m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, Tracked)}
     return [table for table in Base.metadata.sorted_tables if table.name in tracked]
-
-
-def replica_id(session: Session) -> str:
-    """This copy's identity, created on first use."""
-    meta = session.get(Meta, REPLICA_KEY)
-    if meta is None:
-        meta = Meta(key=REPLICA_KEY, value=str(uuid.uuid4()))
-        session.add(meta)
-        session.flush()
-    return meta.value
 
 
 def dump_value(value: Any) -> Any:
@@ -131,11 +119,12 @@ def _records(session: Session, table: Table) -> Iterator[tuple[list[Any], list[l
         yield [dump_value(v) for v in row], found
 
 
-def write_bundle(session: Session, path: Path, schema: str) -> dict[str, int]:
-    """Stream every tracked record with its history into `path` (atomically); the counts."""
+def write_bundle(session: Session, path: Path, schema: str, replica: str) -> dict[str, int]:
+    """Stream every tracked record with its history into `path` (atomically); the counts.
+    `replica`: the identity of the copy it comes from."""
     tables = tracked_tables()
     audit_columns = [c.name for c in AuditEntry.__table__.columns]
-    replica, created = replica_id(session), utcnow().isoformat()
+    created = utcnow().isoformat()
     counts = {"records": 0, "history": 0}
     partial = path.with_name(path.name + ".part")
     with open(partial, "wb") as handle:

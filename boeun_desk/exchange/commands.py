@@ -160,7 +160,7 @@ def print_json(data: Any) -> None:
 
 
 def cmd_clone(args: argparse.Namespace) -> int:
-    from boeun_desk.exchange import sync
+    from boeun_desk.services import sync
 
     if args.output.exists():
         raise InvalidValue(t("파일이 이미 있습니다: {path}", path=args.output))
@@ -170,7 +170,7 @@ def cmd_clone(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
-    from boeun_desk.exchange import sync
+    from boeun_desk.services import sync
 
     counts = sync.export_bundle(services.database, args.output)
     print(t("기록 {records}건, 변경 이력 {history}건을 담았습니다", **counts))
@@ -179,8 +179,8 @@ def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
-    from boeun_desk.exchange import sync
     from boeun_desk.exchange.bundle import BundleError
+    from boeun_desk.services import sync
 
     if not args.file.is_file():
         raise InvalidValue(t("파일이 없습니다: {path}", path=args.file))
@@ -199,7 +199,7 @@ def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_sync_conflicts(args: argparse.Namespace, services: Any) -> int:
-    from boeun_desk.exchange import sync
+    from boeun_desk.services import sync
 
     conflicts = sync.list_conflicts(services.database)
     if args.json:
@@ -214,7 +214,7 @@ def cmd_sync_conflicts(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_sync_resolve(args: argparse.Namespace, services: Any) -> int:
-    from boeun_desk.exchange import sync
+    from boeun_desk.services import sync
 
     ids = [c.id for c in sync.list_conflicts(services.database)] if args.all else [args.conflict_id]
     for conflict_id in ids:

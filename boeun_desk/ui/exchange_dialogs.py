@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from boeun_desk.db import DatabaseError
-from boeun_desk.exchange import backup, sync
+from boeun_desk.exchange import backup
 from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import ImportPlan, apply_import, plan_import
 from boeun_desk.i18n import t
-from boeun_desk.services import Changes
+from boeun_desk.services import Changes, sync
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
 from boeun_desk.ui.widgets import ChoiceField, plain_label

@@ -24,14 +24,12 @@ from sqlalchemy.orm import Session
 from boeun_desk.db import Database, head_revision
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.bundle import (
-    REPLICA_KEY,
     Bundle,
     BundleError,
     BundleRecord,
     dump_value,
     load_value,
     open_bundle,
-    replica_id,
     write_bundle,
 )
 from boeun_desk.i18n import t
@@ -41,6 +39,7 @@ from boeun_desk.services.base import NotFound, unit_of_work
 from boeun_desk.services.gate import RecordRejected, check_history, check_record
 from boeun_desk.validation import InvalidValue
 
+REPLICA_KEY = "replica_id"
 CONFLICT_PREFIX = "sync.conflict."
 # Records the officer decided not to add (a clash kept on this copy's side): later bundles skip them.
 DECLINED_PREFIX = "sync.declined."
@@ -75,12 +74,22 @@ class Conflict:
     entries: tuple[dict[str, Any], ...] = field(default=(), repr=False)
 
 
+def replica_id(session: Session) -> str:
+    """This copy's identity, created on first use."""
+    meta = session.get(Meta, REPLICA_KEY)
+    if meta is None:
+        meta = Meta(key=REPLICA_KEY, value=str(uuid.uuid4()))
+        session.add(meta)
+        session.flush()
+    return meta.value
+
+
 def export_bundle(database: Database, path: Path) -> dict[str, int]:
     """Write this copy's records and history to a bundle file: {"records": n, "history": n}."""
     with unit_of_work(database.sessions, "") as session:
-        replica_id(session)  # made on first use: a short write of its own
+        replica = replica_id(session)  # made on first use: a short write of its own
     with database.sessions() as session:  # a read: other copies keep writing while it streams
-        return write_bundle(session, path, head_revision())
+        return write_bundle(session, path, head_revision(), replica)
 
 
 def clone(database_path: Path, target: Path) -> str:
