@@ -212,6 +212,33 @@ def test_a_firm_deleted_on_another_laptop_arrives_with_its_records(demo_path, tm
         b.database.close()
 
 
+@pytest.mark.parametrize("take", ["local", "remote"])
+def test_settling_a_firm_deleted_there_and_edited_here_takes_its_records_along(demo_path, tmp_path, take):
+    a_path, b_path = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    shutil.copyfile(demo_path, a_path)
+    sync.clone(a_path, b_path)
+    a, b = Services(open_database(a_path), "김담당"), Services(open_database(b_path), "이담당")
+    try:
+        firm = a.firms.list(search=FIRM_NAME)[0]
+        before, records = figures(a), own_records(a, firm.id)
+        b.firms.delete(firm.id)
+        a.firms.update(firm.id, {"phone": "043-999-0000"})  # edited here meanwhile
+        sync.export_bundle(b.database, tmp_path / "b.sync")
+        assert sync.import_bundle(a.database, tmp_path / "b.sync").conflicts == 1
+        [conflict] = sync.list_conflicts(a.database)
+        assert conflict.field == "deleted_at"
+        sync.resolve_conflict(a.database, conflict.id, take, "김담당")
+        if take == "local":  # the firm stays, and so do all its records
+            assert figures(a) == before and own_records(a, firm.id) == records
+        else:  # the firm goes, with every record that was still live here
+            assert all(getattr(a, key).list(firm_id=firm.id) == [] for key in FIRM_RECORDS)
+            a.firms.restore(firm.id)
+            assert own_records(a, firm.id) == records
+    finally:
+        a.database.close()
+        b.database.close()
+
+
 def test_cli_firm_delete_and_restore_say_what_goes_along(capsys, demo_path):
     db = ["--db", str(demo_path)]
     database = open_database(demo_path)

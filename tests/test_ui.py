@@ -408,6 +408,27 @@ def test_sync_dialog_merges_a_laptop_copy_and_settles_a_conflict(context, window
     assert services.firms.get(firm.id).phone == "043-222-3333" and dialog.conflicts.rowCount() == 0
 
 
+def test_sync_dialog_refuses_a_hand_made_bundle_with_a_korean_message(context, window, qtbot, tmp_path):
+    from boeun_desk.services import sync
+    from boeun_desk.ui.exchange_dialogs import SyncDialog
+    from tests.test_sync_gate import read_lines, write_lines
+
+    services = context.services
+    bundle = tmp_path / "mine.sync"
+    sync.export_bundle(services.database, bundle)
+    lines = read_lines(bundle)
+    firm_line = next(line for line in lines[1:] if line[0] == "firm")
+    firm_line[1][lines[0]["tables"]["firm"].index("brn")] = "ABCDEFGHIJ"
+    write_lines(bundle, lines)
+    dialog = SyncDialog(context, window)
+    qtbot.addWidget(dialog)
+    assert dialog.import_from(bundle) is None
+    assert "아무것도 가져오지 않았습니다" in dialog.status.text() and "사업자등록번호" in dialog.status.text()
+    (tmp_path / "empty.sync").write_bytes(b"")
+    assert dialog.import_from(tmp_path / "empty.sync") is None
+    assert "동기화 파일" in dialog.status.text()
+
+
 def test_a_list_exports_what_it_shows(window, tmp_path):
     from openpyxl import load_workbook
 

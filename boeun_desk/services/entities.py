@@ -92,7 +92,7 @@ class FirmService(_UniqueBrn):
     label = "기업"
 
     def _dependents(self, session: Session, obj: Tracked) -> dict[str, list[Tracked]]:
-        return firm_dependents(session, obj)  # type: ignore[arg-type]
+        return firm_dependents(session, obj.id, obj.deleted_at)
 
 
 class SupplyCompanyService(_UniqueBrn):

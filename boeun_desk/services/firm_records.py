@@ -15,6 +15,7 @@ A record whose firm is in the 휴지통 counts as being there too, even when it 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -49,21 +50,21 @@ _ORDER = ("수혜기업 선정", "지원과제", "방문·상담", FOLLOW_UPS, "
           ATTACHMENTS)
 
 
-def firm_dependents(session: Session, firm: Firm) -> dict[str, list[Tracked]]:
-    """The firm's records in the same state as the firm, by label (kinds with none left out).
+def firm_dependents(session: Session, firm_id: str, state: datetime | None) -> dict[str, list[Tracked]]:
+    """The firm's records whose `deleted_at` is `state`, by label (kinds with none left out).
 
-    For a live firm these are its live records (what a delete takes along); for a deleted firm,
-    those stamped with its `deleted_at` (what a restore brings back)."""
+    With the firm's own state: for a live firm its live records (what a delete takes along); for
+    a deleted firm, those stamped with its `deleted_at` (what a restore brings back)."""
     def same_state(model: Any) -> Any:
-        return model.deleted_at.is_(None) if firm.deleted_at is None else model.deleted_at == firm.deleted_at
+        return model.deleted_at.is_(None) if state is None else model.deleted_at == state
 
     found: dict[str, list[Tracked]] = {
-        label: list(session.scalars(select(model).where(model.firm_id == firm.id, same_state(model))))  # type: ignore[attr-defined]
+        label: list(session.scalars(select(model).where(model.firm_id == firm_id, same_state(model))))  # type: ignore[attr-defined]
         for model, label in FIRM_RECORDS}
     visit_ids = [visit.id for visit in found["방문·상담"]]
     found[FOLLOW_UPS] = list(session.scalars(select(FollowUp).where(
         FollowUp.visit_id.in_(visit_ids), same_state(FollowUp)))) if visit_ids else []
-    owners = [firm.id, *(row.id for rows in found.values() for row in rows)]
+    owners = [firm_id, *(row.id for rows in found.values() for row in rows)]
     found[ATTACHMENTS] = list(session.scalars(select(Attachment).where(
         Attachment.owner_id.in_(owners), same_state(Attachment))))
     return {label: found[label] for label in _ORDER if found[label]}

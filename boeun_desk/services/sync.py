@@ -36,6 +36,7 @@ from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry, Base, Meta, utcnow
 from boeun_desk.models.audit import _text as audit_text
 from boeun_desk.services.base import NotFound, unit_of_work
+from boeun_desk.services.firm_records import firm_dependents
 from boeun_desk.services.gate import RecordRejected, check_history, check_record
 from boeun_desk.validation import InvalidValue
 
@@ -323,4 +324,9 @@ def resolve_conflict(database: Database, conflict_id: str, take: str, officer: s
         session.add(AuditEntry(officer=officer, entity=conflict.entity, entity_id=conflict.entity_id,
                                action=action, field=conflict.field if action == "update" else "",
                                old_value=audit_text(other), new_value=audit_text(chosen), at=now, version=version))
+        if conflict.entity == "firm" and conflict.field == "deleted_at":
+            # The firm's records follow the decision, as they follow a delete or restore in a form.
+            for rows in firm_dependents(session, conflict.entity_id, other).values():
+                for record in rows:
+                    record.deleted_at = chosen
     return conflict

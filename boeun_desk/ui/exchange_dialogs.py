@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from boeun_desk.db import DatabaseError
 from boeun_desk.exchange import backup
+from boeun_desk.exchange.bundle import BundleError
 from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import ImportPlan, apply_import, plan_import
 from boeun_desk.i18n import t
@@ -139,7 +140,7 @@ class SyncDialog(QDialog):
     def import_from(self, path: Path) -> Any:
         try:
             result = sync.import_bundle(self.context.services.database, path)
-        except DatabaseError as error:
+        except (DatabaseError, BundleError, OSError) as error:  # nothing of the file was kept
             self.status.setText(str(error))
             return None
         self.status.setText(t("추가 {added}건, 변경 {updated}건, 충돌 {conflicts}건", added=result.added,
