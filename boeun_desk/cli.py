@@ -345,7 +345,35 @@ def _start_app(args: argparse.Namespace) -> int:
     return run(_database_target(args), officer=args.officer)
 
 
+# Control characters (an ESC sequence recolours or rewrites the terminal) and direction overrides
+# are shown as U+FFFD: the rules refuse them on input, but a file from an older version may hold them.
+_UNPRINTABLE = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
+                              *(ord(c) for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")], "\ufffd")
+
+
+class _Printable:
+    """A text stream that writes through to `stream` with control characters made visible."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text.translate(_UNPRINTABLE))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(stdout), _Printable(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--lang" in argv[:-1]:
         set_language(argv[argv.index("--lang") + 1] if argv[argv.index("--lang") + 1] in ("ko", "en") else "ko")

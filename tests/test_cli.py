@@ -140,3 +140,14 @@ def test_delete_and_restore_take_an_exact_brn_or_uuid_never_a_substring(capsys, 
     assert run(capsys, *db, "firm", "restore", second["brn"])[0] == 0
     assert run(capsys, *db, "firm", "restore", first["uuid"].upper())[0] == 0
     assert len(json.loads(run(capsys, *db, "firm", "list", "--json")[1])) == len(firms)
+
+
+def test_control_characters_from_an_older_file_never_reach_the_terminal(capsys, db_path):
+    import sqlite3
+
+    run(capsys, "--db", str(db_path), "firm", "add", "--name", "보은식품", "--brn", "124-81-00998")
+    with sqlite3.connect(db_path) as conn:  # as an older version may have stored it
+        conn.execute("UPDATE firm SET name = ?, representative = ?", ("\x1b[31m빨강\x1b]0;title\x07", "\u202e대표"))
+    code, out, _ = run(capsys, "--db", str(db_path), "firm", "list")
+    assert code == 0 and "빨강" in out
+    assert not any(c in out for c in "\x1b\x07\u202e")

@@ -379,7 +379,13 @@ def test_import_dialog_previews_refuses_bad_files_and_imports_good_ones(context,
     assert context.services.firms.list(search="새 기업") == []
     good = dialog.preview(sheet([["새 기업", "124-81-00998", "홍길동", "보은읍"]]))
     assert good.ok and dialog.apply_button.isEnabled()
+    context.services.firms.create({"name": "다른 창에서", "brn": "124-81-00998"})  # after the preview
     dialog.apply()
+    assert "미리보기 뒤에 데이터가 바뀌었습니다" in context.ask.asked[-1]
+    assert context.services.firms.by_brn("1248100998").name == "다른 창에서"
+    assert "변경 1건" in dialog.summary.text()  # previewed again: now a change of that firm
+    dialog.apply()
+    assert context.services.firms.by_brn("1248100998").name == "새 기업"
     assert window.screen("firms").model.row_of(context.services.firms.by_brn("1248100998").id) >= 0
 
 

@@ -202,18 +202,27 @@ def _compare(session: Session, service: _UniqueBrn, plan: ImportPlan, *, check: 
                                               {k: getattr(obj, k) for k in diff}))
 
 
+def _outline(plan: ImportPlan) -> tuple[Any, ...]:
+    """What the preview promised: which rows are new, which change which record and how."""
+    return tuple((item.row, item.record_id, item.values, item.old) for item in plan.new + plan.changed)
+
+
 def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> ImportPlan:
     """Write the plan through the service in one transaction (after a backup): every row or none.
 
-    The rows are compared and checked again inside the transaction, so a change made since the
-    preview is not overwritten unseen."""
+    The rows are compared again inside the transaction: when the database changed since the
+    preview in a way that changes the plan, nothing is written and the officer looks again."""
     if plan.errors:
         raise ValueError("a rejected import plan cannot be applied")
     service = KINDS[plan.kind][0](database.sessions, officer)
     if database.path is not None:
         backup.create_backup(database.path, reason="import")
+    previewed = _outline(plan)
     with unit_of_work(database.sessions, officer) as session:
         _compare(session, service, plan, check=False)
+        if not plan.errors and _outline(plan) != previewed:
+            plan.errors.append(RowError(0, "", t("미리보기 뒤에 데이터가 바뀌었습니다. 다시 미리보기를 확인한 뒤 "
+                                                 "가져오세요. 아무것도 가져오지 않았습니다")))
         if plan.errors:
             session.rollback()
             return plan

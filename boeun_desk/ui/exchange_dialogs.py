@@ -85,6 +85,11 @@ class ImportDialog(QDialog):
     def apply(self) -> None:
         assert self.plan is not None and self.plan.ok
         plan = apply_import(self.context.services.database, self.plan, self.context.services.officer)
+        if not plan.applied:  # the database changed since the preview: nothing was written
+            self.context.ask(self, t("가져오기"), "\n".join(str(e) for e in plan.errors), buttons=("ok",),
+                             icon="warning")
+            self.preview(plan.path)
+            return
         self.context.changed.emit(Changes(ENTITY_OF_KIND[plan.kind], (), "import"))
         self.context.ask(self, t("가져오기 완료"), t("새로 추가 {new}건, 변경 {changed}건을 저장했습니다.",
                                                   new=len(plan.new), changed=len(plan.changed)), buttons=("ok",),
