@@ -16,15 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boeun_desk import schemas
 from boeun_desk.db import Database
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
 from boeun_desk.i18n import t
-from boeun_desk.models import Firm, SupplyCompany, Tracked
+from boeun_desk.kinds import BY_KEY, Kind
+from boeun_desk.models import Tracked
 from boeun_desk.services.base import unit_of_work
 from boeun_desk.services.bulk import insert_rows, tracked_row
-from boeun_desk.validation import Field, ValidationFailed, clean
+from boeun_desk.validation import ValidationFailed, clean
 
 _COMMON = {
     "brn": ("사업자등록번호", "사업자번호", "사업자등록", "사업자no", "등록번호", "brn"),
@@ -51,10 +51,10 @@ ALIASES: dict[str, dict[str, Sequence[str]]] = {
         "contact_name": ("담당자", "담당자명", "담당"),
     },
 }
-KINDS: dict[str, tuple[type[Tracked], Sequence[Field], tuple[str, ...]]] = {
-    "firms": (Firm, schemas.FIRM, ("name", "brn")),
-    "supply": (SupplyCompany, schemas.SUPPLY_COMPANY, ("name",)),
-}
+# The kinds a spreadsheet brings in, by their sheet key, with the columns a row must have.
+KINDS: dict[str, tuple[Kind, tuple[str, ...]]] = {
+    kind.sheet: (kind, required) for kind, required in ((BY_KEY["firm"], ("name", "brn")),
+                                                        (BY_KEY["supply_company"], ("name",)))}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class ImportPlan:
         return not self.errors
 
     def as_json(self) -> dict[str, Any]:
-        labels = {f.name: t(f.label) for f in KINDS[self.kind][1]}
+        labels = {f.name: t(f.label) for f in KINDS[self.kind][0].schema}
 
         def record(item: PlannedRecord) -> dict[str, Any]:
             return {"row": item.row, "id": item.record_id, "name": item.name,
@@ -117,7 +117,8 @@ def _json(value: Any) -> Any:
 
 def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
     """Read, validate and compare with the database; nothing is written."""
-    model, schema, required = KINDS[kind]
+    described, required = KINDS[kind]
+    model, schema = described.model, described.schema
     plan = ImportPlan(kind, path)
     labels = {f.name: t(f.label) for f in schema}
     try:
@@ -173,7 +174,7 @@ def _compare(session: Session, model: type[Tracked], plan: ImportPlan) -> None:
     plan.unchanged = 0
     existing = {_key({"brn": obj.brn, "name": obj.name}): obj  # type: ignore[attr-defined]
                 for obj in session.scalars(select(model))}
-    labels = {f.name: t(f.label) for f in KINDS[plan.kind][1]}
+    labels = {f.name: t(f.label) for f in KINDS[plan.kind][0].schema}
     for row, values, given in plan._rows:
         obj = existing.get(_key(values))
         if obj is None:
@@ -196,7 +197,7 @@ def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> Imp
     """Write the plan in one transaction (after a backup); compared again inside it, all or nothing."""
     if plan.errors:
         raise ValueError("a rejected import plan cannot be applied")
-    model = KINDS[plan.kind][0]
+    model = KINDS[plan.kind][0].model
     if database.path is not None:
         backup.create_backup(database.path, reason="import")
     with unit_of_work(database.sessions, officer) as session:
