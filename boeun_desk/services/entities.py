@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Certification,
@@ -163,9 +164,8 @@ class CaseService(FirmRecordService):
         merged.update(values)
         support_type = session.get(SupportType, merged["support_type_id"])
         assert support_type is not None
-        grant = sum(merged.get(k) or 0 for k in ("grant_national", "grant_provincial", "grant_county"))
-        firm = sum(merged.get(k) or 0 for k in ("firm_cash", "firm_in_kind"))
-        warning = grant_share_warning(grant, firm, support_type.grant_share_percent)
+        funding = Funding.of(merged)
+        warning = grant_share_warning(funding.grant, funding.firm, support_type.grant_share_percent)
         return [field_error(self.schema, "grant_national", warning, warning=True)] if warning else []
 
 
