@@ -12,29 +12,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from boeun_desk.funding import Funding
+
 EXPIRY_DAYS = 60  # certificates expiring within this many days are listed
 OVERDUE_SHOWN = 200  # overdue follow-ups listed, the oldest first (a program may hold thousands)
-
-
-@dataclass(frozen=True)
-class Funding:
-    national: int = 0
-    provincial: int = 0
-    county: int = 0
-    firm_cash: int = 0
-    firm_in_kind: int = 0
-
-    @property
-    def grant(self) -> int:
-        return self.national + self.provincial + self.county
-
-    @property
-    def firm(self) -> int:
-        return self.firm_cash + self.firm_in_kind
-
-    @property
-    def total(self) -> int:
-        return self.grant + self.firm
 
 
 @dataclass(frozen=True)

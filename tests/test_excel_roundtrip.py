@@ -13,8 +13,9 @@ from sqlalchemy import select, update
 
 from boeun_desk.exchange.excel_export import ID_HEADER, export_workbook
 from boeun_desk.exchange.excel_import import plan_import
-from boeun_desk.exchange.sheets import BY_KEY, REF_DISPLAY, SHEETS, Sheet
+from boeun_desk.exchange.sheets import BY_KEY, SHEETS, Sheet
 from boeun_desk.i18n import t
+from boeun_desk.kinds import REFERENCES
 from boeun_desk.models import Firm
 from boeun_desk.validation import clean_value
 
@@ -70,9 +71,9 @@ def _stored(services, sheet: Sheet) -> dict[str, dict[str, Any]]:
 def _shown(services, field: str, record_id: str | None) -> Any:
     if record_id is None:
         return None
-    model, column = REF_DISPLAY[field]
+    kind = REFERENCES[field]
     with services.database.sessions() as session:
-        value = getattr(session.get(model, record_id), column)
+        value = getattr(session.get(kind.model, record_id), kind.shown_by)
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
 
 

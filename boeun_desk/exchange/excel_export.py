@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from boeun_desk.db import Database
-from boeun_desk.exchange.sheets import BY_KEY, REF_DISPLAY, SHEETS, Sheet
+from boeun_desk.exchange.sheets import BY_KEY, SHEETS, Sheet
 from boeun_desk.i18n import t
+from boeun_desk.kinds import REFERENCES, shown_names
 from boeun_desk.validation import Field, format_brn, format_crn
 
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "amount": "#,##0"}
@@ -72,12 +73,9 @@ def _write_sheet(session: Session, ws: WriteOnlyWorksheet, sheet: Sheet,
 
 
 def _ref_names(session: Session, fields: Iterable[Field]) -> dict[str, dict[str, Any]]:
-    names = {}
-    for spec in fields:
-        if spec.kind == "ref" and spec.name in REF_DISPLAY:
-            model, column = REF_DISPLAY[spec.name]
-            names[spec.name] = dict(session.execute(select(model.id, getattr(model, column))).tuples().all())
-    return names
+    """How each referenced record reads, deleted ones too (a live record may refer to one)."""
+    return {spec.name: shown_names(session, REFERENCES[spec.name])
+            for spec in fields if spec.kind == "ref" and spec.name in REFERENCES}
 
 
 def _cell(ws: WriteOnlyWorksheet, spec: Field, value: Any, names: dict[str, dict[str, Any]]) -> Any:
@@ -85,8 +83,7 @@ def _cell(ws: WriteOnlyWorksheet, spec: Field, value: Any, names: dict[str, dict
         return None
     kind = spec.kind
     if kind == "ref":
-        shown = names.get(spec.name, {}).get(value, value)
-        return shown.strftime("%Y-%m-%d %H:%M") if isinstance(shown, datetime) else shown
+        return names.get(spec.name, {}).get(value, value)
     if kind == "brn":
         return format_brn(value)
     if kind == "crn":

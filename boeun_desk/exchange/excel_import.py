@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boeun_desk import schemas
 from boeun_desk.db import Database
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
 from boeun_desk.i18n import t
+from boeun_desk.kinds import BY_KEY, Kind
 from boeun_desk.services.base import unit_of_work
-from boeun_desk.services.entities import FirmService, SupplyCompanyService, _UniqueBrn
-from boeun_desk.validation import Field, ValidationFailed, clean
+from boeun_desk.services.entities import _UniqueBrn
+from boeun_desk.validation import ValidationFailed, clean
 
 _COMMON = {
     "brn": ("사업자등록번호", "사업자번호", "사업자등록", "사업자no", "등록번호", "brn"),
@@ -50,10 +50,10 @@ ALIASES: dict[str, dict[str, Sequence[str]]] = {
         "contact_name": ("담당자", "담당자명", "담당"),
     },
 }
-KINDS: dict[str, tuple[type[_UniqueBrn], Sequence[Field], tuple[str, ...]]] = {
-    "firms": (FirmService, schemas.FIRM, ("name", "brn")),
-    "supply": (SupplyCompanyService, schemas.SUPPLY_COMPANY, ("name",)),
-}
+# The kinds a spreadsheet brings in, by their sheet key, with the columns a row must have.
+KINDS: dict[str, tuple[Kind, tuple[str, ...]]] = {
+    kind.sheet: (kind, required) for kind, required in ((BY_KEY["firm"], ("name", "brn")),
+                                                        (BY_KEY["supply_company"], ("name",)))}
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class ImportPlan:
         return not self.errors
 
     def as_json(self) -> dict[str, Any]:
-        labels = {f.name: t(f.label) for f in KINDS[self.kind][1]}
+        labels = {f.name: t(f.label) for f in KINDS[self.kind][0].schema}
 
         def record(item: PlannedRecord) -> dict[str, Any]:
             return {"row": item.row, "id": item.record_id, "name": item.name,
@@ -116,7 +116,8 @@ def _json(value: Any) -> Any:
 
 def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
     """Read, validate and compare with the database; nothing is written."""
-    service_class, schema, required = KINDS[kind]
+    described, required = KINDS[kind]
+    schema = described.schema
     plan = ImportPlan(kind, path)
     labels = {f.name: t(f.label) for f in schema}
     try:
@@ -156,7 +157,7 @@ def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
         plan._rows.append((row, cleaned.values, given))
     if not plan.errors:
         with database.sessions() as session:
-            _compare(session, service_class(database.sessions), plan)
+            _compare(session, _service(database, kind), plan)
     if not plan._rows and not plan.errors:
         plan.errors.append(RowError(0, "", t("가져올 행이 없습니다 (머리글 아래가 비어 있습니다)")))
     return plan
@@ -175,7 +176,7 @@ def _compare(session: Session, service: _UniqueBrn, plan: ImportPlan, *, check: 
     model = service.model
     existing = {_key({"brn": obj.brn, "name": obj.name}): obj  # type: ignore[attr-defined]
                 for obj in session.scalars(select(model))}
-    labels = {f.name: t(f.label) for f in KINDS[plan.kind][1]}
+    labels = {f.name: t(f.label) for f in KINDS[plan.kind][0].schema}
     for row, values, given in plan._rows:
         obj = existing.get(_key(values))
         if obj is not None and obj.is_deleted:
@@ -202,6 +203,13 @@ def _compare(session: Session, service: _UniqueBrn, plan: ImportPlan, *, check: 
                                               {k: getattr(obj, k) for k in diff}))
 
 
+def _service(database: Database, kind: str, officer: str = "") -> _UniqueBrn:
+    """The service whose rules and writes the kind's rows go through."""
+    from boeun_desk.services import Services
+
+    return getattr(Services(database, officer), KINDS[kind][0].service)
+
+
 def _outline(plan: ImportPlan) -> tuple[Any, ...]:
     """What the preview promised: which rows are new, which change which record and how."""
     return tuple((item.row, item.record_id, item.values, item.old) for item in plan.new + plan.changed)
@@ -214,7 +222,7 @@ def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> Imp
     preview in a way that changes the plan, nothing is written and the officer looks again."""
     if plan.errors:
         raise ValueError("a rejected import plan cannot be applied")
-    service = KINDS[plan.kind][0](database.sessions, officer)
+    service = _service(database, plan.kind, officer)
     if database.path is not None:
         backup.create_backup(database.path, reason="import")
     previewed = _outline(plan)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import BigInteger, Boolean, ColumnElement, Date, DateTime, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from boeun_desk.funding import FUNDING_COLUMNS, Funding
 from boeun_desk.models.base import Base, Tracked
 
 
@@ -32,12 +33,13 @@ class SupportCase(Tracked, Base):
     result: Mapped[str] = mapped_column(Text, default="")
 
     @property
-    def grant_total(self) -> int:
-        return self.grant_national + self.grant_provincial + self.grant_county
+    def funding(self) -> Funding:
+        return Funding.of(self)
 
-    @property
-    def firm_total(self) -> int:
-        return self.firm_cash + self.firm_in_kind
+    @classmethod
+    def funding_sums(cls) -> tuple[ColumnElement[int], ...]:
+        """SUM of each money column (0 over no rows), in the order of Funding's fields."""
+        return tuple(func.coalesce(func.sum(getattr(cls, name)), 0) for name in FUNDING_COLUMNS)
 
 
 class Visit(Tracked, Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
+from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
 from boeun_desk.models.choices import MATCH_STATUS, MEETING_KIND
 from boeun_desk.reports.base import (
@@ -35,6 +36,7 @@ class AnnualReport(Renderer):
 
     def story(self, data: AnnualReportData) -> list[Flowable]:
         s = data.stats
+        firms_total = Funding.add_up(f.funding for f in data.firms)
         return [
             Paragraph(t("{year}년 연차 성과보고", year=s.year), Styles.title),
             para(data.program_title or data.program_name, Styles.subtitle),
@@ -56,8 +58,7 @@ class AnnualReport(Renderer):
                     money(f.funding.firm, thousand=True)) for i, f in enumerate(data.firms, start=1)],
                   [0.07, 0.35, 0.18, 0.1, 0.15, 0.15], aligns="clccrr",
                   total=["", t("합계 {n}개사", n=len(data.firms)), "", text(sum(f.cases for f in data.firms)),
-                         money(sum(f.funding.grant for f in data.firms), thousand=True),
-                         money(sum(f.funding.firm for f in data.firms), thousand=True)],
+                         money(firms_total.grant, thousand=True), money(firms_total.firm, thousand=True)],
                   empty=t("지원기업이 없습니다.")),
             section(t("6. 성과지표 (수혜기업 합계)")),
             table([t("지표"), t("기준"), t("실적"), t("증감"), t("단위")],

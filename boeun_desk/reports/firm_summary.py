@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
+from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
 from boeun_desk.models.choices import CASE_STATUS, IP_KIND, IP_STATUS, MATCH_STATUS
 from boeun_desk.reports.base import Renderer, Styles, fields_table, money, para, section, table
 from boeun_desk.reports.certifications import certification_rows, test_rows
 from boeun_desk.services.documents import FirmSummaryData
-from boeun_desk.services.queries import Funding
 from boeun_desk.validation import format_brn, format_crn
 
 
@@ -76,8 +76,7 @@ class FirmSummary(Renderer):
 
     def _cases(self, data: FirmSummaryData) -> Flowable:
         cases = data.detail.cases
-        total = Funding(*(sum(getattr(c.funding, f) for c in cases)
-                          for f in ("national", "provincial", "county", "firm_cash", "firm_in_kind")))
+        total = Funding.add_up(c.funding for c in cases)
 
         def amounts(f: Funding) -> list[str]:
             return [money(v, thousand=True) for v in (f.national, f.provincial, f.county, f.firm_cash,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk.db import WRITE
 from boeun_desk.i18n import t
+from boeun_desk.kinds import REFERENCES, Kind, kind_of, shown_names
 from boeun_desk.models import Tracked, utcnow
 from boeun_desk.validation import Cleaned, Field, FieldError, ValidationFailed, clean
 
@@ -71,16 +72,26 @@ def unit_of_work(sessions: sessionmaker[Session], officer: str) -> Iterator[Sess
 
 
 class EntityService:
-    """Create, update, soft delete, restore, get and list one kind of record."""
+    """Create, update, soft delete, restore, get and list one kind of record.
+
+    A subclass names its `model`; the schema, label and references come from the kind's
+    description (kinds.py)."""
 
     model: ClassVar[type[Tracked]]
+    kind: ClassVar[Kind]
     schema: ClassVar[Sequence[Field]]
+    label: ClassVar[str]
+    refs: ClassVar[Mapping[str, type[Tracked]]]  # reference field -> model (checked on save)
     search_columns: ClassVar[Sequence[str]] = ()
     # References whose record's name is searched too: a case is found by its firm's name.
     search_refs: ClassVar[Sequence[str]] = ()
     order_by: ClassVar[Sequence[str]] = ("created_at",)
-    refs: ClassVar[Mapping[str, type[Tracked]]] = {}
-    label: ClassVar[str] = "기록"
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        if "model" in vars(cls):
+            cls.kind = kind_of(cls.model)
+            cls.schema, cls.label, cls.refs = cls.kind.schema, cls.kind.label, cls.kind.refs
 
     def __init__(self, sessions: sessionmaker[Session], officer: str = ""):
         self.sessions = sessions
@@ -202,8 +213,7 @@ class EntityService:
         columns += [getattr(self.model, ref) for ref in self.search_refs]
         with self.sessions() as session:
             # Referenced names by id (deleted ones too, as in `query`), joined here: cheaper than in SQL.
-            names = [dict(session.execute(select(self.refs[ref].id, self.refs[ref].name)).tuples().all())  # type: ignore[attr-defined]
-                     for ref in self.search_refs]
+            names = [shown_names(session, REFERENCES[ref]) for ref in self.search_refs]
             rows = session.connection().execute(query.with_only_columns(self.model.id, *columns))
             texts = {}
             for row in rows:  # plain Core rows: a third faster than through the ORM on 100,000
@@ -219,11 +229,10 @@ class EntityService:
         """The forms of a typed search term to look for (see `_search_term`)."""
         return tuple({term.lower(), *(self._search_term(c, term).lower() for c in self.search_columns)})
 
-    def names(self, column: str = "name") -> dict[str, Any]:
-        """id -> one column of every live record (combo boxes, lookups in tables)."""
+    def names(self) -> dict[str, Any]:
+        """id -> how each live record reads where another refers to it (combo boxes, lookups in tables)."""
         with self.sessions() as session:
-            query = select(self.model.id, getattr(self.model, column)).where(self.model.deleted_at.is_(None))
-            return dict(session.execute(query).tuples().all())
+            return shown_names(session, self.kind, live_only=True)
 
     def rows(self, record_ids: Sequence[str]) -> dict[str, Any]:
         """Views of the given ids (a table's visible page), read with plain Core rows, not ORM objects."""
@@ -251,8 +260,8 @@ class EntityService:
             if value is not None:
                 query = query.where(getattr(model, key) == value)
         for term in (search or "").split():
-            refs = [getattr(model, ref).in_(select(self.refs[ref].id).where(
-                self.refs[ref].name.icontains(term, autoescape=True))) for ref in self.search_refs]  # type: ignore[attr-defined]
+            refs = [getattr(model, ref).in_(select(REFERENCES[ref].model.id).where(
+                REFERENCES[ref].shown_column.icontains(term, autoescape=True))) for ref in self.search_refs]
             query = query.where(or_(*(getattr(model, c).icontains(self._search_term(c, term), autoescape=True)
                                       for c in self.search_columns), *refs))
         return query.order_by(*(getattr(model, c) for c in self.order_by))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Attachment,
@@ -23,7 +24,7 @@ from boeun_desk.models import (
     Visit,
 )
 from boeun_desk.services.base import NotFound, to_view
-from boeun_desk.services.queries import COUNTED, AnnualStats, CertificationRow, FirmDetail, Funding
+from boeun_desk.services.queries import COUNTED, AnnualStats, CertificationRow, FirmDetail
 
 PROGRAM_FALLBACK = "시군구연고산업육성사업(보은)"
 
@@ -157,14 +158,12 @@ class Documents:
         stats = self.services.queries.annual_stats(year)
         with self.sessions() as s:
             program = s.scalars(select(Program).join(ProgramYear).where(ProgramYear.year == year)).first()
-            sums = (func.count(), func.sum(SupportCase.grant_national), func.sum(SupportCase.grant_provincial),
-                    func.sum(SupportCase.grant_county), func.sum(SupportCase.firm_cash),
-                    func.sum(SupportCase.firm_in_kind))
-            rows = s.execute(select(Firm.name, Firm.brn, *sums).join(SupportCase, SupportCase.firm_id == Firm.id)
+            rows = s.execute(select(Firm.name, Firm.brn, func.count(), *SupportCase.funding_sums())
+                             .join(SupportCase, SupportCase.firm_id == Firm.id)
                              .join(ProgramYear, SupportCase.program_year_id == ProgramYear.id)
                              .where(ProgramYear.year == year, COUNTED)
                              .group_by(Firm.id, Firm.name, Firm.brn).order_by(Firm.name)).all()
-        firms = tuple(FirmLine(name, brn, count, Funding(*(int(v or 0) for v in money)))
+        firms = tuple(FirmLine(name, brn, count, Funding.from_sums(money))
                       for name, brn, count, *money in rows)
         return AnnualReportData(stats.program_name, program.title if program else "",
                                 program.lead_agency if program else "", today or date.today(), stats, firms)

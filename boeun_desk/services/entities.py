@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from boeun_desk import schemas
+from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Certification,
@@ -86,10 +86,8 @@ class _UniqueBrn(EntityService):
 
 class FirmService(_UniqueBrn):
     model = Firm
-    schema = schemas.FIRM
     search_columns = ("name", "brn", "representative", "main_products", "address", "local_resource")
     order_by = ("name",)
-    label = "기업"
 
     def _dependents(self, session: Session, obj: Tracked) -> dict[str, list[Tracked]]:
         return firm_dependents(session, obj.id, obj.deleted_at)
@@ -97,18 +95,14 @@ class FirmService(_UniqueBrn):
 
 class SupplyCompanyService(_UniqueBrn):
     model = SupplyCompany
-    schema = schemas.SUPPLY_COMPANY
     search_columns = ("name", "brn", "fields", "contact_name")
     order_by = ("name",)
-    label = "공급기업"
 
 
 class SupportTypeService(EntityService):
     model = SupportType
-    schema = schemas.SUPPORT_TYPE
     search_columns = ("code", "name", "name_en")
     order_by = ("sort_order", "code")
-    label = "지원유형"
 
     def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
         errors = []
@@ -132,9 +126,7 @@ class SupportTypeService(EntityService):
 
 class ProgramService(EntityService):
     model = Program
-    schema = schemas.PROGRAM
     order_by = ("start_year",)
-    label = "사업"
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         if out_of_order(values.get("start_year"), values.get("end_year")):
@@ -144,10 +136,7 @@ class ProgramService(EntityService):
 
 class ProgramYearService(EntityService):
     model = ProgramYear
-    schema = schemas.PROGRAM_YEAR
     order_by = ("year",)
-    refs = {"program_id": Program}
-    label = "사업연도"
 
     def by_year(self, year: int) -> Any:
         with self.sessions() as session:
@@ -160,29 +149,20 @@ class ProgramYearService(EntityService):
 
 class OfficerService(EntityService):
     model = Officer
-    schema = schemas.OFFICER
     search_columns = ("name", "team")
     order_by = ("name",)
-    label = "담당자"
 
 
 class SelectionService(FirmRecordService):
     model = Selection
-    schema = schemas.SELECTION
     search_refs = ("firm_id",)
-    refs = {"firm_id": Firm, "program_year_id": ProgramYear}
-    label = "수혜기업 선정"
 
 
 class CaseService(FirmRecordService):
     model = SupportCase
-    schema = schemas.CASE
     search_columns = ("title", "description", "result")
     order_by = ("start_date", "title")
     search_refs = ("firm_id", "supply_company_id")
-    refs = {"firm_id": Firm, "program_year_id": ProgramYear, "support_type_id": SupportType,
-            "supply_company_id": SupplyCompany}
-    label = "지원과제"
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         if out_of_order(values.get("start_date"), values.get("end_date")):
@@ -195,20 +175,16 @@ class CaseService(FirmRecordService):
         merged.update(values)
         support_type = session.get(SupportType, merged["support_type_id"])
         assert support_type is not None
-        grant = sum(merged.get(k) or 0 for k in ("grant_national", "grant_provincial", "grant_county"))
-        firm = sum(merged.get(k) or 0 for k in ("firm_cash", "firm_in_kind"))
-        warning = grant_share_warning(grant, firm, support_type.grant_share_percent)
+        funding = Funding.of(merged)
+        warning = grant_share_warning(funding.grant, funding.firm, support_type.grant_share_percent)
         return [field_error(self.schema, "grant_national", warning, warning=True)] if warning else []
 
 
 class CertificationService(FirmRecordService):
     model = Certification
-    schema = schemas.CERTIFICATION
     search_columns = ("kind", "number", "issuer", "product")
     order_by = ("expires_on",)
     search_refs = ("firm_id",)
-    refs = {"firm_id": Firm, "case_id": SupportCase}
-    label = "인증"
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         if out_of_order(values.get("issued_on"), values.get("expires_on")):
@@ -218,31 +194,22 @@ class CertificationService(FirmRecordService):
 
 class TestAnalysisService(FirmRecordService):
     model = TestAnalysis
-    schema = schemas.TEST_ANALYSIS
     search_columns = ("kind", "item", "product", "lab", "report_no")
     order_by = ("requested_on",)
     search_refs = ("firm_id",)
-    refs = {"firm_id": Firm, "case_id": SupportCase}
-    label = "시험분석"
 
 
 class IPRightService(FirmRecordService):
     model = IPRight
-    schema = schemas.IP_RIGHT
     search_columns = ("title", "application_no", "registration_no")
     order_by = ("application_date",)
     search_refs = ("firm_id",)
-    refs = {"firm_id": Firm, "case_id": SupportCase}
-    label = "지식재산권"
 
 
 class IndicatorService(FirmRecordService):
     model = Indicator
-    schema = schemas.INDICATOR
     order_by = ("year", "metric")
     search_refs = ("firm_id",)
-    refs = {"firm_id": Firm}
-    label = "성과지표"
 
     def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
         super()._check(session, values, obj)
@@ -257,19 +224,13 @@ class IndicatorService(FirmRecordService):
 
 class MatchService(FirmRecordService):
     model = Match
-    schema = schemas.MATCH
     search_columns = ("occasion", "note")
     order_by = ("matched_on",)
     search_refs = ("supply_company_id", "firm_id")
-    refs = {"supply_company_id": SupplyCompany, "firm_id": Firm, "program_year_id": ProgramYear}
-    label = "매칭"
 
 
 class MeetingService(EntityService):
     model = Meeting
-    schema = schemas.MEETING
     search_columns = ("title", "place", "findings", "recommendations")
     order_by = ("held_on",)
-    refs = {"program_year_id": ProgramYear}
-    label = "회의"
 

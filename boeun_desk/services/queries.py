@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Attachment,
@@ -36,7 +37,6 @@ from boeun_desk.overview import (
     EXPIRY_DAYS,
     OVERDUE_SHOWN,
     ExpiringItem,
-    Funding,
     OverdueItem,
     Overview,
     TypeTotal,
@@ -187,18 +187,6 @@ def _funding_json(funding: Funding) -> dict[str, int]:
             "total": funding.total}
 
 
-_FUNDING_SUMS = (func.coalesce(func.sum(SupportCase.grant_national), 0),
-                 func.coalesce(func.sum(SupportCase.grant_provincial), 0),
-                 func.coalesce(func.sum(SupportCase.grant_county), 0),
-                 func.coalesce(func.sum(SupportCase.firm_cash), 0),
-                 func.coalesce(func.sum(SupportCase.firm_in_kind), 0))
-
-
-def _funding_of(case: SupportCase) -> Funding:
-    return Funding(case.grant_national, case.grant_provincial, case.grant_county, case.firm_cash,
-                   case.firm_in_kind)
-
-
 def _days_left(expires: date | None, today: date) -> int | None:
     return None if expires is None else (expires - today).days
 
@@ -233,7 +221,7 @@ class Queries:
                 firm=to_view(firm),
                 selected_years=tuple(years),
                 cases=tuple(CaseRow(c.id, year, st.code, st.name, c.title, c.status, c.start_date, c.end_date,
-                                    supplier or "", _funding_of(c), c.result)
+                                    supplier or "", c.funding, c.result)
                             for c, year, st, supplier in cases),
                 visits=tuple(VisitRow(v.id, v.starts_at, v.ends_at, v.place, v.purpose, officer or "",
                                       type_name or "", tuple(f for f in follow_ups if f.visit_id == v.id))
@@ -292,15 +280,14 @@ class Queries:
                 raise NotFound(t("{year}년 사업연도가 없습니다", year=year))
             in_year = (SupportCase.program_year_id == program_year.id) & COUNTED
             by_type = {row[0]: row[1:] for row in s.execute(
-                select(SupportCase.support_type_id, func.count(), *_FUNDING_SUMS)
+                select(SupportCase.support_type_id, func.count(), *SupportCase.funding_sums())
                 .join(Firm, SupportCase.firm_id == Firm.id).where(in_year).group_by(SupportCase.support_type_id))}
             types = s.scalars(select(SupportType).where(_alive(SupportType))
                               .order_by(SupportType.sort_order, SupportType.code)).all()
             empty = (0, 0, 0, 0, 0, 0)
             type_counts = tuple(TypeCount(st.code, st.name, by_type.get(st.id, empty)[0],
-                                          Funding(*by_type.get(st.id, empty)[1:]))
+                                          Funding.from_sums(by_type.get(st.id, empty)[1:]))
                                 for st in types if st.active or st.id in by_type)
-            totals = [sum(row[column] for row in by_type.values()) for column in range(1, 6)]
             firms = s.scalar(select(func.count(func.distinct(SupportCase.firm_id))).join(Firm).where(in_year))
             matches = self._matches(s, (Match.program_year_id == program_year.id) & (Match.status != "cancelled"))
             meetings = s.scalars(select(Meeting).where(Meeting.program_year_id == program_year.id,
@@ -313,7 +300,7 @@ class Queries:
                 firms_supported=firms or 0,
                 cases_total=sum(tc.count for tc in type_counts),
                 cases_by_type=type_counts,
-                funding=Funding(*totals),
+                funding=Funding.add_up(Funding.from_sums(row[1:]) for row in by_type.values()),
                 supply_companies_matched=len({m.supply_company for m in matches}),
                 matches=tuple(matches),
                 indicators=tuple(self._indicator_totals(s, year)) if details else (),

@@ -17,11 +17,7 @@ from boeun_desk.i18n import t
 from boeun_desk.models import (
     Attachment,
     Base,
-    Firm,
     FollowUp,
-    Officer,
-    SupportCase,
-    SupportType,
     Tracked,
     Visit,
     utcnow,
@@ -40,12 +36,9 @@ class VisitService(FirmRecordService):
     """
 
     model = Visit
-    schema = schemas.VISIT
     search_columns = ("place", "attendees", "purpose", "situation", "advice")
     order_by = ("starts_at",)
     search_refs = ("firm_id", "officer_id")
-    refs = {"firm_id": Firm, "case_id": SupportCase, "support_type_id": SupportType, "officer_id": Officer}
-    label = "방문·상담"
 
     def _own_fields(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         return {k: v for k, v in data.items() if k != "follow_ups"}
@@ -107,19 +100,14 @@ class FollowUpService(EntityService):
     """Follow-ups are saved with their visit (VisitService); this names their rules and list."""
 
     model = FollowUp
-    schema = schemas.FOLLOW_UP
     order_by = ("due_date", "created_at")
-    refs = {"visit_id": Visit}
-    label = "후속조치"
 
 
 class AttachmentService(EntityService):
     """Files linked to any record. Bytes go to `files_dir/ab/abcdef...` named by their SHA-256."""
 
     model = Attachment
-    schema = schemas.ATTACHMENT
     order_by = ("created_at",)
-    label = "첨부파일"
 
     def __init__(self, sessions: sessionmaker[Session], officer: str = "", *, files_dir: Path):
         super().__init__(sessions, officer)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
-from boeun_desk.overview import EXPIRY_DAYS, Funding, Overview, TypeTotal
+from boeun_desk.overview import EXPIRY_DAYS, Overview, TypeTotal
 from boeun_desk.ui.widgets import plain_tooltip
 
 if TYPE_CHECKING:

@@ -18,14 +18,12 @@ from boeun_desk.db import DatabaseError
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.bundle import BundleError
 from boeun_desk.exchange.excel_export import export_workbook
-from boeun_desk.exchange.excel_import import ImportPlan, apply_import, plan_import
+from boeun_desk.exchange.excel_import import KINDS, ImportPlan, apply_import, plan_import
 from boeun_desk.i18n import t
 from boeun_desk.services import Changes, sync
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
 from boeun_desk.ui.widgets import ChoiceField, plain_label
-
-ENTITY_OF_KIND = {"firms": "firm", "supply": "supply_company"}
 
 
 class ImportDialog(QDialog):
@@ -36,7 +34,7 @@ class ImportDialog(QDialog):
         self.context, self.plan = context, None
         self.setWindowTitle(t("엑셀에서 가져오기"))
         self.resize(980, 560)
-        self.kind = ChoiceField([("firms", t("수혜기업")), ("supply", t("공급기업"))])
+        self.kind = ChoiceField([(key, t(kind.title)) for key, (kind, _required) in KINDS.items()])
         choose = QPushButton(t("파일 선택…"))
         choose.clicked.connect(self._choose)
         self.summary = plain_label(t("가져올 엑셀 파일(.xlsx)을 고르세요. 모든 행을 먼저 검사하고, 오류가 하나라도 있으면 "
@@ -90,7 +88,7 @@ class ImportDialog(QDialog):
                              icon="warning")
             self.preview(plan.path)
             return
-        self.context.changed.emit(Changes(ENTITY_OF_KIND[plan.kind], (), "import"))
+        self.context.changed.emit(Changes(KINDS[plan.kind][0].key, (), "import"))
         self.context.ask(self, t("가져오기 완료"), t("새로 추가 {new}건, 변경 {changed}건을 저장했습니다.",
                                                   new=len(plan.new), changed=len(plan.changed)), buttons=("ok",),
                          icon="info")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from boeun_desk.i18n import t
+from boeun_desk.kinds import REFERENCES
 from boeun_desk.services import NotFound, StaleEdit
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.form_logic import FormLogic
@@ -34,8 +35,6 @@ from boeun_desk.ui.table_model import Lookups
 from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea, plain_label
 from boeun_desk.validation import Field, ValidationFailed
 
-REF_LOOKUP = {"firm_id": "firms", "support_type_id": "types", "program_year_id": "years",
-              "supply_company_id": "suppliers", "officer_id": "officers"}
 ERROR_STYLE = "color: #b3261e;"
 
 
@@ -104,8 +103,9 @@ def make_editor(field: Field, lookups: Lookups) -> QWidget:
     if field.kind == "bool":
         return ChoiceField([(None, ""), (True, t("예")), (False, t("아니오"))])
     if field.kind == "ref":
-        kind = REF_LOOKUP.get(field.name)
-        names = lookups.get(kind) if kind else {}
+        # A case is chosen among the chosen firm's cases (RecordForm._fill_cases), not among all.
+        target = REFERENCES.get(field.name) if field.name != "case_id" else None
+        names = lookups.get(target.key) if target else {}
         items = sorted(((key, str(name)) for key, name in names.items()), key=lambda item: item[1])
         return ChoiceField([(None, "")] + items, searchable=len(items) > 15)
     if field.kind == "note":

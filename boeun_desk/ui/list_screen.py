@@ -30,9 +30,6 @@ from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel
 from boeun_desk.validation import ValidationFailed
 
-SHEET_OF_LIST = {"firms": "firms", "supply_companies": "supply", "cases": "cases", "visits": "visits",
-                 "certifications": "certifications", "tests": "tests", "ip_rights": "ip", "indicators": "indicators",
-                 "matches": "matches", "meetings": "meetings"}
 EXPIRY_CHOICES = ((None, "만료 전체"), (30, "30일 이내 만료"), (60, "60일 이내 만료"), (90, "90일 이내 만료"))
 
 
@@ -57,12 +54,12 @@ class ListScreen(QWidget):
         bar.addWidget(self.search, 2)
         self.filters: dict[str, QComboBox] = {}
         if spec.year_field and not compact:
-            years = sorted(lookups.get("years").items(), key=lambda item: item[1])
+            years = sorted(lookups.get("program_year").items(), key=lambda item: item[1])
             values = [(None, t("전체 연도"))] + [
                 (key if spec.year_field == "program_year_id" else year, t("{year}년", year=year)) for key, year in years]
             self._add_filter(bar, spec.year_field, values)
         if spec.type_field and not compact:
-            types = lookups.get("types")
+            types = lookups.get("support_type")
             self._add_filter(bar, spec.type_field, [(None, t("전체 유형"))] + [(k, t(v)) for k, v in types.items()])
         if spec.status_choices and not compact:
             self._add_filter(bar, "status", [(None, t("전체 상태"))] + [(k, t(v)) for k, v in
@@ -260,7 +257,7 @@ class ListScreen(QWidget):
             if not chosen:
                 return None
             path = Path(chosen)
-        export_workbook(self.context.services.database, [SHEET_OF_LIST[self.spec.key]], path,
+        export_workbook(self.context.services.database, [self.spec.kind.sheet], path,
                         only_ids=set(self.model.ids()))
         return path
 

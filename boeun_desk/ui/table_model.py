@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from boeun_desk.i18n import t
+from boeun_desk.kinds import BY_KEY
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.specs import Column, ListSpec
 from boeun_desk.ui.widgets import plain_tooltip
@@ -20,15 +21,12 @@ from boeun_desk.validation import format_brn
 
 CHUNK = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
-LOOKUP_SOURCES = {"firms": ("firms", "name", {"firm"}), "types": ("support_types", "name", {"support_type"}),
-                  "years": ("program_years", "year", {"program_year"}),
-                  "suppliers": ("supply_companies", "name", {"supply_company"}),
-                  "officers": ("officers", "name", {"officer"})}
 Index = QModelIndex | QPersistentModelIndex
 
 
 class Lookups:
-    """id -> display name for referenced records, loaded once and dropped when they change."""
+    """id -> how a referenced record reads (kinds.py), per kind of record: loaded once, dropped
+    when a record of that kind changes."""
 
     def __init__(self, context: AppContext):
         self._context = context
@@ -36,15 +34,13 @@ class Lookups:
         context.changed.connect(self._forget)
 
     def get(self, kind: str) -> dict[str, Any]:
+        """The live records of the kind `kind` (a kinds.BY_KEY key), e.g. "firm"."""
         if kind not in self._cache:
-            service, column, _entities = LOOKUP_SOURCES[kind]
-            self._cache[kind] = getattr(self._context.services, service).names(column)
+            self._cache[kind] = getattr(self._context.services, BY_KEY[kind].service).names()
         return self._cache[kind]
 
     def _forget(self, changes: Any) -> None:
-        for kind, (_service, _column, entities) in LOOKUP_SOURCES.items():
-            if changes.entity in entities:
-                self._cache.pop(kind, None)
+        self._cache.pop(changes.entity, None)
 
 
 def display(column: Column, value: Any, lookups: Lookups) -> str:
