@@ -17,13 +17,14 @@ they become conflicts for the officer, never an overwrite.
 
 from __future__ import annotations
 
-import uuid
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Table
+from sqlalchemy import Table
 
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry
@@ -60,6 +61,7 @@ SERVICES: tuple[type[EntityService], ...] = (
     IPRightService, IndicatorService, MatchService, MeetingService, AttachmentService)
 AUDIT_ACTIONS = ("create", "update", "delete", "restore")
 _INT64 = (-(1 << 63), (1 << 63) - 1)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(uuid4()) writes it
 _TEXT_LIMIT = 1 << 20  # any text column (history values included); officer fields have their own limits
 
 
@@ -86,13 +88,31 @@ def _reject(table: str, record_id: Any, message: str) -> RecordRejected:
                             id=str(record_id)[:40], message=message))
 
 
-def _typed(column: Column[Any], value: Any) -> Any:
+@dataclass(frozen=True)
+class _Slot:
+    """What a column takes, worked out once per table (the gate runs for every record)."""
+
+    kind: type
+    nullable: bool
+    length: int | None
+    characters_checked: bool  # an officer field: the schema checks its characters
+
+
+@cache
+def _slots(table: Table) -> dict[str, _Slot]:
+    service = rules_for(table.name)
+    own = {f.name for f in service.schema} if service is not None else set()
+    return {c.name: _Slot(c.type.python_type, bool(c.nullable), getattr(c.type, "length", None), c.name in own)
+            for c in table.columns}
+
+
+def _typed(column: _Slot, value: Any) -> Any:
     """The value as the column's Python type; raise InvalidValue when it cannot be that."""
     if value is None:
         if not column.nullable:
             raise InvalidValue(t("필수 입력 항목입니다"))
         return None
-    kind = column.type.python_type
+    kind = column.kind
     if kind is bool:
         if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
             return bool(value)
@@ -117,19 +137,17 @@ def _typed(column: Column[Any], value: Any) -> Any:
         return parsed
     if not isinstance(value, str):
         raise InvalidValue(t("글자로 입력하세요"))
-    length = getattr(column.type, "length", None)
+    length = column.length
     if len(value) > (length or _TEXT_LIMIT):
         raise InvalidValue(t("{limit}자 이내로 입력하세요", limit=f"{length or _TEXT_LIMIT:,}"))
-    clean_text(value, multiline=length is None, max_length=_TEXT_LIMIT)  # characters only: kept as sent
+    if not column.characters_checked:  # characters only: the value is kept as sent
+        clean_text(value, multiline=length is None, max_length=_TEXT_LIMIT)
     return value
 
 
 def _uuid(value: Any) -> str:
-    try:
-        if isinstance(value, str) and str(uuid.UUID(value)) == value:
-            return value
-    except ValueError:
-        pass
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        return value
     raise InvalidValue(t("식별자(UUID) 형식이 아닙니다"))
 
 
@@ -139,8 +157,9 @@ def check_record(table: Table, names: Sequence[str], values: Sequence[Any]) -> d
     if len(values) != len(names):
         raise _reject(table.name, record_id, t("열 {n}개가 있어야 하는데 {m}개입니다", n=len(names), m=len(values)))
     row: dict[str, Any] = {}
+    slots = _slots(table)
     for name, value in zip(names, values, strict=True):
-        column = table.c[name]
+        column = slots[name]
         try:
             row[name] = _uuid(value) if name == "id" else _typed(column, value)
         except InvalidValue as error:
@@ -170,14 +189,14 @@ def check_history(table: Table, record_id: str, audit_names: Sequence[str],
                   entries: Sequence[Any]) -> list[dict[str, Any]]:
     """A record's incoming history entries as column -> value (as sent: they are stored and
     compared in that form); each must be typed right and be about this record."""
-    audit = AuditEntry.__table__
+    slots = _slots(AuditEntry.__table__)
     fields = {c.name for c in table.columns} | {""}
     checked = []
     for entry in entries:
         if not isinstance(entry, list) or len(entry) != len(audit_names):
             raise _reject(table.name, record_id, t("변경 이력의 형식이 올바르지 않습니다"))
         try:
-            item = {name: _uuid(value) if name in ("id", "entity_id") else _typed(audit.c[name], value)
+            item = {name: _uuid(value) if name in ("id", "entity_id") else _typed(slots[name], value)
                     for name, value in zip(audit_names, entry, strict=True)}
         except InvalidValue as error:
             raise _reject(table.name, record_id, t("변경 이력: {message}", message=error)) from None
