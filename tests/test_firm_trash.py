@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -20,6 +19,7 @@ from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.validation import ValidationFailed
 from tests.conftest import DEMO_TODAY
+from tests.test_sync import Pair
 from tests.test_ui import Answers
 
 FIRM_NAME = "속리산대추명가 농업회사법인(주)"  # demo firm with cases in both years, visits, a certificate
@@ -190,53 +190,44 @@ def test_records_of_a_firm_deleted_alone_count_nowhere(demo, firm):
         demo.cases.restore(records["cases"][0])
 
 
-def test_a_firm_deleted_on_another_laptop_arrives_with_its_records(demo_path, tmp_path):
-    a_path, b_path = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
-    shutil.copyfile(demo_path, a_path)
-    sync.clone(a_path, b_path)
-    a, b = Services(open_database(a_path), "김담당"), Services(open_database(b_path), "이담당")
-    try:
-        firm = a.firms.list(search=FIRM_NAME)[0]
-        before, records = figures(a), own_records(a, firm.id)
-        going = b.firms.dependents(firm.id)
-        b.firms.delete(firm.id)
-        sync.export_bundle(b.database, tmp_path / "b.sync")
-        result = sync.import_bundle(a.database, tmp_path / "b.sync")
-        assert result.conflicts == 0 and result.updated == 1 + sum(going.values())
-        assert a.firms.dependents(firm.id) == going  # the same stamp arrived on every record
-        assert all(getattr(a, key).list(firm_id=firm.id) == [] for key in FIRM_RECORDS)
-        a.firms.restore(firm.id)
-        assert figures(a) == before and own_records(a, firm.id) == records
-    finally:
-        a.database.close()
-        b.database.close()
+@pytest.fixture
+def pair(demo_path, tmp_path):
+    laptops = Pair(tmp_path, demo_path)  # a, and b cloned from it
+    yield laptops
+    laptops.close()
+
+
+def test_a_firm_deleted_on_another_laptop_arrives_with_its_records(pair):
+    a, b = pair.a, pair.b
+    firm = a.firms.list(search=FIRM_NAME)[0]
+    before, records = figures(a), own_records(a, firm.id)
+    going = b.firms.dependents(firm.id)
+    b.firms.delete(firm.id)
+    result = pair.send(b, a)
+    assert result.conflicts == 0 and result.updated == 1 + sum(going.values())
+    assert a.firms.dependents(firm.id) == going  # the same stamp arrived on every record
+    assert all(getattr(a, key).list(firm_id=firm.id) == [] for key in FIRM_RECORDS)
+    a.firms.restore(firm.id)
+    assert figures(a) == before and own_records(a, firm.id) == records
 
 
 @pytest.mark.parametrize("take", ["local", "remote"])
-def test_settling_a_firm_deleted_there_and_edited_here_takes_its_records_along(demo_path, tmp_path, take):
-    a_path, b_path = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
-    shutil.copyfile(demo_path, a_path)
-    sync.clone(a_path, b_path)
-    a, b = Services(open_database(a_path), "김담당"), Services(open_database(b_path), "이담당")
-    try:
-        firm = a.firms.list(search=FIRM_NAME)[0]
-        before, records = figures(a), own_records(a, firm.id)
-        b.firms.delete(firm.id)
-        a.firms.update(firm.id, {"phone": "043-999-0000"})  # edited here meanwhile
-        sync.export_bundle(b.database, tmp_path / "b.sync")
-        assert sync.import_bundle(a.database, tmp_path / "b.sync").conflicts == 1
-        [conflict] = sync.list_conflicts(a.database)
-        assert conflict.field == "deleted_at"
-        sync.resolve_conflict(a.database, conflict.id, take, "김담당")
-        if take == "local":  # the firm stays, and so do all its records
-            assert figures(a) == before and own_records(a, firm.id) == records
-        else:  # the firm goes, with every record that was still live here
-            assert all(getattr(a, key).list(firm_id=firm.id) == [] for key in FIRM_RECORDS)
-            a.firms.restore(firm.id)
-            assert own_records(a, firm.id) == records
-    finally:
-        a.database.close()
-        b.database.close()
+def test_settling_a_firm_deleted_there_and_edited_here_takes_its_records_along(pair, take):
+    a, b = pair.a, pair.b
+    firm = a.firms.list(search=FIRM_NAME)[0]
+    before, records = figures(a), own_records(a, firm.id)
+    b.firms.delete(firm.id)
+    a.firms.update(firm.id, {"phone": "043-999-0000"})  # edited here meanwhile
+    assert pair.send(b, a).conflicts == 1
+    [conflict] = sync.list_conflicts(a.database)
+    assert conflict.field == "deleted_at"
+    sync.resolve_conflict(a.database, conflict.id, take, "김담당")
+    if take == "local":  # the firm stays, and so do all its records
+        assert figures(a) == before and own_records(a, firm.id) == records
+    else:  # the firm goes, with every record that was still live here
+        assert all(getattr(a, key).list(firm_id=firm.id) == [] for key in FIRM_RECORDS)
+        a.firms.restore(firm.id)
+        assert own_records(a, firm.id) == records
 
 
 def test_cli_firm_delete_and_restore_say_what_goes_along(capsys, demo_path):

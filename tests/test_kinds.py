@@ -14,7 +14,8 @@ from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.sheets import SHEETS
 from boeun_desk.i18n import t
 from boeun_desk.kinds import KINDS, REFERENCES
-from boeun_desk.services.gate import SERVICES
+from boeun_desk.services.base import SERVICE_OF_TABLE
+from boeun_desk.services.gate import rules_for  # noqa: F401  (registers every service)
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.forms import make_editor
 from boeun_desk.ui.specs import HEADERS, SPECS
@@ -39,8 +40,8 @@ def test_every_list_column_takes_its_label_and_choices_from_the_schema_unless_li
 
 
 def test_each_kind_is_described_once_and_its_service_follows_it(demo):
-    assert len({kind.key for kind in KINDS}) == len(KINDS) == len(SERVICES)
-    assert {service.kind for service in SERVICES} == set(KINDS)
+    assert len({kind.key for kind in KINDS}) == len(KINDS) == len(SERVICE_OF_TABLE)
+    assert {service.kind for service in SERVICE_OF_TABLE.values()} == set(KINDS)
     for kind in KINDS:
         columns = kind.model.__table__.columns  # type: ignore[attr-defined]
         assert {f.name for f in kind.schema} <= set(columns.keys()), kind.key

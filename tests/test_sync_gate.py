@@ -294,3 +294,10 @@ def test_a_kill_at_any_moment_of_a_merge_leaves_nothing_or_everything(demo_templ
         assert (firms_in, cases_in, history) in ((0, 0, 0), (1000, 1000, 2000)), delay
         seen.append(firms_in)
     assert seen[0] == 0 and seen[-1] == 1000, seen  # the first kill lands in the merge; unkilled, it ends
+
+
+def test_every_kind_of_record_a_bundle_carries_has_its_rules():
+    from boeun_desk.exchange.bundle import tracked_tables
+    from boeun_desk.services.gate import rules_for
+
+    assert [t.name for t in tracked_tables() if rules_for(t.name) is None] == []

@@ -71,6 +71,10 @@ def unit_of_work(sessions: sessionmaker[Session], officer: str) -> Iterator[Sess
         yield session
 
 
+# Table name -> the service class of its records (filled as the classes are defined).
+SERVICE_OF_TABLE: dict[str, type[EntityService]] = {}
+
+
 class EntityService:
     """Create, update, soft delete, restore, get and list one kind of record.
 
@@ -92,6 +96,7 @@ class EntityService:
         if "model" in vars(cls):
             cls.kind = kind_of(cls.model)
             cls.schema, cls.label, cls.refs = cls.kind.schema, cls.kind.label, cls.kind.refs
+            SERVICE_OF_TABLE[cls.kind.key] = cls
 
     def __init__(self, sessions: sessionmaker[Session], officer: str = ""):
         self.sessions = sessions

@@ -28,24 +28,8 @@ from sqlalchemy import Table
 
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry
-from boeun_desk.services.base import EntityService
-from boeun_desk.services.entities import (
-    CaseService,
-    CertificationService,
-    FirmService,
-    IndicatorService,
-    IPRightService,
-    MatchService,
-    MeetingService,
-    OfficerService,
-    ProgramService,
-    ProgramYearService,
-    SelectionService,
-    SupplyCompanyService,
-    SupportTypeService,
-    TestAnalysisService,
-)
-from boeun_desk.services.visits import AttachmentService, FollowUpService, VisitService
+from boeun_desk.services import entities, visits  # noqa: F401  (defining them registers the services)
+from boeun_desk.services.base import SERVICE_OF_TABLE, EntityService
 from boeun_desk.validation import (
     MAX_YEAR,
     MIN_YEAR,
@@ -55,10 +39,6 @@ from boeun_desk.validation import (
     clean_text,
 )
 
-SERVICES: tuple[type[EntityService], ...] = (
-    FirmService, SupplyCompanyService, SupportTypeService, ProgramService, ProgramYearService, OfficerService,
-    SelectionService, CaseService, VisitService, FollowUpService, CertificationService, TestAnalysisService,
-    IPRightService, IndicatorService, MatchService, MeetingService, AttachmentService)
 AUDIT_ACTIONS = ("create", "update", "delete", "restore")
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(uuid4()) writes it
@@ -72,10 +52,8 @@ class RecordRejected(InvalidValue):
 @cache
 def rules_for(table_name: str) -> EntityService | None:
     """The service whose schema and rules a table's records follow (no database needed)."""
-    for cls in SERVICES:
-        if cls.model.__tablename__ == table_name:  # type: ignore[attr-defined]
-            return cls.__new__(cls)  # only its class-level schema and record_errors are used
-    return None
+    cls = SERVICE_OF_TABLE.get(table_name)
+    return cls.__new__(cls) if cls is not None else None  # only its class-level schema and rules are used
 
 
 def record_label(table_name: str) -> str:
