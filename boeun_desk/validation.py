@@ -34,11 +34,14 @@ _FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {
     0xFF0D: "-", 0xFF0E: ".", 0xFF0C: ",", 0xFF1A: ":", 0xFF0F: "/", 0xFF0B: "+", 0xFF08: "(", 0xFF09: ")",
     0xFF20: "@", 0x3000: " ", 0x00A0: " "}
 # Invisible characters that make a value look empty or different from what is stored.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Characters that show nothing (zero-width, soft hyphen, Hangul fillers, braille blank).
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u115f\u1160\u3164\uffa0\u2800"
+_EDGES = re.compile(f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$")
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f"
 # Control characters (Unicode category Cc), lone surrogates and direction controls; a line also
 # refuses tabs, line and paragraph separators. One regular expression: it runs for every field.
 _FORBIDDEN_IN_NOTES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
+_UNSAFE_IN_NAME = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\u2028\\u2029{_BIDI_CONTROLS}{_INVISIBLE}/\\\\]")
 _FORBIDDEN_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{_BIDI_CONTROLS}]")
 
 # Bounds that keep every figure and every sum of figures within a 64-bit integer and the
@@ -84,7 +87,7 @@ def ascii_forms(text: str) -> str:
 
 
 def _digits(value: Any) -> str:
-    return _SEPARATORS.sub("", ascii_forms(str(value if value is not None else "")).strip(_INVISIBLE + " "))
+    return _SEPARATORS.sub("", _visible(ascii_forms(str(value if value is not None else ""))))
 
 
 def _is_digits(text: str) -> bool:
@@ -185,7 +188,8 @@ def parse_datetime(value: Any) -> datetime | None:
     text = _visible(ascii_forms(str(value))).replace("T", " ")
     day_part, _, time_part = text.partition(" ") if re.match(r"^[0-9]{4}-", text) else (text, "", "")
     day = parse_date(day_part)
-    assert day is not None
+    if day is None:  # e.g. only a "T"
+        raise InvalidValue(t("일시 형식이 올바르지 않습니다 (예: 2024-11-28 14:30)"))
     if not time_part.strip():
         return datetime(day.year, day.month, day.day)
     match = _TIME.match(time_part)
@@ -280,8 +284,23 @@ def grant_share_warning(grant_total: int, firm_total: int, share_percent: int) -
 
 
 def _visible(text: str) -> str:
-    """The text without leading and trailing white space and invisible characters."""
-    return text.strip().strip(_INVISIBLE).strip()
+    """The text without leading and trailing white space and invisible characters, in any mix."""
+    return _EDGES.sub("", text)
+
+
+def file_name(name: str, *, limit: int = 300) -> str:
+    """A file's name as it can be stored and shown: control, direction and invisible characters
+    and path separators become "_" (the officer cannot always rename a file), within `limit`."""
+    text = _UNSAFE_IN_NAME.sub("_", _visible(name)) or "_"
+    if len(text) > limit:
+        stem, dot, suffix = text.rpartition(".")
+        text = (stem[:limit - len(suffix) - 1] + dot + suffix) if dot and len(suffix) < 20 else text[:limit]
+    return text
+
+
+def is_blank(value: Any) -> bool:
+    """Nothing given: None, or text of only spaces and invisible characters."""
+    return _empty(value)
 
 
 def clean_text(value: Any, *, multiline: bool = False, max_length: int | None = None) -> str:

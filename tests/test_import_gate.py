@@ -62,3 +62,14 @@ def test_a_database_changed_after_the_preview_stops_the_whole_file(services, tmp
     apply_import(services.database, plan)
     assert not plan.applied and "미리보기 뒤에 데이터가 바뀌었습니다" in str(plan.errors[0])
     assert [f.name for f in services.firms.list()] == ["먼저 온 기업"]
+
+
+@pytest.mark.parametrize("blank", ["\u200b", "\u200b \u200b \u200b", "\u3000"])
+def test_a_cell_that_only_looks_empty_never_erases_what_is_stored(services, tmp_path, blank):
+    services.firms.create({"name": "보은식품", "brn": "124-81-00998", "representative": "홍길동",
+                           "email": "a@b.kr"})
+    rows = [["업체명", "사업자등록번호", "대표자", "이메일"], ["보은식품", "124-81-00998", blank, blank]]
+    plan = import_firms(services, write_xlsx(tmp_path / "f.xlsx", rows))
+    assert plan.ok and plan.unchanged == 1
+    firm = services.firms.by_brn("124-81-00998")
+    assert (firm.representative, firm.email) == ("홍길동", "a@b.kr")

@@ -159,3 +159,26 @@ def test_any_string_is_normalised_or_refused_in_korean(text, kind):
         assert value.isascii() or kind in ("text", "note", "ref", "choice")
     if isinstance(value, int) and not isinstance(value, bool):
         assert 0 <= value <= MAX_AMOUNT
+
+
+@pytest.mark.parametrize("text", ["\u200b \u200b \u200b", "\u3164", "\u115f\u1160", "\u2800 \u2800", " \ufeff\u200d "])
+def test_mixes_of_spaces_fillers_and_invisible_characters_are_empty(text):
+    with pytest.raises(ValidationFailed, match="필수"):
+        clean(schemas.FIRM, {"name": text, "brn": "124-81-00998"})
+
+
+@pytest.mark.parametrize("text", ["T", " T ", "TT", "T14:30"])
+def test_a_date_and_time_of_letters_is_a_korean_error(text):
+    from boeun_desk.validation import parse_datetime
+
+    with pytest.raises(InvalidValue):
+        parse_datetime(text)
+
+
+def test_file_names_are_made_safe_to_store_and_show():
+    from boeun_desk.validation import file_name
+
+    assert file_name("견적서\u200f.pdf") == "견적서_.pdf"
+    assert file_name("../../a\x1b[31m.jpg") == ".._.._a_[31m.jpg"
+    long = file_name("가" * 400 + ".jpg")
+    assert len(long) == 300 and long.endswith(".jpg")

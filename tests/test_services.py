@@ -287,3 +287,33 @@ def test_overview_is_the_dashboards_figures_and_survives_json(demo):
     assert queries.overview(today=today).year == max(overview.years)
     assert queries.overview(today=today, default_year=2024).year == 2024
     assert queries.overview(today=today, default_year=1999).year == max(overview.years)
+
+
+def test_attachments_pass_the_same_rules(demo, tmp_path):
+    from boeun_desk.validation import ValidationFailed as Refused
+
+    visit = demo.visits.list()[0]
+    photo = tmp_path / "현장\u200f사진\x1b.jpg"
+    photo.write_bytes(b"\xff\xd8 jpeg")
+    changes = demo.attachments.attach("visit", visit.id, photo, caption="작업장 전경")
+    stored = demo.attachments.get(changes.id)
+    assert stored.filename == "현장_사진_.jpg" and len(stored.content_hash) == 64
+    for caption, owner_kind, owner_id in (("캡션\x00", "visit", visit.id), ("x" * 301, "visit", visit.id),
+                                          ("", "no_such_kind", visit.id), ("", "visit", "0" * 36)):
+        with pytest.raises(Refused):
+            demo.attachments.attach(owner_kind, owner_id, photo, caption=caption)
+    assert len(demo.attachments.for_owner(visit.id)) == 1
+
+
+def test_a_support_type_or_supply_company_still_in_use_stays(demo):
+    from boeun_desk.validation import ValidationFailed as Refused
+
+    proto = demo.support_types.by_code("PROTO")
+    with pytest.raises(Refused, match="지원과제 \\d+건"):
+        demo.support_types.delete(proto.id)
+    company = next(c for c in demo.supply_companies.list() if demo.matches.list(supply_company_id=c.id))
+    with pytest.raises(Refused, match="매칭"):
+        demo.supply_companies.delete(company.id)
+    unused = demo.support_types.create({"code": "NEW", "name": "새 유형", "grant_share_percent": 70})
+    demo.support_types.delete(unused.id)
+    assert demo.support_types.get(proto.id).deleted_at is None

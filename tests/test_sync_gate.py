@@ -21,6 +21,7 @@ from boeun_desk import cli
 from boeun_desk.db import open_database
 from boeun_desk.exchange.bundle import _HEADER_WIDTH, MAGIC, BundleError
 from boeun_desk.services import Services, sync
+from boeun_desk.validation import InvalidValue
 from tests.test_sync import Pair, fingerprint
 
 Lines = list  # [head, record, record, ...] as JSON values
@@ -301,3 +302,52 @@ def test_every_kind_of_record_a_bundle_carries_has_its_rules():
     from boeun_desk.services.gate import rules_for
 
     assert [t.name for t in tracked_tables() if rules_for(t.name) is None] == []
+
+
+def test_a_number_given_to_another_firm_meanwhile_is_a_conflict_not_a_failed_import(pair):
+    firm = pair.b.firms.list()[0]
+    pair.b.firms.update(firm.id, {"brn": "124-81-00998"})  # there: firm X gets the number N
+    pair.a.firms.create({"name": "새로 온 기업", "brn": "124-81-00998"})  # here: a new firm with N
+    result = pair.send(pair.b, pair.a)
+    assert result.conflicts == 1
+    [conflict] = sync.list_conflicts(pair.a.database)
+    assert (conflict.entity_id, conflict.field) == (firm.id, "brn") and "겹칩니다" in conflict.reason
+    assert pair.a.firms.get(firm.id).brn == firm.brn  # nothing overwritten
+    with pytest.raises(InvalidValue, match="정할 수 없습니다"):
+        sync.resolve_conflict(pair.a.database, conflict.id, "remote")
+    sync.resolve_conflict(pair.a.database, conflict.id, "local")
+    assert sync.list_conflicts(pair.a.database) == []
+
+
+def test_fields_merged_one_by_one_into_a_record_no_form_would_save_are_a_conflict(pair):
+    case = next(c for c in pair.a.cases.list() if c.start_date and c.end_date)
+    pair.a.cases.update(case.id, {"end_date": case.start_date})  # here: ends earlier
+    later = case.end_date
+    pair.b.cases.update(case.id, {"start_date": later})  # there: starts later
+    result = pair.send(pair.b, pair.a)
+    assert result.conflicts == 1
+    stored = pair.a.cases.get(case.id)
+    assert stored.start_date <= stored.end_date
+    pair.a.cases.update(case.id, {"title": stored.title + " (수정)"})  # still editable
+
+
+def test_a_version_past_any_real_count_is_refused(pair, tmp_path):
+    path = _new_firms_bundle(pair, tmp_path)
+    lines = read_lines(path)
+    _set(lines, _firm_line(lines, "새기업1"), "version", 2 ** 63 - 1)
+    write_lines(path, lines)
+    with pytest.raises(BundleError, match="버전"):
+        sync.import_bundle(pair.a.database, path)
+
+
+def test_one_history_entry_given_to_two_records_is_a_korean_error(pair, tmp_path):
+    path = _new_firms_bundle(pair, tmp_path)
+    lines = read_lines(path)
+    one, two = _firm_line(lines, "새기업0"), _firm_line(lines, "새기업1")
+    audit = lines[0]["audit"]
+    two[2][0][audit.index("id")] = one[2][0][audit.index("id")]
+    write_lines(path, lines)
+    before = fingerprint(pair.a)
+    with pytest.raises(BundleError, match="아무것도 가져오지 않았습니다"):
+        sync.import_bundle(pair.a.database, path)
+    assert fingerprint(pair.a) == before

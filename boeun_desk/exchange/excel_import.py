@@ -23,7 +23,7 @@ from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY, Kind
 from boeun_desk.services.base import unit_of_work
 from boeun_desk.services.entities import _UniqueBrn
-from boeun_desk.validation import ValidationFailed, clean
+from boeun_desk.validation import ValidationFailed, clean, is_blank
 
 _COMMON = {
     "brn": ("사업자등록번호", "사업자번호", "사업자등록", "사업자no", "등록번호", "brn"),
@@ -139,7 +139,7 @@ def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
         values = {name: plain(value) for name, value in raw.items()}
         if "phone" in values and isinstance(values["phone"], int):
             values["phone"] = f"0{values['phone']}"  # a number typed as 0431234567 lost its leading 0
-        given = {name for name, value in values.items() if value not in (None, "")}
+        given = {name for name, value in values.items() if not is_blank(value)}  # blank cells never erase
         if not given:
             continue
         try:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, not_, or_, select
+from sqlalchemy import Select, func, not_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk.db import WRITE
 from boeun_desk.i18n import t
-from boeun_desk.kinds import REFERENCES, Kind, kind_of, shown_names
+from boeun_desk.kinds import BY_KEY, REFERENCES, Kind, kind_of, shown_names
 from boeun_desk.models import Tracked, utcnow
 from boeun_desk.validation import Cleaned, Field, FieldError, ValidationFailed, clean
 
@@ -90,6 +90,8 @@ class EntityService:
     # References whose record's name is searched too: a case is found by its firm's name.
     search_refs: ClassVar[Sequence[str]] = ()
     order_by: ClassVar[Sequence[str]] = ("created_at",)
+    # Kinds that other records name (support types, supply companies...): not deleted while named.
+    kept_while_used: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
@@ -157,11 +159,32 @@ class EntityService:
         """Move the record, and the records that go with it (`dependents`), to the 휴지통."""
         with self.session() as session:
             obj = self._load(session, record_id)
+            if self.kept_while_used:
+                self._refuse_if_used(session, obj)
             going = [row for rows in self._dependents(session, obj).values() for row in rows]
             stamp = utcnow()
             for row in (obj, *going):
                 row.deleted_at = stamp  # one stamp for all: restore() brings back exactly these
             return Changes(self.entity, (obj.id,), "delete")
+
+    def _refuse_if_used(self, session: Session, obj: Tracked) -> None:
+        """A record others name (a support type of cases, a company of matches) stays while a live
+        record names it: deleting it would leave them pointing at the 휴지통 and the figures apart."""
+        table = self.model.__table__  # type: ignore[attr-defined]
+        users: dict[str, int] = {}
+        for other in table.metadata.sorted_tables:
+            for key in other.foreign_keys:
+                if key.column.table is table and "deleted_at" in other.c:
+                    count = session.connection().execute(select(func.count()).select_from(other).where(
+                        key.parent == obj.id, other.c.deleted_at.is_(None))).scalar_one()
+                    if count:
+                        label = t(BY_KEY[other.name].label)
+                        users[label] = users.get(label, 0) + count
+        if users:
+            named = ", ".join(t("{label} {n}건", label=label, n=f"{n:,}") for label, n in users.items())
+            raise ValidationFailed([FieldError("", t(self.label), t(
+                "이 기록을 쓰는 기록이 있어 휴지통으로 옮길 수 없습니다: {records}. 그 기록을 먼저 바꾸거나 옮기세요",
+                records=named))])
 
     def restore(self, record_id: str) -> Changes:
         """Bring the record back with the records that went to the 휴지통 with it."""

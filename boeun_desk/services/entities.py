@@ -95,12 +95,14 @@ class FirmService(_UniqueBrn):
 
 class SupplyCompanyService(_UniqueBrn):
     model = SupplyCompany
+    kept_while_used = True
     search_columns = ("name", "brn", "fields", "contact_name")
     order_by = ("name",)
 
 
 class SupportTypeService(EntityService):
     model = SupportType
+    kept_while_used = True
     search_columns = ("code", "name", "name_en")
     order_by = ("sort_order", "code")
 
@@ -126,6 +128,7 @@ class SupportTypeService(EntityService):
 
 class ProgramService(EntityService):
     model = Program
+    kept_while_used = True
     order_by = ("start_year",)
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
@@ -136,6 +139,7 @@ class ProgramService(EntityService):
 
 class ProgramYearService(EntityService):
     model = ProgramYear
+    kept_while_used = True
     order_by = ("year",)
 
     def by_year(self, year: int) -> Any:
@@ -149,6 +153,7 @@ class ProgramYearService(EntityService):
 
 class OfficerService(EntityService):
     model = Officer
+    kept_while_used = True
     search_columns = ("name", "team")
     order_by = ("name",)
 

@@ -42,7 +42,8 @@ from boeun_desk.validation import (
 AUDIT_ACTIONS = ("create", "update", "delete", "restore")
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(uuid4()) writes it
-_TEXT_LIMIT = 1 << 20  # any text column (history values included); officer fields have their own limits
+_TEXT_LIMIT = 1 << 20
+MAX_VERSION = 1 << 31  # a record edited a billion times is a made-up one (and must still be editable)  # any text column (history values included); officer fields have their own limits
 
 
 class RecordRejected(InvalidValue):
@@ -142,7 +143,7 @@ def check_record(table: Table, names: Sequence[str], values: Sequence[Any]) -> d
             row[name] = _uuid(value) if name == "id" else _typed(column, value)
         except InvalidValue as error:
             raise _reject(table.name, record_id, f"{name}: {error}") from None
-    if row.get("version") is not None and row["version"] < 1:
+    if row.get("version") is not None and not 1 <= row["version"] <= MAX_VERSION:
         raise _reject(table.name, record_id, t("버전 번호가 올바르지 않습니다"))
     service = rules_for(table.name)
     if service is not None:
@@ -179,7 +180,7 @@ def check_history(table: Table, record_id: str, audit_names: Sequence[str],
         except InvalidValue as error:
             raise _reject(table.name, record_id, t("변경 이력: {message}", message=error)) from None
         if (item["entity"] != table.name or item["entity_id"] != record_id or item["action"] not in AUDIT_ACTIONS
-                or item["field"] not in fields or item["version"] < 1):
+                or item["field"] not in fields or not 1 <= item["version"] <= MAX_VERSION):
             raise _reject(table.name, record_id, t("다른 기록에 대한 변경 이력이 섞여 있습니다"))
         checked.append(dict(zip(audit_names, entry, strict=True)))
     return checked

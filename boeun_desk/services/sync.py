@@ -37,7 +37,7 @@ from boeun_desk.models import AuditEntry, Base, Meta, utcnow
 from boeun_desk.models.audit import _text as audit_text
 from boeun_desk.services.base import NotFound, unit_of_work
 from boeun_desk.services.firm_records import firm_dependents
-from boeun_desk.services.gate import RecordRejected, check_history, check_record
+from boeun_desk.services.gate import RecordRejected, check_history, check_record, rules_for
 from boeun_desk.validation import InvalidValue
 
 REPLICA_KEY = "replica_id"
@@ -121,6 +121,9 @@ def import_bundle(database: Database, path: Path) -> SyncResult:
         return _merge_bundle(database, bundle)
     except RecordRejected as error:  # rolled back: nothing of the file was kept
         raise BundleError(t("{message}. 아무것도 가져오지 않았습니다: {path}", message=error, path=path.name)) from error
+    except IntegrityError as error:  # e.g. one history entry given to two records in a hand-made file
+        raise BundleError(t("동기화 파일의 기록들이 서로 맞지 않습니다({detail}). 아무것도 가져오지 않았습니다: {path}",
+                            detail=error.orig, path=path.name)) from error
 
 
 def _merge_bundle(database: Database, bundle: Bundle) -> SyncResult:
@@ -225,6 +228,14 @@ def _merge_record(session: Session, table: Table, local: dict[str, Any], remote:
     if deleted_here != deleted_there and (ours - {"deleted_at"} if deleted_there else theirs - {"deleted_at"}):
         changes.pop("deleted_at", None)
         held.add("deleted_at")  # deleted on one side, edited on the other: the officer decides
+    reason = ""
+    if changes:
+        changes.update(version=max(local["version"], remote["version"]) + (1 if local_only else 0),
+                       updated_at=max(local["updated_at"], remote["updated_at"]), updated_by=remote["updated_by"])
+        reason = _apply_changes(session, table, local, changes)
+        if reason:  # the fields merged one by one make a record no form would save: the officer decides
+            held.update(name for name in changes if name not in _OWN_COLUMNS)
+            changes = {}
     kept_back: set[str] = set()
     for name in held:
         # Delete versus edit: the other side's edits belong to the conflict, so our next bundle
@@ -238,19 +249,32 @@ def _merge_record(session: Session, table: Table, local: dict[str, Any], remote:
                 _drop_conflict(session, existing.id)
             last = field_entries[-1] if field_entries else {"officer": remote["updated_by"], "at": None}
             _store_conflict(session, table.name, local["id"], name, local[name], remote[name], field_entries,
-                            officer=last["officer"], at=last["at"])
+                            officer=last["officer"], at=last["at"], reason=reason)
             result.conflicts += 1
     for name in theirs - held:
         if (local["id"], name) in pending:  # the other copy settled it after seeing ours
             _drop_conflict(session, pending[(local["id"], name)].id)
     _store_entries(session, [e for e in new_entries if e["id"] not in kept_back])
     if changes:
-        changes.update(version=max(local["version"], remote["version"]) + (1 if local_only else 0),
-                       updated_at=max(local["updated_at"], remote["updated_at"]), updated_by=remote["updated_by"])
-        session.execute(update(table).where(table.c.id == local["id"]).values(**changes))
         result.updated += 1
     elif not held:
         result.unchanged += 1
+
+
+def _apply_changes(session: Session, table: Table, local: dict[str, Any], changes: dict[str, Any]) -> str:
+    """Write the merged fields if the record they make passes the kind's whole-record rules and the
+    database's unique keys (e.g. a 사업자등록번호 the other copy gave to another firm meanwhile);
+    else write nothing and say why."""
+    service = rules_for(table.name)
+    errors = service.record_errors({**local, **changes}) if service is not None else []
+    if errors:
+        return "; ".join(str(e) for e in errors)
+    try:
+        with session.begin_nested():
+            session.execute(update(table).where(table.c.id == local["id"]).values(**changes))
+    except IntegrityError as error:
+        return t("다른 기록과 겹칩니다: {detail}", detail=error.orig)
+    return ""
 
 
 def _store_entries(session: Session, entries: list[dict]) -> None:
@@ -318,8 +342,10 @@ def resolve_conflict(database: Database, conflict_id: str, take: str, officer: s
         chosen = load_value(table.c[conflict.field], conflict.remote if take == "remote" else conflict.local)
         other = load_value(table.c[conflict.field], conflict.local if take == "remote" else conflict.remote)
         now, version = utcnow(), row["version"] + 1
-        session.execute(update(table).where(table.c.id == conflict.entity_id).values(
-            {conflict.field: chosen, "version": version, "updated_at": now, "updated_by": officer}))
+        reason = _apply_changes(session, table, dict(row), {conflict.field: chosen, "version": version,
+                                                            "updated_at": now, "updated_by": officer})
+        if reason:
+            raise InvalidValue(t("이 값으로는 정할 수 없습니다: {reason}", reason=reason))
         action = ("update" if conflict.field != "deleted_at" else "delete" if chosen is not None else "restore")
         session.add(AuditEntry(officer=officer, entity=conflict.entity, entity_id=conflict.entity_id,
                                action=action, field=conflict.field if action == "update" else "",

@@ -24,7 +24,7 @@ from boeun_desk.models import (
 )
 from boeun_desk.services.base import Changes, EntityService, field_error, to_view
 from boeun_desk.services.firm_records import FirmRecordService
-from boeun_desk.validation import FieldError, ValidationFailed, clean, out_of_order
+from boeun_desk.validation import FieldError, ValidationFailed, clean, file_name, out_of_order
 
 
 class VisitService(FirmRecordService):
@@ -121,19 +121,26 @@ class AttachmentService(EntityService):
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         content_hash = digest.hexdigest()
+        name = file_name(source.name)
+        values = {"owner_kind": owner_kind, "owner_id": owner_id, "filename": name, "content_hash": content_hash,
+                  "size": source.stat().st_size, "media_type": mimetypes.guess_type(name)[0] or "",
+                  "caption": caption}
+        clean(self.schema, values)  # a bad caption or owner: refused before the file is copied
         target = self.path_of(content_hash)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_suffix(".part")
             shutil.copyfile(source, partial)
             partial.replace(target)  # atomic: a crash never leaves a half file under the final name
-        with self.session() as session:
-            obj = Attachment(owner_kind=owner_kind, owner_id=owner_id, filename=source.name,
-                             content_hash=content_hash, size=source.stat().st_size,
-                             media_type=mimetypes.guess_type(source.name)[0] or "", caption=caption)
-            session.add(obj)
-            session.flush()
-            return Changes(self.entity, (obj.id,), "create")
+        return self.create(values)
+
+    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
+        warnings = super()._check(session, values, obj)
+        table = Base.metadata.tables.get(values.get("owner_kind", getattr(obj, "owner_kind", "")))
+        owner = values.get("owner_id", getattr(obj, "owner_id", None))
+        if table is not None and session.connection().execute(select(table.c.id).where(table.c.id == owner)).first() is None:
+            raise ValidationFailed([field_error(self.schema, "owner_id", t("선택한 항목을 찾을 수 없습니다"))])
+        return warnings
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         errors = []

@@ -227,7 +227,11 @@ class ListScreen(QWidget):
 
             question += "\n\n" + t("함께 휴지통으로 옮겨지는 기록: {records}", records=describe(going))
         if self.context.ask(self, t("삭제 확인"), question) == "yes":
-            self.context.delete(self.spec.service, record_id)
+            try:
+                self.context.delete(self.spec.service, record_id)
+            except ValidationFailed as refused:  # e.g. a support type that cases still use
+                self.context.ask(self, t("휴지통으로 옮길 수 없습니다"), "\n".join(e.message for e in refused.errors),
+                                 buttons=("ok",), icon="warning")
 
     def _restore(self, record_id: str) -> None:
         from boeun_desk.services import NotFound
