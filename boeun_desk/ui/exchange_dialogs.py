@@ -24,6 +24,7 @@ from boeun_desk.services import Changes, sync
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
 from boeun_desk.ui.widgets import ChoiceField, plain_label
+from boeun_desk.validation import InvalidValue
 
 
 class ImportDialog(QDialog):
@@ -155,8 +156,11 @@ class SyncDialog(QDialog):
     def resolve(self, take: str) -> None:
         rows = self.view.selectionModel().selectedRows()
         for index in rows:
-            sync.resolve_conflict(self.context.services.database, self.conflicts.rows[index.row()][-1], take,
-                                  self.context.services.officer)
+            try:
+                sync.resolve_conflict(self.context.services.database, self.conflicts.rows[index.row()][-1], take,
+                                      self.context.services.officer)
+            except InvalidValue as refused:  # e.g. the other copy's number now belongs to another firm
+                self.status.setText(str(refused))
         if rows:
             self.context.changed.emit(Changes("sync", (), "resolve"))
         self.reload()
