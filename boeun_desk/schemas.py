@@ -35,7 +35,7 @@ SELECTION = (
 )
 
 SUPPORT_TYPE = (
-    Field("code", "코드", required=True, max_length=20),
+    Field("code", "코드", "code", required=True, max_length=20),
     Field("name", "지원유형명", required=True, max_length=100),
     Field("name_en", "영문명", max_length=100),
     Field("grant_share_percent", "정부지원금 비율(%)", "int", required=True, maximum=100),

@@ -26,6 +26,7 @@ _TIME = re.compile(r"^ *([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? *$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_CODE = re.compile(r"[A-Z0-9_-]+")
 _PHONE = re.compile(r"^[0-9+()\- .~]{7,30}$")
 
 # Full-width forms (what a Korean IME types in full-width mode) become ASCII; any other
@@ -331,7 +332,7 @@ class Field:
     name: str
     label: str
     # text (one line), note (several lines), brn, crn, date, datetime, int, amount, bool, email,
-    # phone, choice, ref, sha256
+    # phone, choice, ref, sha256, code (upper-case letters and digits)
     kind: str = "text"
     required: bool = False
     choices: Mapping[str, str] | None = None
@@ -398,6 +399,11 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
     if kind == "choice":
         assert spec.choices is not None
         return _choice(value, spec.choices), None
+    if kind == "code":
+        code = ascii_forms(clean_text(value, max_length=spec.max_length)).upper()
+        if not _CODE.fullmatch(code):
+            raise InvalidValue(t("코드는 영문 대문자, 숫자, '_', '-'로 입력하세요 (예: PROTO)"))
+        return code, None
     if kind == "sha256":
         if not (isinstance(value, str) and _SHA256.fullmatch(value)):
             raise InvalidValue(t("파일 해시는 16진수 소문자 64자리입니다"))

@@ -107,15 +107,12 @@ class SupportTypeService(EntityService):
     order_by = ("sort_order", "code")
 
     def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
-        errors = []
+        warnings = super()._check(session, values, obj)
         if "code" in values:
-            values["code"] = values["code"].upper()
             other = session.scalars(select(SupportType).where(SupportType.code == values["code"])).first()
             if other is not None and other is not obj:
-                errors.append(field_error(self.schema, "code", t("이미 있는 코드입니다")))
-        if errors:
-            raise ValidationFailed(errors)
-        return []
+                raise ValidationFailed([field_error(self.schema, "code", t("이미 있는 코드입니다"))])
+        return warnings
 
     def by_code(self, code: str) -> Any:
         with self.sessions() as session:
