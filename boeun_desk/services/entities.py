@@ -39,6 +39,8 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 class _UniqueBrn(EntityService):
     """Shared rule of firms and supply companies: one record per 사업자등록번호."""
 
+    unique_handled = ("brn",)
+
     def _search_term(self, column: str, term: str) -> str:
         return term.replace("-", "") if column == "brn" and _BRN_LIKE.match(term) else term
 
@@ -106,13 +108,6 @@ class SupportTypeService(EntityService):
     search_columns = ("code", "name", "name_en")
     order_by = ("sort_order", "code")
 
-    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
-        warnings = super()._check(session, values, obj)
-        if "code" in values:
-            other = session.scalars(select(SupportType).where(SupportType.code == values["code"])).first()
-            if other is not None and other is not obj:
-                raise ValidationFailed([field_error(self.schema, "code", t("이미 있는 코드입니다"))])
-        return warnings
 
     def by_code(self, code: str) -> Any:
         with self.sessions() as session:
@@ -213,15 +208,6 @@ class IndicatorService(FirmRecordService):
     order_by = ("year", "metric")
     search_refs = ("firm_id",)
 
-    def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
-        super()._check(session, values, obj)
-        key = {k: values.get(k, getattr(obj, k, None)) for k in ("firm_id", "year", "metric")}
-        other = session.scalars(select(Indicator).where(
-            *(getattr(Indicator, k) == v for k, v in key.items()), Indicator.deleted_at.is_(None))).first()
-        if other is not None and other is not obj:
-            raise ValidationFailed([field_error(self.schema, "metric",
-                                                t("같은 연도에 같은 지표가 이미 있습니다"))])
-        return []
 
 
 class MatchService(FirmRecordService):

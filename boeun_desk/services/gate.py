@@ -18,7 +18,7 @@ they become conflicts for the officer, never an overwrite.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from boeun_desk.i18n import t
+from boeun_desk.kinds import BY_KEY
 from boeun_desk.models import AuditEntry
 from boeun_desk.services import entities, visits  # noqa: F401  (defining them registers the services)
 from boeun_desk.services.base import SERVICE_OF_TABLE, EntityService
@@ -43,7 +44,7 @@ AUDIT_ACTIONS = ("create", "update", "delete", "restore")
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(uuid4()) writes it
 _TEXT_LIMIT = 1 << 20
-MAX_VERSION = 1 << 31  # a record edited a billion times is a made-up one (and must still be editable)  # any text column (history values included); officer fields have their own limits
+MAX_VERSION = 1 << 31  # a record edited two billion times is a made-up one (and must stay editable)  # any text column (history values included); officer fields have their own limits
 
 
 class RecordRejected(InvalidValue):
@@ -62,9 +63,12 @@ def record_label(table_name: str) -> str:
     return t(service.label) if service is not None else table_name
 
 
-def _reject(table: str, record_id: Any, message: str) -> RecordRejected:
-    return RecordRejected(t("{label} 기록 {id}: {message}", label=record_label(table),
-                            id=str(record_id)[:40], message=message))
+def _reject(table: str, record_id: Any, message: str, row: Mapping[str, Any] | None = None) -> RecordRejected:
+    """The error naming the record: its kind, its name or title where it has one, and its id."""
+    kind = BY_KEY.get(table)
+    name = row.get(kind.shown_by) if row is not None and kind is not None and kind.shown_by else None
+    shown = f"'{str(name)[:60]}' ({str(record_id)[:40]})" if name else str(record_id)[:40]
+    return RecordRejected(t("{label} 기록 {id}: {message}", label=record_label(table), id=shown, message=message))
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def _uuid(value: Any) -> str:
 
 
 def check_record(table: Table, names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
-    """A complete incoming row (values in the order of `names`) as it may be stored."""
+    """A complete incoming row (values in the order of `names`), each value of its column's type."""
     record_id = values[0] if values else "?"
     if len(values) != len(names):
         raise _reject(table.name, record_id, t("열 {n}개가 있어야 하는데 {m}개입니다", n=len(names), m=len(values)))
@@ -145,23 +149,31 @@ def check_record(table: Table, names: Sequence[str], values: Sequence[Any]) -> d
             raise _reject(table.name, record_id, f"{name}: {error}") from None
     if row.get("version") is not None and not 1 <= row["version"] <= MAX_VERSION:
         raise _reject(table.name, record_id, t("버전 번호가 올바르지 않습니다"))
-    service = rules_for(table.name)
-    if service is not None:
-        try:
-            own = clean(service.schema, {f.name: row[f.name] for f in service.schema})
-            errors = service.record_errors({**row, **own.values})
-            if errors:
-                raise ValidationFailed(errors)
-        except ValidationFailed as failed:
-            raise _reject(table.name, record_id, "; ".join(str(e) for e in failed.errors)) from None
-        row.update(own.values)
-        for spec in service.schema:  # references are ids too
-            if spec.kind == "ref" and row[spec.name] is not None:
-                try:
-                    _uuid(row[spec.name])
-                except InvalidValue as error:
-                    raise _reject(table.name, record_id, f"{t(spec.label)}: {error}") from None
     return row
+
+
+def check_fields(table: Table, row: Mapping[str, Any], fields: Collection[str] | None = None) -> dict[str, Any]:
+    """The officer fields of an incoming record that are to be written (`fields`, or the whole
+    record: then its whole-record rules too) through the kind's schema: their cleaned values.
+
+    Only what is written is checked: a record both copies hold unchanged may carry a value an
+    older version took (a tab in an address), and must not stop every later sync."""
+    service = rules_for(table.name)
+    if service is None:
+        return {}
+    specs = [f for f in service.schema if fields is None or f.name in fields]
+    try:
+        own = clean(specs, {f.name: row[f.name] for f in specs})
+        errors = service.record_errors({**row, **own.values}) if fields is None else []
+        if errors:
+            raise ValidationFailed(errors)
+        for spec in specs:  # references are ids too
+            if spec.kind == "ref" and own.values[spec.name] is not None:
+                _uuid(own.values[spec.name])
+    except (ValidationFailed, InvalidValue) as failed:
+        message = "; ".join(str(e) for e in failed.errors) if isinstance(failed, ValidationFailed) else str(failed)
+        raise _reject(table.name, row.get("id"), message, row) from None
+    return own.values
 
 
 def check_history(table: Table, record_id: str, audit_names: Sequence[str],

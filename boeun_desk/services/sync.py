@@ -35,9 +35,9 @@ from boeun_desk.exchange.bundle import (
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry, Base, Meta, utcnow
 from boeun_desk.models.audit import _text as audit_text
-from boeun_desk.services.base import NotFound, unit_of_work
+from boeun_desk.services.base import NotFound, in_use, unit_of_work
 from boeun_desk.services.firm_records import firm_dependents
-from boeun_desk.services.gate import RecordRejected, check_history, check_record, rules_for
+from boeun_desk.services.gate import RecordRejected, check_fields, check_history, check_record, rules_for
 from boeun_desk.validation import InvalidValue
 
 REPLICA_KEY = "replica_id"
@@ -87,9 +87,13 @@ def replica_id(session: Session) -> str:
 
 def export_bundle(database: Database, path: Path) -> dict[str, int]:
     """Write this copy's records and history to a bundle file: {"records": n, "history": n}."""
-    with unit_of_work(database.sessions, "") as session:
-        replica = replica_id(session)  # made on first use: a short write of its own
     with database.sessions() as session:  # a read: other copies keep writing while it streams
+        meta = session.get(Meta, REPLICA_KEY)
+        if meta is None:  # the first bundle of this copy: its identity is made in a short write
+            with unit_of_work(database.sessions, "") as writing:
+                replica = replica_id(writing)
+        else:
+            replica = meta.value
         return write_bundle(session, path, head_revision(), replica)
 
 
@@ -193,6 +197,7 @@ def _merge_batch(session: Session, batch: list[BundleRecord], columns: dict[str,
 
 def _add(session: Session, table: Table, remote: dict[str, Any], entries: list[dict],
          pending: dict[tuple[str, str], Conflict], result: SyncResult) -> None:
+    remote.update(check_fields(table, remote))  # a new record: every rule a form applies
     try:
         with session.begin_nested():
             session.execute(insert(table).values(**remote))
@@ -230,6 +235,7 @@ def _merge_record(session: Session, table: Table, local: dict[str, Any], remote:
         held.add("deleted_at")  # deleted on one side, edited on the other: the officer decides
     reason = ""
     if changes:
+        changes.update(check_fields(table, remote, changes))  # what is written passes the form's rules
         changes.update(version=max(local["version"], remote["version"]) + (1 if local_only else 0),
                        updated_at=max(local["updated_at"], remote["updated_at"]), updated_by=remote["updated_by"])
         reason = _apply_changes(session, table, local, changes)
@@ -269,6 +275,10 @@ def _apply_changes(session: Session, table: Table, local: dict[str, Any], change
     errors = service.record_errors({**local, **changes}) if service is not None else []
     if errors:
         return "; ".join(str(e) for e in errors)
+    if service is not None and service.kept_while_used and changes.get("deleted_at") is not None:
+        used = in_use(session, table, local["id"])  # deleted there, still named by records here
+        if used:
+            return used
     try:
         with session.begin_nested():
             session.execute(update(table).where(table.c.id == local["id"]).values(**changes))

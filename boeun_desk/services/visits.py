@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk import schemas
 from boeun_desk.i18n import t
+from boeun_desk.kinds import BY_KEY
 from boeun_desk.models import (
     Attachment,
-    Base,
     FollowUp,
     Tracked,
     Visit,
@@ -136,7 +136,8 @@ class AttachmentService(EntityService):
 
     def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
         warnings = super()._check(session, values, obj)
-        table = Base.metadata.tables.get(values.get("owner_kind", getattr(obj, "owner_kind", "")))
+        kind = BY_KEY.get(values.get("owner_kind", getattr(obj, "owner_kind", "")))
+        table = kind.model.__table__ if kind is not None else None  # type: ignore[attr-defined]
         owner = values.get("owner_id", getattr(obj, "owner_id", None))
         if table is not None and session.connection().execute(select(table.c.id).where(table.c.id == owner)).first() is None:
             raise ValidationFailed([field_error(self.schema, "owner_id", t("선택한 항목을 찾을 수 없습니다"))])
@@ -144,7 +145,7 @@ class AttachmentService(EntityService):
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         errors = []
-        if values.get("owner_kind") not in Base.metadata.tables:
+        if values.get("owner_kind") not in BY_KEY:  # a kind of officer record, not e.g. the history
             errors.append(field_error(self.schema, "owner_kind", t("알 수 없는 기록 종류입니다")))
         name = values.get("filename") or ""
         if "/" in name or "\\" in name or name in (".", ".."):
