@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from boeun_desk import __version__
+from boeun_desk import __version__, visit_commands
 from boeun_desk.exchange import commands as exchange_commands
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
@@ -291,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     overdue = sub.add_parser("overdue", help=t("기한이 지난 후속조치"))
     overdue.add_argument("--json", action="store_true")
     overdue.set_defaults(handler=cmd_overdue)
+    visit_commands.register(sub, _Parser)
     report_commands.register(sub, _Parser)
     exchange_commands.register(sub, _Parser)
     return parser

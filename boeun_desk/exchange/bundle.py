@@ -1,16 +1,22 @@
 """The sync bundle file: every tracked record with its version and deletion marker, each with its
-per-field history (the audit entries that tell which side changed what). One file, checksummed:
+per-field history (the audit entries that tell which side changed what), and the attachment files
+those records name. One file, checksummed:
 
-    BOEUN-DESK-SYNC 2\\n
+    BOEUN-DESK-SYNC 3\\n
     {"sha256": ..., "size": ..., "replica": ..., "created": ...}   (padded to a fixed width)\\n
     <gzip stream of JSON lines>
         {"schema": ..., "replica": ..., "created": ..., "tables": {name: [columns]}, "audit": [columns]}
         [table name, [row values], [[audit entry values], ...]]     (one line per record)
+    then, for each file a live attachment record names (none: the file ends with the gzip stream):
+        FILE <sha256 of the bytes, 64 lower-case hex digits> <size>\\n<the file's bytes, as stored>
 
+The checksum and size in the header cover everything after the header line, file bytes included.
 Records come table by table, parents before children, so a reader can insert them in file order.
-Both ends stream: the writer walks each table and its history in step (ordered by id) and never
-holds more than one record; the reader checks the size and SHA-256 of the whole file first, then
-reads it a second time record by record. A truncated or altered file is rejected whole.
+Both ends stream: the writer walks each table and its history in step (ordered by id), never holds
+more than one record, and copies each file a chunk at a time; the reader checks the size and SHA-256
+of the whole file first (finding where the gzip stream ends on the way), then reads the records
+and the files each a second time, in chunks. A truncated or altered file is rejected whole; a file's
+bytes are checked against its hash where they are stored (services/sync.py).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,15 +37,18 @@ from typing import Any
 from sqlalchemy import Column, Table, select
 from sqlalchemy.orm import Session
 
+from boeun_desk.filestore import chunks_of, content_path, is_content_hash
 from boeun_desk.i18n import t
-from boeun_desk.models import AuditEntry, Base, Tracked, utcnow
+from boeun_desk.models import Attachment, AuditEntry, Base, Tracked, utcnow
 from boeun_desk.services.gate import RecordRejected, check_layout
 
-MAGIC = b"BOEUN-DESK-SYNC 2\n"
-OLD_MAGIC = b"BOEUN-DESK-SYNC 1\n"
+MAGIC = b"BOEUN-DESK-SYNC 3\n"
+OLD_MAGICS = (b"BOEUN-DESK-SYNC 1\n", b"BOEUN-DESK-SYNC 2\n")  # made by older versions: refused
 _HEADER_WIDTH = 400  # the header line is rewritten in place once the body's checksum is known
 _CHUNK = 1 << 20
 _BATCH = 1000  # rows fetched at a time while writing
+_FRAME = re.compile(rb"FILE ([0-9a-f]{64}) ([0-9]{1,15})\n")
+_FRAME_MAX = 100  # a frame line is shorter than this
 
 
 class BundleError(Exception):
@@ -76,7 +86,8 @@ def load_value(column: Column[Any], value: Any) -> Any:
 
 
 class _HashingWriter(io.RawIOBase):
-    """Counts and hashes the compressed bytes on their way to the file."""
+    """Counts and hashes the body's bytes on their way to the file; can take back what it wrote
+    since a mark (a file found damaged while it was being copied)."""
 
     def __init__(self, handle: Any):
         self.handle, self.sha256, self.size = handle, hashlib.sha256(), 0
@@ -88,6 +99,30 @@ class _HashingWriter(io.RawIOBase):
         self.sha256.update(data)
         self.size += len(data)
         return self.handle.write(data)
+
+    def mark(self) -> tuple[int, Any, int]:
+        return self.handle.tell(), self.sha256.copy(), self.size
+
+    def rewind(self, mark: tuple[int, Any, int]) -> None:
+        position, self.sha256, self.size = mark
+        self.handle.seek(position)
+        self.handle.truncate()
+
+
+class _Slice(io.RawIOBase):
+    """The bytes of an open file from `start` to `stop`: the gzip stream without the files after it."""
+
+    def __init__(self, handle: Any, start: int, stop: int):
+        self.handle, self.stop = handle, stop
+        handle.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.handle.read(max(0, min(len(buffer), self.stop - self.handle.tell())))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _columns(table: Table) -> list[Column[Any]]:
@@ -119,13 +154,14 @@ def _records(session: Session, table: Table) -> Iterator[tuple[list[Any], list[l
         yield [dump_value(v) for v in row], found
 
 
-def write_bundle(session: Session, path: Path, schema: str, replica: str) -> dict[str, int]:
-    """Stream every tracked record with its history into `path` (atomically); the counts.
-    `replica`: the identity of the copy it comes from."""
+def write_bundle(session: Session, path: Path, schema: str, replica: str, files_dir: Path) -> dict[str, int]:
+    """Stream every tracked record with its history, then the files of the live attachments, into
+    `path` (atomically); the counts. `replica`: the identity of the copy it comes from."""
     tables = tracked_tables()
     audit_columns = [c.name for c in AuditEntry.__table__.columns]
     created = utcnow().isoformat()
-    counts = {"records": 0, "history": 0}
+    counts = {"records": 0, "history": 0, "files": 0, "file_bytes": 0, "files_missing": 0}
+    hashes: set[str] = set()
     partial = path.with_name(path.name + ".part")
     with open(partial, "wb") as handle:
         handle.write(MAGIC + b" " * _HEADER_WIDTH + b"\n")
@@ -136,11 +172,18 @@ def write_bundle(session: Session, path: Path, schema: str, replica: str) -> dic
                     "audit": audit_columns}
             packed.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
             for table in tables:
+                named = _live_file(table)
                 for row, entries in _records(session, table):
                     packed.write(json.dumps([table.name, row, entries], ensure_ascii=False,
                                             separators=(",", ":")).encode() + b"\n")
                     counts["records"] += 1
                     counts["history"] += len(entries)
+                    if named is not None and (content_hash := named(row)):
+                        hashes.add(content_hash)
+        for content_hash in sorted(hashes):
+            size = _carry(body, files_dir, content_hash)
+            counts["files" if size is not None else "files_missing"] += 1
+            counts["file_bytes"] += size or 0
         header = json.dumps({"sha256": body.sha256.hexdigest(), "size": body.size, "replica": replica,
                              "created": created}).encode()
         handle.seek(len(MAGIC))
@@ -151,41 +194,88 @@ def write_bundle(session: Session, path: Path, schema: str, replica: str) -> dic
     return counts
 
 
+def _live_file(table: Table) -> Any:
+    """For the attachment table: a function giving a row's file hash if the row is live, else None."""
+    if table is not Attachment.__table__:
+        return None
+    names = [c.name for c in _columns(table)]
+    at_hash, at_deleted = names.index("content_hash"), names.index("deleted_at")
+    return lambda row: row[at_hash] if row[at_deleted] is None and is_content_hash(row[at_hash]) else None
+
+
+def _carry(body: _HashingWriter, files_dir: Path, content_hash: str) -> int | None:
+    """Append one file (frame line, then its bytes a chunk at a time); its size, or None with
+    nothing written if the file is missing or its bytes are no longer those its name says."""
+    try:
+        source = open(content_path(files_dir, content_hash), "rb")  # noqa: SIM115 (closed below)
+    except OSError:
+        return None
+    with source:
+        size = os.fstat(source.fileno()).st_size
+        mark = body.mark()
+        body.write(b"FILE %s %d\n" % (content_hash.encode(), size))
+        digest, copied = hashlib.sha256(), 0
+        for chunk in chunks_of(source, size):
+            digest.update(chunk)
+            copied += len(chunk)
+            body.write(chunk)
+        if copied != size or digest.hexdigest() != content_hash:
+            body.rewind(mark)
+            return None
+    return size
+
+
+@dataclass(frozen=True)
+class CarriedFile:
+    content_hash: str
+    size: int
+    offset: int  # where its bytes start in the bundle
+
+
 @dataclass(frozen=True)
 class Bundle:
-    """A verified bundle: its header line and where the body starts; `records()` streams it."""
+    """A verified bundle: its head, where the records' gzip stream lies and the files carried after
+    it; `records()` and `files()` stream them."""
 
     path: Path
     offset: int
+    records_end: int
     head: dict[str, Any]
+    carried: tuple[CarriedFile, ...] = ()
 
     @property
     def replica(self) -> str:
         return self.head["replica"]
 
     def records(self) -> Iterator[BundleRecord]:
+        with open(self.path, "rb") as handle, \
+                gzip.GzipFile(fileobj=_Slice(handle, self.offset, self.records_end), mode="rb") as packed:
+            packed.readline()  # the head, read by open_bundle
+            number = 0
+            try:
+                for number, line in enumerate(packed, start=1):  # noqa: B007 (named in the error)
+                    table, row, entries = json.loads(line)
+                    if not (isinstance(table, str) and isinstance(row, list) and isinstance(entries, list)):
+                        raise ValueError(table)
+                    yield BundleRecord(table, row, entries)
+            except (ValueError, TypeError, RecursionError, OSError, EOFError, zlib.error) as error:
+                raise BundleError(t("동기화 파일의 {n}번째 기록을 읽을 수 없습니다. 아무것도 가져오지 않았습니다: "
+                                    "{path}", n=number + 1, path=self.path.name)) from error
+
+    def files(self) -> Iterator[tuple[CarriedFile, Iterator[bytes]]]:
+        """Each carried file with its bytes in chunks (read them before taking the next file)."""
         with open(self.path, "rb") as handle:
-            handle.seek(self.offset)
-            with gzip.GzipFile(fileobj=handle, mode="rb") as packed:
-                packed.readline()  # the head, read by open_bundle
-                number = 0
-                try:
-                    for number, line in enumerate(packed, start=1):  # noqa: B007 (named in the error)
-                        table, row, entries = json.loads(line)
-                        if not (isinstance(table, str) and isinstance(row, list) and isinstance(entries, list)):
-                            raise ValueError(table)
-                        yield BundleRecord(table, row, entries)
-                except (ValueError, TypeError, RecursionError, OSError, EOFError, zlib.error) as error:
-                    raise BundleError(t("동기화 파일의 {n}번째 기록을 읽을 수 없습니다. 아무것도 가져오지 않았습니다: "
-                                        "{path}", n=number + 1, path=self.path.name)) from error
+            for carried in self.carried:
+                handle.seek(carried.offset)
+                yield carried, chunks_of(handle, carried.size)
 
 
 def open_bundle(path: Path, schema: str) -> Bundle:
-    """Check the whole file (size, SHA-256, schema) before anything is read from it."""
+    """Check the whole file (size, SHA-256, schema, the files' frames) before anything is read from it."""
     damaged = BundleError(t("동기화 파일이 잘렸거나 바뀌었습니다. 아무것도 가져오지 않았습니다: {path}", path=path.name))
     with open(path, "rb") as handle:
         magic = handle.read(len(MAGIC))
-        if magic == OLD_MAGIC:
+        if magic in OLD_MAGICS:
             raise BundleError(t("이전 버전의 보은 데스크에서 만든 동기화 파일입니다. "
                                 "그 컴퓨터의 프로그램을 새 버전으로 바꾼 뒤 다시 만드세요: {path}", path=path.name))
         if magic != MAGIC:
@@ -193,18 +283,15 @@ def open_bundle(path: Path, schema: str) -> Bundle:
         try:
             header = json.loads(handle.readline())
             offset = handle.tell()
-            digest, size = hashlib.sha256(), 0
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-            if size != header["size"] or digest.hexdigest() != header["sha256"]:
+            digest, size, records_end = _scan(handle, offset)
+            if size != header["size"] or digest != header["sha256"] or records_end is None:
                 raise damaged
-            handle.seek(offset)
-            with gzip.GzipFile(fileobj=handle, mode="rb") as packed:
+            with gzip.GzipFile(fileobj=_Slice(handle, offset, records_end), mode="rb") as packed:
                 head = json.loads(packed.readline())
             # The header line is outside the checksum: what it says must be what the body says.
             if not isinstance(head, dict) or any(header.get(k) != head.get(k) for k in ("replica", "created")):
                 raise ValueError(head)
+            carried = _frames(handle, records_end, offset + size)
         except (ValueError, KeyError, TypeError, OSError, EOFError, zlib.error) as error:
             raise damaged from error
     if head.get("schema") != schema:
@@ -214,4 +301,35 @@ def open_bundle(path: Path, schema: str) -> Bundle:
         check_layout(head.get("tables"), head.get("audit"), {table.name: table for table in tracked_tables()})
     except RecordRejected as error:
         raise BundleError(t("{message}. 아무것도 가져오지 않았습니다: {path}", message=error, path=path.name)) from error
-    return Bundle(path, offset, head)
+    return Bundle(path, offset, records_end, head, carried)
+
+
+def _scan(handle: Any, offset: int) -> tuple[str, int, int | None]:
+    """One pass over the body: its SHA-256, its size, and where the gzip stream of records ends
+    (None: it never does). Decompressed output is thrown away a bounded piece at a time."""
+    digest, size, records_end = hashlib.sha256(), 0, None
+    unpack = zlib.decompressobj(wbits=31)  # gzip
+    while chunk := handle.read(_CHUNK):
+        digest.update(chunk)
+        data = chunk
+        while records_end is None and data:
+            unpack.decompress(data, _CHUNK)
+            data = unpack.unconsumed_tail
+            if unpack.eof:  # what follows the stream within this chunk is unused_data
+                records_end = offset + size + len(chunk) - len(unpack.unused_data)
+        size += len(chunk)
+    return digest.hexdigest(), size, records_end
+
+
+def _frames(handle: Any, start: int, stop: int) -> tuple[CarriedFile, ...]:
+    """The files after the records: each frame line read, its bytes skipped; they must end the file."""
+    found, position = [], start
+    while position < stop:
+        handle.seek(position)
+        line = handle.readline(_FRAME_MAX)
+        frame = _FRAME.fullmatch(line)
+        if frame is None or position + len(line) + int(frame[2]) > stop:
+            raise ValueError(line[:_FRAME_MAX])
+        found.append(CarriedFile(frame[1].decode(), int(frame[2]), position + len(line)))
+        position += len(line) + int(frame[2])
+    return tuple(found)

@@ -174,6 +174,10 @@ def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
 
     counts = sync.export_bundle(services.database, args.output)
     print(t("기록 {records}건, 변경 이력 {history}건을 담았습니다", **counts))
+    print(t("첨부파일 {files}개({size:,} 바이트)를 담았습니다", files=counts["files"], size=counts["file_bytes"]))
+    if counts["files_missing"]:
+        print(t("이 사본의 파일 폴더에 없거나 손상된 첨부파일 {n}개는 담지 못했습니다", n=counts["files_missing"]),
+              file=sys.stderr)
     print(args.output)
     return 0
 
@@ -191,8 +195,8 @@ def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
     if args.json:
         print_json(result.as_json())
     else:
-        print(t("추가 {added}건, 수정 {updated}건, 새 충돌 {conflicts}건", added=result.added,
-                updated=result.updated, conflicts=result.conflicts))
+        print(t("추가 {added}건, 수정 {updated}건, 새 충돌 {conflicts}건, 새 첨부파일 {files}개", added=result.added,
+                updated=result.updated, conflicts=result.conflicts, files=result.files))
         if result.conflicts:
             print(t("충돌은 boeun-desk sync conflicts로 확인하고 sync resolve로 정하세요"))
     return 0

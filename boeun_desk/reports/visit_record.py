@@ -49,6 +49,8 @@ def boxed(value: str) -> Table:
 
 def photo_cell(photo: Photo, width: float) -> list[Flowable]:
     try:
+        if photo.path is None:  # not in the files folder (or a record naming no proper file)
+            raise FileNotFoundError(photo.caption)
         with PILImage.open(photo.path) as image:
             pixel_width, pixel_height = image.size
     except (OSError, UnidentifiedImageError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from boeun_desk.db import Database
+from boeun_desk.filestore import files_dir_of
 from boeun_desk.services.base import Changes, EntityService, NotFound, StaleEdit, as_dict
 from boeun_desk.services.entities import (
     CaseService,
@@ -50,7 +51,7 @@ class Services:
         self.indicators = IndicatorService(sessions, officer)
         self.matches = MatchService(sessions, officer)
         self.meetings = MeetingService(sessions, officer)
-        self.attachments = AttachmentService(sessions, officer, files_dir=files_dir or _files_dir(database))
+        self.attachments = AttachmentService(sessions, officer, files_dir=files_dir or files_dir_of(database))
         self.queries = Queries(sessions)
 
     def set_officer(self, officer: str) -> None:
@@ -59,12 +60,3 @@ class Services:
         for service in vars(self).values():
             if isinstance(service, EntityService):
                 service.officer = officer
-
-
-def _files_dir(database: Database) -> Path:
-    """Attachments live beside a database file (`name.files/`), else in the user data folder."""
-    if database.path is not None:
-        return database.path.with_name(database.path.name + ".files")
-    from boeun_desk.paths import data_dir
-
-    return data_dir() / "files"

@@ -38,7 +38,7 @@ class FirmSummaryData:
 
 @dataclass(frozen=True)
 class Photo:
-    path: Path
+    path: Path | None  # None: the file is not in the files folder
     caption: str
 
 
@@ -131,7 +131,7 @@ class Documents:
             files = s.scalars(select(Attachment).where(Attachment.owner_id == visit_id,
                                                        Attachment.deleted_at.is_(None))
                               .order_by(Attachment.created_at)).all()
-            photos = tuple(Photo(self.services.attachments.path_of(f.content_hash), f.caption or f.filename)
+            photos = tuple(Photo(self.services.attachments.find(f.content_hash), f.caption or f.filename)
                            for f in files if f.media_type.startswith("image/"))
             return VisitRecordData(
                 program_name=self.program_name(), year=year, today=today or date.today(), visit=to_view(visit),

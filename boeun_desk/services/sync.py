@@ -21,6 +21,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from boeun_desk import filestore
 from boeun_desk.db import Database, head_revision
 from boeun_desk.exchange import backup
 from boeun_desk.exchange.bundle import (
@@ -55,10 +56,11 @@ class SyncResult:
     conflicts: int = 0
     unchanged: int = 0
     replica: str = ""
+    files: int = 0  # attachment files new to this copy's files folder
 
     def as_json(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "conflicts": self.conflicts,
-                "unchanged": self.unchanged, "from_replica": self.replica}
+                "unchanged": self.unchanged, "files": self.files, "from_replica": self.replica}
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,9 @@ def replica_id(session: Session) -> str:
     return meta.value
 
 
-def export_bundle(database: Database, path: Path) -> dict[str, int]:
-    """Write this copy's records and history to a bundle file: {"records": n, "history": n}."""
+def export_bundle(database: Database, path: Path, files_dir: Path | None = None) -> dict[str, int]:
+    """Write this copy's records and history, and the files its attachments name, to a bundle file:
+    {"records", "history", "files", "file_bytes", "files_missing"} (a file not in the folder is left out)."""
     with database.sessions() as session:  # a read: other copies keep writing while it streams
         meta = session.get(Meta, REPLICA_KEY)
         if meta is None:  # the first bundle of this copy: its identity is made in a short write
@@ -94,7 +97,7 @@ def export_bundle(database: Database, path: Path) -> dict[str, int]:
                 replica = replica_id(writing)
         else:
             replica = meta.value
-        return write_bundle(session, path, head_revision(), replica)
+        return write_bundle(session, path, head_revision(), replica, files_dir or filestore.files_dir_of(database))
 
 
 def clone(database_path: Path, target: Path) -> str:
@@ -113,21 +116,43 @@ def clone(database_path: Path, target: Path) -> str:
     return new_id
 
 
-def import_bundle(database: Database, path: Path) -> SyncResult:
-    """Merge a bundle in one transaction (after a backup); the whole file is verified first.
+def import_bundle(database: Database, path: Path, files_dir: Path | None = None) -> SyncResult:
+    """Merge a bundle in one transaction (after a backup); the whole file is verified first, and
+    every file it carries is checked against its hash before any is stored.
 
     Records are read from the file and merged a batch at a time, so memory does not grow with
-    the size of the bundle."""
+    the size of the bundle; files are copied a chunk at a time."""
     bundle = open_bundle(path, head_revision())
-    if database.path is not None:
-        backup.create_backup(database.path, reason="merge")
+    files_dir = files_dir or filestore.files_dir_of(database)
     try:
-        return _merge_bundle(database, bundle)
+        with filestore.placed(files_dir, _receive_files(bundle, files_dir)) as new_files:
+            if database.path is not None:
+                backup.create_backup(database.path, reason="merge")
+            result = _merge_bundle(database, bundle)
+        result.files = len(new_files)
+        return result
     except RecordRejected as error:  # rolled back: nothing of the file was kept
         raise BundleError(t("{message}. 아무것도 가져오지 않았습니다: {path}", message=error, path=path.name)) from error
     except IntegrityError as error:  # e.g. one history entry given to two records in a hand-made file
         raise BundleError(t("동기화 파일의 기록들이 서로 맞지 않습니다({detail}). 아무것도 가져오지 않았습니다: {path}",
                             detail=error.orig, path=path.name)) from error
+
+
+def _receive_files(bundle: Bundle, files_dir: Path) -> list[filestore.Staged]:
+    """Copy the carried files into temporary files in the files folder, hashing the bytes as they
+    are written; one file whose bytes are not its hash refuses the whole bundle."""
+    staged: list[filestore.Staged] = []
+    try:
+        for carried, chunks in bundle.files():
+            staged.append(filestore.stage(files_dir, chunks, expected=carried.content_hash))
+    except BaseException as error:
+        for copy in staged:
+            copy.discard()
+        if isinstance(error, InvalidValue):
+            raise BundleError(t("동기화 파일의 첨부파일이 손상되었습니다({detail}). 아무것도 가져오지 않았습니다: {path}",
+                                detail=error, path=bundle.path.name)) from error
+        raise
+    return staged
 
 
 def _merge_bundle(database: Database, bundle: Bundle) -> SyncResult:

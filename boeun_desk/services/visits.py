@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from boeun_desk import schemas
+from boeun_desk import filestore, schemas
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY
 from boeun_desk.models import (
@@ -114,25 +112,21 @@ class AttachmentService(EntityService):
         self.files_dir = files_dir
 
     def attach(self, owner_kind: str, owner_id: str, source: Path, caption: str = "") -> Changes:
+        """Store a copy of `source` under the hash of the bytes copied (a file changing meanwhile is
+        stored as it was read) and link it to the record."""
         if not source.is_file():
             raise ValidationFailed([FieldError("file", t("파일"), t("파일을 찾을 수 없습니다: {path}", path=source))])
-        digest = hashlib.sha256()
-        with source.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        content_hash = digest.hexdigest()
         name = file_name(source.name)
-        values = {"owner_kind": owner_kind, "owner_id": owner_id, "filename": name, "content_hash": content_hash,
-                  "size": source.stat().st_size, "media_type": mimetypes.guess_type(name)[0] or "",
-                  "caption": caption}
-        clean(self.schema, values)  # a bad caption or owner: refused before the file is copied
-        target = self.path_of(content_hash)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
-            shutil.copyfile(source, partial)
-            partial.replace(target)  # atomic: a crash never leaves a half file under the final name
-        return self.create(values)
+        values = {"owner_kind": owner_kind, "owner_id": owner_id, "filename": name,
+                  "media_type": mimetypes.guess_type(name)[0] or "", "caption": caption}
+        clean(self.schema, values, partial=True)  # a bad caption or owner: refused before the file is copied
+        with source.open("rb") as handle:
+            staged = filestore.stage(self.files_dir, filestore.chunks_of(handle))
+        try:
+            filestore.place(self.files_dir, staged)
+        finally:
+            staged.discard()
+        return self.create({**values, "content_hash": staged.content_hash, "size": staged.size})
 
     def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
         warnings = super()._check(session, values, obj)
@@ -153,7 +147,15 @@ class AttachmentService(EntityService):
         return errors
 
     def path_of(self, content_hash: str) -> Path:
-        return self.files_dir / content_hash[:2] / content_hash
+        """The stored file's path; InvalidValue unless the hash is 64 lower-case hex digits."""
+        return filestore.content_path(self.files_dir, content_hash)
+
+    def find(self, content_hash: str) -> Path | None:
+        """The stored file, or None if the hash is malformed or the file is not in the folder."""
+        if not filestore.is_content_hash(content_hash):
+            return None
+        path = self.path_of(content_hash)
+        return path if path.is_file() else None
 
     def for_owner(self, owner_id: str) -> list[Any]:
         return self.list(owner_id=owner_id)

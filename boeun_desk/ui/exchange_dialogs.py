@@ -133,7 +133,8 @@ class SyncDialog(QDialog):
 
     def export_to(self, path: Path) -> dict[str, int]:
         counts = sync.export_bundle(self.context.services.database, path)
-        self.status.setText(t("동기화 파일을 저장했습니다: {path}", path=path))
+        missing = t(" (이 사본에 없는 첨부파일 {n}개는 담지 못했습니다)", n=counts["files_missing"])
+        self.status.setText(t("동기화 파일을 저장했습니다: {path}", path=path) + (missing if counts["files_missing"] else ""))
         return counts
 
     def _import(self) -> None:

@@ -59,7 +59,7 @@ class AttachmentList(QWidget):
         service = self.context.services.attachments
         for view in service.for_owner(self.owner_id):
             item = QListWidgetItem(f"{view.filename}  ({view.size / 1024:,.0f} KB)  {view.caption}")
-            item.setData(256, str(service.path_of(view.content_hash)))
+            item.setData(256, str(service.find(view.content_hash) or ""))
             self.list.addItem(item)
 
     def attach(self, paths: list[Path]) -> None:
@@ -73,7 +73,8 @@ class AttachmentList(QWidget):
         self.attach([Path(p) for p in paths])
 
     def _open(self, item: QListWidgetItem) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(256)))
+        if item.data(256):  # empty: the file is not in this copy's files folder
+            QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(256)))
 
     def dragEnterEvent(self, event: Any) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
