@@ -131,6 +131,15 @@ def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
     if sheet.merged:
         plan.warnings.append(RowError(0, "", t("병합된 셀 {n}곳은 병합된 모든 행에 같은 값으로 읽었습니다",
                                                n=sheet.merged)))
+    if sheet.hidden_sheets:
+        plan.warnings.append(RowError(0, "", t("숨겨진 시트 {names}의 데이터는 가져오지 않았습니다. 가져오려면 엑셀에서 "
+                                               "숨기기를 취소하세요", names=", ".join(sheet.hidden_sheets))))
+    if sheet.hidden_columns:
+        plan.warnings.append(RowError(sheet.header_row, "", t("숨겨진 열 {names}의 데이터는 가져오지 않았습니다",
+                                                              names=", ".join(sheet.hidden_columns))))
+    if sheet.hidden_rows:
+        plan.warnings.append(RowError(0, "", t("숨겨진 행 {rows}의 데이터는 가져오지 않았습니다",
+                                               rows=_numbers(sheet.hidden_rows))))
     if sheet.ignored:
         plan.warnings.append(RowError(sheet.header_row, "", t("알 수 없는 열은 가져오지 않습니다: {names}",
                                                               names=", ".join(sheet.ignored))))
@@ -161,6 +170,11 @@ def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
     if not plan._rows and not plan.errors:
         plan.errors.append(RowError(0, "", t("가져올 행이 없습니다 (머리글 아래가 비어 있습니다)")))
     return plan
+
+
+def _numbers(rows: list[int], shown: int = 20) -> str:
+    text = ", ".join(map(str, rows[:shown]))
+    return text if len(rows) <= shown else t("{rows} 외 {n}개", rows=text, n=len(rows) - shown)
 
 
 def _key(values: dict[str, Any]) -> str:
