@@ -20,8 +20,10 @@ from typing import IO, Any
 
 PART = ".part"
 STALE_AFTER = 3600.0  # seconds: a temporary file older than this belongs to a run that died
-# Our temporary names: ".<name>.<random>.part" files and ".batch-<random>" folders (reports/api.py).
-LEFTOVERS = (f".*{PART}", ".batch-*")
+# Our temporary names: ".<name>.<random>.part" files (with SQLite's -journal/-wal/-shm beside one
+# that was a database) and ".batch-<random>" folders (reports/api.py).
+LEFTOVERS = (f".*{PART}", f".*{PART}-*", ".batch-*")
+_SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 
 
 def private_mode(path: Path) -> None:
@@ -89,8 +91,9 @@ def atomic_path(target: Path | str, *, sweep: bool = True) -> Iterator[Path]:
         _fsync_file(scratch)
         os.replace(scratch, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            scratch.unlink()
+        for suffix in ("", *_SQLITE_SIDE_FILES):
+            with contextlib.suppress(OSError):
+                Path(f"{scratch}{suffix}").unlink()
         raise
     fsync_folder(target.parent)
 
