@@ -52,7 +52,7 @@ class DraftJournal:
 
     def save(self, key: str, form: str, data: Mapping[str, Any], *, record_id: str | None = None,
              base: Mapping[str, Any] | None = None, version: int | None = None) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         target = self._file(key)
         content = {"key": key, "form": form, "record_id": record_id, "saved_at": datetime.now().isoformat(),
                    "data": dict(data), "base": None if base is None else dict(base), "version": version}

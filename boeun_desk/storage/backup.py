@@ -94,7 +94,7 @@ def create_backup(database_path: Path, *, reason: str = "", now: datetime | None
     if not database_path.is_file():
         raise DatabaseError(t("데이터베이스 파일이 없습니다: {path}", path=database_path))
     folder = backups_dir(database_path)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # its files are 0600 too
     sweep_leftovers(folder, (*LEFTOVERS, f"*{PART}", f"*{PART}-*"))  # our own folder: older names too
     taken = now or datetime.now()
     base = f"{database_path.stem}-{taken.strftime(_STAMP)}" + (f"-{reason}" if reason else "")
