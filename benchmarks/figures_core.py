@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from benchmarks.common import Context, Figure, figure, median_seconds
-from boeun_desk.db import open_database
 from boeun_desk.services import Services
+from boeun_desk.storage.engine import open_database
 
 
 def _raw(ctx: Context, sql: str, *params: object) -> float:

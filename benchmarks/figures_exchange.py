@@ -8,8 +8,8 @@ import time
 from openpyxl import Workbook
 
 from benchmarks.common import Context, Figure, figure
-from boeun_desk.db import open_database
 from boeun_desk.exchange.excel_export import export_workbook
+from boeun_desk.storage.engine import open_database
 
 
 @figure("xlsx_export_100k_s")

@@ -101,8 +101,8 @@ def _gui(ctx: Context):
     from PySide6.QtCore import QSettings
 
     from boeun_desk.app import application
-    from boeun_desk.db import open_database
     from boeun_desk.services import Services
+    from boeun_desk.storage.engine import open_database
     from boeun_desk.ui.context import AppContext
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -11,11 +11,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from benchmarks.common import Context, Figure, figure, median_seconds
-from boeun_desk.db import open_database
 from boeun_desk.reports.base import FONT, register_fonts
 from boeun_desk.reports.firm_summary import FirmSummary
 from boeun_desk.services import Services
 from boeun_desk.services.documents import Documents
+from boeun_desk.storage.engine import open_database
 
 
 def _plain_document(rows: int) -> None:

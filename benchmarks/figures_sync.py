@@ -9,8 +9,8 @@ import sqlite3
 import time
 
 from benchmarks.common import Context, Figure, figure
-from boeun_desk.db import open_database
 from boeun_desk.services import Services, sync
+from boeun_desk.storage.engine import open_database
 
 _BUNDLE: dict[str, object] = {}
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from boeun_desk.db import open_database
 from boeun_desk.models import (
     Certification,
     Firm,
@@ -31,6 +30,7 @@ from boeun_desk.models.choices import CERTIFICATION_KINDS, INDICATOR_METRICS
 from boeun_desk.services import demo_data as D
 from boeun_desk.services.bulk import insert_rows, tracked_row
 from boeun_desk.services.demo import make_brn
+from boeun_desk.storage.engine import open_database
 
 YEARS = range(2016, 2026)
 SIZES = {"firms": 10_000, "cases": 100_000, "visits": 30_000, "certifications": 15_000, "indicators": 40_000,

@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from boeun_desk.db import open_database  # noqa: E402
 from boeun_desk.reports.api import render_firm_batch  # noqa: E402
 from boeun_desk.reports.firm_summary import FirmSummary  # noqa: E402
 from boeun_desk.services import Services  # noqa: E402
 from boeun_desk.services.demo import write_demo  # noqa: E402
 from boeun_desk.services.documents import Documents  # noqa: E402
+from boeun_desk.storage.engine import open_database  # noqa: E402
 
 
 def main() -> int:

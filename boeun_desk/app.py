@@ -26,10 +26,10 @@ from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.ui.worker import Worker, keep_running, wait_for_workers
 
 if TYPE_CHECKING:
-    from boeun_desk.db import Database
-    from boeun_desk.dbfile import IntegrityCheck
     from boeun_desk.overview import Overview
     from boeun_desk.services import Services
+    from boeun_desk.storage.engine import Database
+    from boeun_desk.storage.lock import IntegrityCheck
 
 # Benchmarks set this to measure start-up to a usable window: quit as soon as the data is shown.
 QUIT_WHEN_READY = "BOEUN_DESK_QUIT_WHEN_READY"
@@ -87,7 +87,7 @@ def offer_demo(database: Database, services: Services, parent: QWidget | None = 
 
 def open_for_window(target: str | Path | None, checked: IntegrityCheck | None = None) -> Database:
     """Open for this window alone (instance lock, automatic backups); raises DatabaseError."""
-    from boeun_desk.db import open_database
+    from boeun_desk.storage.engine import open_database
 
     return open_database(target, exclusive=True, auto_backup=True, checked=checked)
 
@@ -95,7 +95,7 @@ def open_for_window(target: str | Path | None, checked: IntegrityCheck | None = 
 def open_or_restore(target: str | Path | None, parent: QWidget | None = None) -> Database | None:
     """Open for this window alone. A damaged file offers the newest sound backup; the damaged
     file itself is kept aside. None when nothing could be opened (the officer was told why)."""
-    from boeun_desk.db import DatabaseError
+    from boeun_desk.storage.errors import DatabaseError
 
     try:
         return open_for_window(target)
@@ -106,8 +106,8 @@ def open_or_restore(target: str | Path | None, parent: QWidget | None = None) ->
 def recover(error: Exception, target: str | Path | None, parent: QWidget | None = None) -> Database | None:
     """After a failed open: say why, and for a damaged file offer the newest sound backup.
     (Any error is told to the officer: an unreadable lock file is an OSError, not a DatabaseError.)"""
-    from boeun_desk.db import DamagedDatabase, DatabaseError
-    from boeun_desk.exchange import backup
+    from boeun_desk.storage import backup, restore
+    from boeun_desk.storage.errors import DamagedDatabase, DatabaseError
 
     if not isinstance(error, DamagedDatabase) or error.path is None or not backup.list_backups(error.path):
         ask(parent, t("데이터베이스를 열 수 없습니다"), str(error), buttons=("ok",), icon="error")
@@ -116,7 +116,7 @@ def recover(error: Exception, target: str | Path | None, parent: QWidget | None 
     if ask(parent, t("데이터베이스 손상"), question, icon="warning") != "yes":
         return None
     try:
-        result = backup.restore(error.path)
+        result = restore.restore(error.path)
         database = open_for_window(target)
     except DatabaseError as failure:
         ask(parent, t("복원할 수 없습니다"), str(failure), buttons=("ok",), icon="error")
@@ -130,8 +130,8 @@ def recover(error: Exception, target: str | Path | None, parent: QWidget | None 
 
 def _start_page(target: str | Path | None) -> Overview | None:
     """The figures the last clean close of this file left, while the file is exactly as then."""
-    from boeun_desk.dbfile import start_page
     from boeun_desk.overview import parse_overview
+    from boeun_desk.storage.lock import start_page
 
     saved = start_page(target)
     if saved is None or saved.get("version") != __version__:
@@ -151,7 +151,7 @@ def _closing_page(context: AppContext) -> dict[str, Any] | None:
 def _load(target: str | Path | None, _progress: Any, _cancelled: Any) -> Database:
     """On the worker thread: import the database layer and the screens' modules, open the file.
     A file that needs its integrity check gets it meanwhile, on a thread of its own."""
-    from boeun_desk.dbfile import IntegrityCheck
+    from boeun_desk.storage.lock import IntegrityCheck
 
     checked = IntegrityCheck.start(target)
     import boeun_desk.services  # noqa: F401

@@ -7,8 +7,10 @@ failed validation, unknown record), 1 for a database or other failure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -320,9 +322,10 @@ def _run(args: argparse.Namespace) -> int:
         return handler(args)
     from sqlalchemy import exc
 
-    from boeun_desk.db import DatabaseError, describe_error, open_database
-    from boeun_desk.dbfile import database_file
     from boeun_desk.services import Services
+    from boeun_desk.storage.engine import describe_error, open_database
+    from boeun_desk.storage.errors import DatabaseError
+    from boeun_desk.storage.target import database_file
 
     target = _database_target(args)
     named = database_file(target) if target is not None else None  # the default file may be new
@@ -337,6 +340,15 @@ def _run(args: argparse.Namespace) -> int:
         raise DatabaseError(describe_error(error, database)) from error
     finally:
         database.close()
+        _warn_low_space(database.path)
+
+
+def _warn_low_space(path: Path | None) -> None:
+    from boeun_desk.storage.backup import space_warning
+
+    warning = space_warning(path) if path is not None else None
+    if warning:
+        print(t("경고") + f" — {warning}", file=sys.stderr)
 
 
 def _start_app(args: argparse.Namespace) -> int:
@@ -370,7 +382,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Printable(stdout), _Printable(stderr)
     try:
-        return _main(argv)
+        code = _main(argv)
+        sys.stdout.flush()  # a pipe closed early fails here, at the latest, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`boeun-desk firm list | head -1`): the output was not wanted any more.
+        # Later writes (the flush at exit) go nowhere instead of printing a second error.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+        return 0
     finally:
         sys.stdout, sys.stderr = stdout, stderr
 
@@ -390,6 +410,8 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"  - {item}", file=sys.stderr)
     except InvalidValue as error:
         print(str(error), file=sys.stderr)
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except Exception as error:  # noqa: BLE001 - the database layer's errors, imported only when used
         return _failure(error)
     return EXIT_INVALID
@@ -397,9 +419,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _failure(error: Exception) -> int:
     """Exit code for an error from the database layer (Korean message printed); others propagate."""
-    from boeun_desk.db import DatabaseError, InvalidDatabasePath
     from boeun_desk.services import NotFound, StaleEdit
     from boeun_desk.services.demo import DemoExists
+    from boeun_desk.storage.errors import DatabaseError, InvalidDatabasePath
 
     if isinstance(error, NotFound | DemoExists | StaleEdit | InvalidDatabasePath):
         print(str(error), file=sys.stderr)

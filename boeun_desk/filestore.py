@@ -22,7 +22,7 @@ from boeun_desk.i18n import t
 from boeun_desk.validation import InvalidValue
 
 if TYPE_CHECKING:
-    from boeun_desk.db import Database
+    from boeun_desk.storage.engine import Database
 
 CHUNK = 1 << 20
 _HASH = re.compile(r"[0-9a-f]{64}")

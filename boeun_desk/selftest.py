@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from boeun_desk import __version__
-from boeun_desk.db import current_revision, head_revision, open_database
 from boeun_desk.paths import resource
 from boeun_desk.reports import api
 from boeun_desk.services import Services
 from boeun_desk.services.demo import build_demo
+from boeun_desk.storage.engine import current_revision, head_revision, open_database
 
 
 def run_self_test(out: Callable[[str], None] = print) -> int:

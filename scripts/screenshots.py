@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QTabWidget
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from boeun_desk.app import application  # noqa: E402
-from boeun_desk.db import open_database  # noqa: E402
 from boeun_desk.services import Services  # noqa: E402
 from boeun_desk.services.demo import write_demo  # noqa: E402
+from boeun_desk.storage.engine import open_database  # noqa: E402
 from boeun_desk.ui.context import AppContext  # noqa: E402
 from boeun_desk.ui.main_window import PAGES, MainWindow  # noqa: E402
 

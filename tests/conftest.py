@@ -14,9 +14,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # QSettings() (the program's own settings, e.g. in app.run) must not touch the user's real ones.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="boeun-desk-test-config-")
 
-from boeun_desk.db import open_database  # noqa: E402
 from boeun_desk.services import Services  # noqa: E402
 from boeun_desk.services.demo import write_demo  # noqa: E402
+from boeun_desk.storage.engine import open_database  # noqa: E402
 
 DEMO_TODAY = date(2026, 11, 25)
 

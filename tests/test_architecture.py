@@ -100,3 +100,40 @@ def test_the_write_finder_finds_writes():
                        "session.add(x)\nself.session.add_all(y)\nconn.execute(ins(t))\nupdate(t)\n"
                        "insert_rows(s, M, rows)\nc.exec_driver_sql('INSERT INTO firm VALUES (1)')\n")
     assert len(_writes(sample)) == 6
+
+
+# Import directions: ui → services, reports, exchange → storage → models. A layer never imports one
+# above it (imports inside functions count: they run too).
+_ABOVE = {
+    "models": ("storage", "services", "exchange", "reports", "ui", "app", "cli"),
+    "storage": ("services", "exchange", "reports", "ui", "app", "cli"),
+    "services": ("ui", "app", "cli"),
+    "exchange": ("ui", "app", "cli"),
+    "reports": ("ui", "app", "cli"),
+}
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return {name.split(".")[1] for name in found if name.startswith("boeun_desk.") and name.count(".") >= 1}
+
+
+def test_no_layer_imports_one_above_it():
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        layer = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+        wrong = sorted(_imported(ast.parse(path.read_text(encoding="utf-8"))) & set(_ABOVE.get(layer, ())))
+        if wrong:
+            offenders[str(path.relative_to(PACKAGE))] = wrong
+    assert offenders == {}
+
+
+def test_the_import_direction_check_finds_an_upward_import():
+    tree = ast.parse("from boeun_desk.services import sync\nimport boeun_desk.ui.forms\nfrom boeun_desk import cli\n")
+    assert _imported(tree) == {"services", "ui", "cli"}

@@ -11,11 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boeun_desk import cli, db
-from boeun_desk.db import DatabaseError, open_database
-from boeun_desk.exchange import backup
-from boeun_desk.exchange.backup import BackupInfo
+from boeun_desk import cli
 from boeun_desk.services import Services
+from boeun_desk.storage import backup, restore
+from boeun_desk.storage import engine as db
+from boeun_desk.storage.backup import BackupInfo
+from boeun_desk.storage.engine import open_database
+from boeun_desk.storage.errors import DatabaseError
 
 
 def add_firm(path: Path, name: str, brn: str) -> None:
@@ -35,10 +37,10 @@ def firm_names(path: Path) -> list[str]:
 def test_backup_then_restore_brings_back_the_data_and_keeps_the_old_file(db_path):
     add_firm(db_path, "가", "124-81-00998")
     taken = backup.create_backup(db_path)
-    assert taken.parent == db_path.parent / "backups" and backup.integrity_errors(taken) == []
+    assert taken.parent == db_path.parent / "backups" and restore.integrity_errors(taken) == []
     add_firm(db_path, "나", "220-81-62517")
     before = db_path.read_bytes()
-    result = backup.restore(db_path)
+    result = restore.restore(db_path)
     assert result.restored_from == taken
     assert firm_names(db_path) == ["가"]
     main_aside = result.kept_aside[0]
@@ -60,17 +62,27 @@ def test_backup_if_due_only_when_the_newest_is_older_than_a_day(db_path):
     assert len(backup.list_backups(db_path)) == 2
 
 
-def test_auto_backup_on_open_and_on_close_only_when_changed(db_path):
+def test_auto_backup_on_open_and_on_close_only_when_changed(db_path, monkeypatch):
     database = open_database(db_path, auto_backup=True)
     assert len(backup.list_backups(db_path)) == 1  # none existed: one on open
     database.close()
     assert len(backup.list_backups(db_path)) == 1  # nothing changed
+    monkeypatch.setattr(backup, "INTERVAL", timedelta(0))  # as if the last one were half an hour old
     database = open_database(db_path, auto_backup=True)
     Services(database).firms.create({"name": "가", "brn": "124-81-00998"})
     database.close()
     newest = backup.list_backups(db_path)
     assert len(newest) == 2
     assert firm_names(newest[0].path) == ["가"]
+
+
+def test_automatic_backups_come_at_most_every_half_hour(db_path):
+    # Eight commands in a row made nine backups of a 58 MB file before (issue 12).
+    for n in range(8):
+        assert run_cli("--db", str(db_path), "firm", "add", "--name", f"기업{n}", "--brn",
+                       ["124-81-00998", "220-81-62517", "101-81-15245", "120-81-47521", "211-87-00001",
+                        "214-86-12345", "135-81-00006", "104-81-00002"][n]) in (0, 2)
+    assert len(backup.list_backups(db_path)) == 1
 
 
 def test_a_backup_is_written_before_a_migration(db_path, monkeypatch):
@@ -88,13 +100,13 @@ def test_restore_refuses_a_damaged_backup_and_latest_skips_it(db_path):
     data[4096:8192] = b"\xff" * 4096
     bad.write_bytes(bytes(data))
     with pytest.raises(DatabaseError, match="손상"):
-        backup.restore(db_path, bad)
-    assert backup.restore(db_path).restored_from == good
+        restore.restore(db_path, bad)
+    assert restore.restore(db_path).restored_from == good
 
 
 def test_no_backup_to_restore(db_path):
     with pytest.raises(DatabaseError, match="복원할 수 있는 백업이 없습니다"):
-        backup.restore(db_path)
+        restore.restore(db_path)
 
 
 def test_restore_refused_while_the_program_has_the_file_open(db_path):
@@ -102,10 +114,10 @@ def test_restore_refused_while_the_program_has_the_file_open(db_path):
     database = open_database(db_path, exclusive=True)
     try:
         with pytest.raises(DatabaseError, match="사용 중"):
-            backup.restore(db_path)
+            restore.restore(db_path)
     finally:
         database.close()
-    backup.restore(db_path)
+    restore.restore(db_path)
 
 
 def test_a_second_program_on_the_same_file_gets_a_clear_message(db_path):
@@ -161,7 +173,11 @@ def test_thinning_properties(hours_ago):
     removed = backup.to_thin(backups, now)
     kept = [b for b in backups if b not in removed]
     assert max(backups, key=lambda b: b.taken_at) in kept  # the newest always survives
-    assert all(b.taken_at.date() < (now - timedelta(days=1)).date() for b in removed)
+    recent = (now - timedelta(days=1)).date()
+    for b in removed:  # older than yesterday, or beyond the newest few of its (recent) day
+        assert b.taken_at.date() < recent or sum(
+            1 for o in backups if o.taken_at.date() == b.taken_at.date() and o.taken_at > b.taken_at
+        ) >= backup.PER_RECENT_DAY
     assert backup.to_thin(kept, now) == []  # thinning again removes nothing
     assert len(kept) <= len([b for b in backups if b not in removed]) <= len(backups)
     assert len([b for b in kept if b.taken_at.date() < (now - timedelta(days=1)).date()]) <= 31

@@ -7,8 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from boeun_desk.db import DatabaseError, current_revision, head_revision, open_database, to_url
 from boeun_desk.models import Base
+from boeun_desk.storage.engine import current_revision, head_revision, open_database
+from boeun_desk.storage.errors import DatabaseError
+from boeun_desk.storage.target import to_url
 
 
 def test_new_file_is_migrated_to_head_and_matches_the_models(tmp_path):
@@ -27,8 +29,8 @@ def test_new_file_is_migrated_to_head_and_matches_the_models(tmp_path):
 def test_head_constant_is_the_newest_migration():
     from alembic.script import ScriptDirectory
 
-    from boeun_desk.db import alembic_config
     from boeun_desk.migrations import HEAD
+    from boeun_desk.storage.engine import alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
 
@@ -97,7 +99,7 @@ def test_bad_paths(tmp_path, make):
 
 
 def test_urls_and_paths(tmp_path):
-    assert to_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert to_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"  # the driver the program ships
     assert to_url(tmp_path / "x.sqlite3") == f"sqlite:///{tmp_path / 'x.sqlite3'}"
     memory = open_database("sqlite://")
     assert memory.path is None

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import MetaData, select
 
-from boeun_desk.db import open_database
 from boeun_desk.services import demo as demo_module
 from boeun_desk.services.demo import DemoExists, write_demo
+from boeun_desk.storage.engine import open_database
 from boeun_desk.validation import brn_is_valid, crn_is_valid
 from tests.conftest import DEMO_TODAY
 
@@ -85,4 +85,6 @@ def test_failed_demo_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(demo_module, "build_demo", explode)
     with pytest.raises(RuntimeError):
         write_demo(tmp_path / "d.sqlite3", today=DEMO_TODAY)
-    assert list(tmp_path.iterdir()) == []
+    # Only the (empty) instance lock file the demo held while it built: no database, no temporary file.
+    assert [p.name for p in tmp_path.iterdir()] == ["d.sqlite3.lock"]
+    assert (tmp_path / "d.sqlite3.lock").stat().st_size == 0

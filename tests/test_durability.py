@@ -6,14 +6,17 @@ import os
 import random
 import signal
 import sqlite3
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, event, exc
 
-from boeun_desk import cli, db
-from boeun_desk.db import DamagedDatabase, DatabaseError, describe_error, open_database
-from boeun_desk.exchange import backup
+from boeun_desk import cli
 from boeun_desk.services import Services
+from boeun_desk.storage import backup, restore
+from boeun_desk.storage import engine as db
+from boeun_desk.storage.engine import describe_error, open_database
+from boeun_desk.storage.errors import DamagedDatabase, DatabaseError
 
 
 def _saves_until_killed(path, write_fd: int) -> None:
@@ -52,7 +55,7 @@ def test_sigkill_in_the_middle_of_saves_loses_nothing_reported(db_path):
             buffer += chunk
         os.close(read_fd)
         reported.update(line for line in buffer.decode().splitlines() if line)
-        assert backup.integrity_errors(db_path) == []
+        assert restore.integrity_errors(db_path) == []
     database = open_database(db_path)
     try:
         stored = {o.name for o in Services(database).officers.list()}
@@ -60,7 +63,7 @@ def test_sigkill_in_the_middle_of_saves_loses_nothing_reported(db_path):
         database.close()
     assert reported <= stored
     assert len(reported) >= rounds * 3
-    assert backup.integrity_errors(db_path) == []
+    assert restore.integrity_errors(db_path) == []
 
 
 def _close_and_damage(db_path, how: str, exclusive: bool = False) -> bytes:
@@ -93,7 +96,7 @@ def test_damaged_file_gets_a_korean_message_and_is_left_untouched(db_path, how, 
     assert cli.main(["--db", str(db_path), "check"]) == 1
     err = capsys.readouterr().err
     assert "손상" in err and "Traceback" not in err
-    assert backup.integrity_errors(db_path) != []
+    assert restore.integrity_errors(db_path) != []
 
 
 def test_only_a_file_closed_cleanly_and_untouched_skips_the_integrity_check(db_path):
@@ -125,12 +128,13 @@ def test_only_a_file_closed_cleanly_and_untouched_skips_the_integrity_check(db_p
         event.remove(Engine, "before_cursor_execute", count)
 
 
-def test_damaged_file_restored_from_the_newest_good_backup(db_path):
+def test_damaged_file_restored_from_the_newest_good_backup(db_path, monkeypatch):
+    monkeypatch.setattr(backup, "INTERVAL", timedelta(0))  # the backup on close is due
     database = open_database(db_path, auto_backup=True)
     Services(database).officers.create({"name": "김담당"})
     database.close()  # backup on close holds 김담당
     damaged = _close_and_damage(db_path, "overwritten")
-    result = backup.restore(db_path)
+    result = restore.restore(db_path)
     assert result.kept_aside[0].read_bytes() == damaged
     database = open_database(db_path)
     try:
@@ -169,7 +173,7 @@ def test_a_full_disk_fails_one_save_cleanly(db_path):
         services.firms.create({"name": "너무 큼", "brn": "124-81-00998", "main_products": "가" * 19_000})
     assert "디스크 공간이 부족" in describe_error(raised.value, database)
     database.close()
-    assert backup.integrity_errors(db_path) == []
+    assert restore.integrity_errors(db_path) == []
     database = open_database(db_path)
     try:
         assert [o.name for o in Services(database).officers.list()] == ["저장됨"]
@@ -178,7 +182,7 @@ def test_a_full_disk_fails_one_save_cleanly(db_path):
 
 
 def test_a_clean_close_leaves_a_start_page_that_holds_only_for_the_untouched_file(db_path):
-    from boeun_desk.dbfile import start_page
+    from boeun_desk.storage.lock import start_page
 
     page = {"year": 2025, "firms_supported": 13}
     open_database(db_path, exclusive=True).close(page)
@@ -196,7 +200,7 @@ def test_a_clean_close_leaves_a_start_page_that_holds_only_for_the_untouched_fil
 
 
 def test_a_damaged_start_page_costs_only_the_quick_start(db_path):
-    from boeun_desk.dbfile import lock_path, start_page
+    from boeun_desk.storage.lock import lock_path, start_page
 
     open_database(db_path, exclusive=True).close({"year": 2025})
     lock = lock_path(db_path)
@@ -209,7 +213,7 @@ def test_a_damaged_start_page_costs_only_the_quick_start(db_path):
 
 @pytest.mark.parametrize("how", ["overwritten", "truncated"])
 def test_the_check_run_while_the_program_imports_finds_damage(db_path, how):
-    from boeun_desk.dbfile import IntegrityCheck
+    from boeun_desk.storage.lock import IntegrityCheck
 
     checks: list[str] = []
 
@@ -231,7 +235,7 @@ def test_the_check_run_while_the_program_imports_finds_damage(db_path, how):
 
 
 def test_the_check_run_while_the_program_imports_spares_the_open_its_own(db_path):
-    from boeun_desk.dbfile import IntegrityCheck, lock_path
+    from boeun_desk.storage.lock import IntegrityCheck, lock_path
 
     checks: list[str] = []
 
@@ -261,7 +265,7 @@ def test_the_check_run_while_the_program_imports_spares_the_open_its_own(db_path
 
 
 def test_a_torn_lock_file_or_a_full_disk_at_close_never_stops_the_program(db_path, monkeypatch):
-    from boeun_desk.dbfile import InstanceLock, lock_path, start_page
+    from boeun_desk.storage.lock import InstanceLock, lock_path, start_page
 
     open_database(db_path, exclusive=True).close({"year": 2025, "name": "보은"})
     lock = lock_path(db_path)
@@ -287,7 +291,7 @@ def test_a_torn_lock_file_or_a_full_disk_at_close_never_stops_the_program(db_pat
 
 
 def test_figures_from_before_a_migration_or_a_damaged_session_are_not_kept(db_path, monkeypatch):
-    from boeun_desk.dbfile import IntegrityCheck, start_page
+    from boeun_desk.storage.lock import IntegrityCheck, start_page
 
     open_database(db_path, exclusive=True).close({"year": 2025})
     monkeypatch.setattr(db, "head_revision", lambda: "a newer schema")  # a program upgrade
@@ -302,7 +306,7 @@ def test_figures_from_before_a_migration_or_a_damaged_session_are_not_kept(db_pa
 
 
 def test_the_background_check_reads_files_whose_names_need_quoting(tmp_path):
-    from boeun_desk.dbfile import IntegrityCheck
+    from boeun_desk.storage.lock import IntegrityCheck
 
     folder = tmp_path / "보은 #폴더 %20"
     folder.mkdir()

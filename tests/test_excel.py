@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from boeun_desk import cli, schemas
-from boeun_desk.exchange.backup import list_backups
 from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import apply_import, plan_import
 from boeun_desk.services.entities import FirmService
+from boeun_desk.storage.backup import list_backups
 from boeun_desk.validation import ValidationFailed, brn_check_digit, clean, parse_brn
 
 

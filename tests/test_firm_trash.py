@@ -9,12 +9,12 @@ from PySide6.QtCore import QSettings
 from sqlalchemy import select, update
 
 from boeun_desk.cli import main
-from boeun_desk.db import open_database
 from boeun_desk.exchange.history import restore_from_trash
 from boeun_desk.models import Attachment, AuditEntry, Firm, FollowUp
 from boeun_desk.overview import Funding
 from boeun_desk.services import NotFound, Services, sync
 from boeun_desk.services.documents import Documents
+from boeun_desk.storage.engine import open_database
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.validation import ValidationFailed

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from boeun_desk.db import open_database
 from boeun_desk.services import Services
 from boeun_desk.services.demo import build_demo
+from boeun_desk.storage.engine import open_database
 from tests.conftest import DEMO_TODAY
 
 PORT = 55433

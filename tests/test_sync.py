@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from boeun_desk import cli
-from boeun_desk.db import open_database
 from boeun_desk.exchange.bundle import BundleError, tracked_tables
 from boeun_desk.services import Services, sync
+from boeun_desk.storage.engine import open_database
 
 
 class Pair:

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boeun_desk import cli
-from boeun_desk.db import open_database
 from boeun_desk.exchange.bundle import _HEADER_WIDTH, MAGIC, BundleError
 from boeun_desk.services import Services, sync
+from boeun_desk.storage.engine import open_database
 from boeun_desk.validation import InvalidValue
 from tests.test_sync import Pair, fingerprint
 

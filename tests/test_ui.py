@@ -309,7 +309,7 @@ def test_second_window_on_the_same_file_gets_a_clear_message(demo_path, monkeypa
 
 def test_damaged_file_offers_the_newest_backup_and_keeps_the_damaged_one(demo_path, monkeypatch, qapp):
     from boeun_desk import app
-    from boeun_desk.exchange import backup
+    from boeun_desk.storage import backup
 
     backup.create_backup(demo_path, reason="test")
     demo_path.write_bytes(b"\x00" * 4096 + b"broken" * 1000)
@@ -390,8 +390,8 @@ def test_import_dialog_previews_refuses_bad_files_and_imports_good_ones(context,
 
 
 def test_sync_dialog_merges_a_laptop_copy_and_settles_a_conflict(context, window, qtbot, tmp_path):
-    from boeun_desk.db import open_database
     from boeun_desk.services import Services, sync
+    from boeun_desk.storage.engine import open_database
     from boeun_desk.ui.exchange_dialogs import SyncDialog
 
     services = context.services

@@ -22,6 +22,10 @@ IMPORT_CHOICES = ("firms", "supply")
 
 def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """Add this part's commands to the main parser (called once from cli.build_parser)."""
+    new = sub.add_parser("new", help=t("빈 데이터베이스 파일 만들기"))
+    new.add_argument("path", type=Path)
+    new.set_defaults(handler=cmd_new, needs_db=False)
+
     make = sub.add_parser("backup", help=t("백업 만들기 (list: 백업 목록)"))
     make.add_argument("action", nargs="?", choices=["list"], help=t("list: 백업 목록"))
     make.set_defaults(handler=cmd_backup, needs_db=False)
@@ -73,17 +77,39 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
 def database_file(args: argparse.Namespace) -> Path:
     """The SQLite file the global --db/--demo options name (backups need a file)."""
-    from boeun_desk.db import sqlite_path, to_url
+    from boeun_desk.storage.target import sqlite_file
 
-    target = args.db or (demo_database_path() if args.demo else None)
-    path = sqlite_path(to_url(target))
+    path = sqlite_file(args.db or (demo_database_path() if args.demo else None))
     if path is None:
         raise InvalidValue(t("이 명령은 SQLite 데이터베이스 파일에만 쓸 수 있습니다"))
     return path
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """An empty, migrated database for scripts (a missing --db file is refused, rightly)."""
+    from boeun_desk.storage.engine import create_database
+    from boeun_desk.storage.lock import InstanceLock
+    from boeun_desk.storage.target import to_url
+
+    path = args.path.expanduser().resolve()
+    to_url(path)  # a name SQLite would read differently ("?") is refused
+    if path.exists():
+        raise InvalidValue(t("파일이 이미 있습니다: {path}", path=path))
+    if not path.parent.is_dir():
+        raise InvalidValue(t("데이터베이스 폴더가 없습니다: {path}", path=path.parent))
+    lock = InstanceLock.acquire(path)
+    try:
+        if path.exists():  # made meanwhile by another command
+            raise InvalidValue(t("파일이 이미 있습니다: {path}", path=path))
+        create_database(path)
+    finally:
+        lock.release()
+    print(t("새 데이터베이스를 만들었습니다: {path}", path=path))
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
-    from boeun_desk.exchange import backup
+    from boeun_desk.storage import backup
 
     path = database_file(args)
     if args.action == "list":
@@ -97,10 +123,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from boeun_desk.exchange import backup
+    from boeun_desk.storage import restore
 
     path = database_file(args)
-    result = backup.restore(path, None if args.latest else args.file)
+    result = restore.restore(path, None if args.latest else args.file)
     print(t("복원했습니다: {source} → {path}", source=result.restored_from, path=path))
     for aside in result.kept_aside:
         print(t("이전 파일을 보관했습니다: {path}", path=aside))
@@ -108,11 +134,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from boeun_desk.db import DatabaseError
-    from boeun_desk.exchange import backup
+    from boeun_desk.storage import restore
+    from boeun_desk.storage.errors import DatabaseError
 
     path = database_file(args)
-    errors = backup.integrity_errors(path)
+    errors = restore.integrity_errors(path)
     if errors:
         details = "\n".join(f"  - {line}" for line in errors[:10])
         raise DatabaseError(t("데이터베이스 파일이 손상되었습니다: {path}", path=path) + "\n" + details + "\n"
@@ -161,10 +187,18 @@ def print_json(data: Any) -> None:
 
 def cmd_clone(args: argparse.Namespace) -> int:
     from boeun_desk.services import sync
+    from boeun_desk.storage.lock import InstanceLock
 
-    if args.output.exists():
+    target = args.output.expanduser().resolve()
+    if target.exists():
         raise InvalidValue(t("파일이 이미 있습니다: {path}", path=args.output))
-    sync.clone(database_file(args), args.output.resolve())
+    lock = InstanceLock.acquire(target)  # a copy of the program opening the target meanwhile: refused
+    try:
+        if target.exists():
+            raise InvalidValue(t("파일이 이미 있습니다: {path}", path=args.output))
+        sync.clone(database_file(args), target)
+    finally:
+        lock.release()
     print(t("사본을 만들었습니다: {path}", path=args.output))
     return 0
 

@@ -1,7 +1,7 @@
 """Draft recovery: the contents of open forms, journaled while the officer types.
 
-Each open form writes its fields to one small JSON file (written aside, fsynced, renamed into
-place, so a crash leaves either the previous or the new draft, never half a file). Saving or
+Each open form writes its fields to one small 0600 JSON file (storage.files.atomic_write: a crash
+leaves either the previous or the new draft, never half a file). Saving or
 cancelling the form discards the draft; drafts still there at the next start are offered back.
 """
 
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from boeun_desk.storage.files import atomic_write
+
 if TYPE_CHECKING:
-    from boeun_desk.db import Database
+    from boeun_desk.storage.engine import Database
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,12 @@ class DraftJournal:
 
     def save(self, key: str, form: str, data: Mapping[str, Any], *, record_id: str | None = None,
              base: Mapping[str, Any] | None = None, version: int | None = None) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         target = self._file(key)
-        partial = target.with_suffix(".part")
         content = {"key": key, "form": form, "record_id": record_id, "saved_at": datetime.now().isoformat(),
                    "data": dict(data), "base": None if base is None else dict(base), "version": version}
-        with open(partial, "w", encoding="utf-8") as handle:
+        with atomic_write(target, "w") as handle:
             json.dump(content, handle, ensure_ascii=False, default=str)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
         return target
 
     def discard(self, key: str) -> None:

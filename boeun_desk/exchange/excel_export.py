@@ -7,7 +7,6 @@ always written as text: a value such as `=HYPERLINK(...)` or `@SUM(A1)` stays a 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -22,10 +21,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boeun_desk.db import Database
 from boeun_desk.exchange.sheets import BY_KEY, SHEETS, Sheet
 from boeun_desk.i18n import t
 from boeun_desk.kinds import REFERENCES, shown_names
+from boeun_desk.storage.engine import Database
+from boeun_desk.storage.files import atomic_write
 from boeun_desk.validation import Field, format_brn, format_crn
 
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "amount": "#,##0"}
@@ -41,9 +41,8 @@ def export_workbook(database: Database, keys: Sequence[str], path: Path, *,
     with database.sessions() as session:
         for sheet in chosen:
             counts[t(sheet.title)] = _write_sheet(session, workbook.create_sheet(t(sheet.title)), sheet, only_ids)
-    partial = path.with_name(path.name + ".part")
-    workbook.save(partial)
-    os.replace(partial, path)
+    with atomic_write(path) as handle:
+        workbook.save(handle)
     return counts
 
 

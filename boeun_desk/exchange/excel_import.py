@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boeun_desk.db import Database
-from boeun_desk.exchange import backup
 from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY, Kind
 from boeun_desk.services.base import unit_of_work
 from boeun_desk.services.entities import _UniqueBrn
+from boeun_desk.storage import backup
+from boeun_desk.storage.engine import Database
 from boeun_desk.validation import ValidationFailed, clean, is_blank
 
 _COMMON = {

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from boeun_desk.db import Database
 from boeun_desk.exchange.bundle import tracked_tables
 from boeun_desk.exchange.sheets import SHEETS
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry
 from boeun_desk.services import Changes, Services
 from boeun_desk.services.base import EntityService, NotFound
+from boeun_desk.storage.engine import Database
 
 _LABELS = {sheet.model.__tablename__: {f.name: f.label for f in sheet.schema}  # type: ignore[attr-defined]
            for sheet in SHEETS}

@@ -1,4 +1,4 @@
-"""Alembic environment. Runs on the connection handed in by `boeun_desk.db.migrate`."""
+"""Alembic environment. Runs on the connection handed in by `boeun_desk.storage.engine.migrate`."""
 
 from __future__ import annotations
 

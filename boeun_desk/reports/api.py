@@ -16,6 +16,7 @@ from boeun_desk.reports.certifications import CertificationSummary
 from boeun_desk.reports.firm_summary import FirmSummary
 from boeun_desk.reports.visit_record import VisitRecord
 from boeun_desk.services.documents import Documents
+from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
 from boeun_desk.validation import format_brn
 
 
@@ -59,6 +60,7 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
     target_dir = out.parent if combined else out
     target_dir.mkdir(parents=True, exist_ok=True)
     documents, renderer = Documents(services), FirmSummary()
+    sweep_leftovers(target_dir)  # scratch folders of batches killed before
     with tempfile.TemporaryDirectory(prefix=".batch-", dir=target_dir) as scratch:
         parts: list[tuple[Path, str]] = []
         for done, firm_id in enumerate(firm_ids):
@@ -77,13 +79,13 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
             writer = PdfWriter()
             for part, _name in parts:
                 writer.append(str(part))
-            joined = Path(scratch) / "combined.pdf"
-            with joined.open("wb") as handle:
+            with atomic_write(out) as handle:
                 writer.write(handle)
-            os.replace(joined, out)
             return [out]
         results = []
         for part, name in parts:
+            private_mode(part)
             os.replace(part, target_dir / name)
             results.append(target_dir / name)
+        fsync_folder(target_dir)
         return results

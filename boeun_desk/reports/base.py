@@ -4,8 +4,6 @@ with program name, document title, print date and "page x / y", table and text h
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
@@ -26,6 +24,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
+from boeun_desk.storage.files import atomic_path
 
 FONT = "NanumGothic"
 FONT_BOLD = "NanumGothic-Bold"
@@ -238,14 +237,8 @@ class Renderer:
         register_fonts()
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, scratch = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".pdf.part", dir=out.parent)
-        os.close(handle)
-        try:
-            self.write(data, scratch)
-            os.replace(scratch, out)
-        except BaseException:
-            Path(scratch).unlink(missing_ok=True)
-            raise
+        with atomic_path(out) as scratch:
+            self.write(data, str(scratch))
         return out
 
     def write(self, data: Any, target: Any) -> None:

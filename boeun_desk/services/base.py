@@ -17,10 +17,10 @@ from typing import Any, ClassVar
 from sqlalchemy import Select, UniqueConstraint, func, not_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from boeun_desk.db import WRITE
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY, REFERENCES, Kind, kind_of, shown_names
 from boeun_desk.models import Tracked, utcnow
+from boeun_desk.storage.engine import WRITE
 from boeun_desk.validation import Cleaned, Field, FieldError, ValidationFailed, clean
 
 

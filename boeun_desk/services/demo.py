@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from boeun_desk.db import Database, open_database, to_url
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Certification,
@@ -40,6 +39,10 @@ from boeun_desk.models import (
 )
 from boeun_desk.services import demo_data as D
 from boeun_desk.services.bulk import insert_rows, tracked_row
+from boeun_desk.storage.engine import Database, open_database
+from boeun_desk.storage.files import atomic_path
+from boeun_desk.storage.lock import InstanceLock
+from boeun_desk.storage.target import to_url
 from boeun_desk.validation import brn_check_digit
 
 SEED = 2024
@@ -284,28 +287,33 @@ def _meetings(b: _Builder, years: dict[int, str]) -> None:
 
 
 def write_demo(path: Path, *, force: bool = False, today: date | None = None) -> Path:
-    """Write the demo database to `path` atomically: built aside, then moved into place."""
+    """Write the demo database to `path` atomically: built aside, then moved into place.
+
+    Holds the file's instance lock meanwhile: a file another copy of the program has open is
+    never replaced (its later saves would go into a deleted file)."""
     path = path.expanduser().resolve()
     to_url(path)  # a name the database layer cannot open is refused before anything is built
     if path.exists() and not force:
         raise DemoExists(t("파일이 이미 있습니다: {path} (덮어쓰려면 --force)", path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(path.name + ".building")
-    _remove_database_files(scratch)
+    lock = InstanceLock.acquire(path)
     try:
-        database = open_database(scratch)
-        try:
-            build_demo(database, today=today)
-        finally:
-            database.close()
-    except BaseException:
-        _remove_database_files(scratch)
-        raise
-    _remove_database_files(path)
-    scratch.replace(path)
+        with atomic_path(path) as scratch:
+            scratch.unlink()  # open_database makes the file whole (an empty file is refused as damaged)
+            try:
+                database = open_database(scratch)
+                try:
+                    build_demo(database, today=today)
+                finally:
+                    database.close()
+            finally:
+                _remove_logs(scratch)
+            _remove_logs(path)  # the logs of the file being replaced
+    finally:
+        lock.release()
     return path
 
 
-def _remove_database_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
+def _remove_logs(path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -22,8 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from boeun_desk import filestore
-from boeun_desk.db import Database, head_revision
-from boeun_desk.exchange import backup
 from boeun_desk.exchange.bundle import (
     Bundle,
     BundleError,
@@ -39,6 +37,8 @@ from boeun_desk.models.audit import _text as audit_text
 from boeun_desk.services.base import NotFound, in_use, unit_of_work
 from boeun_desk.services.firm_records import firm_dependents
 from boeun_desk.services.gate import RecordRejected, check_fields, check_history, check_record, rules_for
+from boeun_desk.storage import backup
+from boeun_desk.storage.engine import Database, head_revision
 from boeun_desk.validation import InvalidValue
 
 REPLICA_KEY = "replica_id"
@@ -103,7 +103,7 @@ def export_bundle(database: Database, path: Path, files_dir: Path | None = None)
 def clone(database_path: Path, target: Path) -> str:
     """A copy for another laptop with its own replica identity (and none of our open conflicts)."""
     backup.copy_database(database_path, target)
-    from boeun_desk.db import open_database
+    from boeun_desk.storage.engine import open_database
 
     copy = open_database(target)
     try:

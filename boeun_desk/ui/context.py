@@ -83,7 +83,8 @@ class AppContext(QObject):
         no permission); None for any other error."""
         from sqlalchemy import exc
 
-        from boeun_desk.db import DatabaseError, describe_error
+        from boeun_desk.storage.engine import describe_error
+        from boeun_desk.storage.errors import DatabaseError
 
         if isinstance(error, exc.SQLAlchemyError):
             return describe_error(error, self.services.database)

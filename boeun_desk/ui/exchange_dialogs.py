@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boeun_desk.db import DatabaseError
-from boeun_desk.exchange import backup
 from boeun_desk.exchange.bundle import BundleError
 from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import KINDS, ImportPlan, apply_import, plan_import
 from boeun_desk.i18n import t
 from boeun_desk.services import Changes, sync
+from boeun_desk.storage import backup
+from boeun_desk.storage.errors import DatabaseError
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
 from boeun_desk.ui.widgets import ChoiceField, plain_label

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from boeun_desk.db import Database
 from boeun_desk.exchange.history import record_history
 from boeun_desk.i18n import t
+from boeun_desk.storage.engine import Database
 from boeun_desk.ui.dashboard import RowsModel, table_view
 
 

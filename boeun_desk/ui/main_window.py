@@ -115,6 +115,12 @@ class MainWindow(QMainWindow):
         database = context.services.database
         self.setWindowTitle(t("보은 데스크 — {path}", path=database.path.name if database.path else database.url))
         self.database_label.setText(t("데이터베이스: {path}", path=database.path or database.url))
+        if database.path is not None:
+            from boeun_desk.storage.backup import space_warning
+
+            warning = space_warning(database.path)
+            if warning:  # the disk fills: told where the officer looks, before saves start failing
+                self.database_label.setText(self.database_label.text() + "  ⚠ " + warning)
         self._menus()
         context.saved.connect(self._mark_saved)
         self._mark_saved()

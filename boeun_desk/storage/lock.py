@@ -17,23 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from boeun_desk.i18n import t
-from boeun_desk.paths import default_database_path
-
-
-class DatabaseError(Exception):
-    """A database that cannot be opened or used; `str()` is a Korean message for the officer."""
-
-
-class InvalidDatabasePath(DatabaseError):
-    """A file name the database layer cannot open as given (the command line exits 2: bad input)."""
-
-
-class DamagedDatabase(DatabaseError):
-    """The file fails the integrity check or is not a database; `path` can be restored from a backup."""
-
-    def __init__(self, message: str, path: Path | None):
-        super().__init__(message)
-        self.path = path
+from boeun_desk.storage.errors import DatabaseError
+from boeun_desk.storage.target import database_file
 
 
 def lock_path(database_path: Path) -> Path:
@@ -66,7 +51,10 @@ class InstanceLock:
     def acquire(cls, database_path: Path) -> InstanceLock:
         path = lock_path(database_path)
         # errors="replace": a lock file torn by a power cut must not stop the program from starting.
-        handle = open(path, "a+", encoding="utf-8", errors="replace")  # noqa: SIM115  (held until release())
+        # 0600: the lock file names the computer and its user's process. In place, never renamed:
+        # the OS lock belongs to this file's inode, and a file renamed over it would be a second lock.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
+        handle = open(fd, "a+", encoding="utf-8", errors="replace")  # noqa: SIM115  (held until release())
         try:
             _lock_file(handle)
         except OSError:
@@ -117,13 +105,6 @@ class InstanceLock:
                 handle.close()  # type: ignore[attr-defined]
 
 
-def database_file(target: str | Path | None) -> Path | None:
-    """The file a target names (db.to_url()'s rule): None for a server database's URL."""
-    if isinstance(target, str) and "://" in target:
-        return None
-    return (Path(target).expanduser() if target is not None else default_database_path()).resolve()
-
-
 def _lock_content(path: Path) -> str:
     try:
         return lock_path(path).read_text(encoding="utf-8", errors="replace")
@@ -159,7 +140,7 @@ class IntegrityCheck:
 
     def _run(self) -> None:
         try:
-            connection = sqlite3.connect(_sqlite_uri(self.path) + "?mode=rw", uri=True, timeout=5)
+            connection = sqlite3.connect(sqlite_uri(self.path) + "?mode=rw", uri=True, timeout=5)
             try:
                 self._result = str(connection.execute("PRAGMA quick_check").fetchone()[0])
             finally:
@@ -175,7 +156,7 @@ class IntegrityCheck:
         return self._result
 
 
-def _sqlite_uri(path: Path) -> str:
+def sqlite_uri(path: Path) -> str:
     """A file: URI SQLite accepts, for local, drive-letter and UNC (network share) paths alike."""
     posix = path.as_posix()
     return "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")

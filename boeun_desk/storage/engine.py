@@ -1,4 +1,7 @@
-"""Opening a database: URL or path, SQLite pragmas, integrity check, migrate-to-head on open."""
+"""Opening a database: URL or path, SQLite pragmas, integrity check, migrate-to-head on open.
+
+The one module of the storage layer that imports SQLAlchemy (see storage/__init__.py).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk import models  # noqa: F401  (registers mappers and the audit hook)
-from boeun_desk.dbfile import (
-    DamagedDatabase,
-    DatabaseError,
-    InstanceLock,
-    IntegrityCheck,
-    InvalidDatabasePath,
-    database_file,
-)
 from boeun_desk.i18n import t
 from boeun_desk.migrations import HEAD
+from boeun_desk.storage import backup, identity
+from boeun_desk.storage.errors import DamagedDatabase, DatabaseError
+from boeun_desk.storage.files import atomic_path
+from boeun_desk.storage.lock import InstanceLock, IntegrityCheck
+from boeun_desk.storage.target import sqlite_path, to_url
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 WRITE = "boeun_write"  # execution option of a connection that will write (see _sqlite_begin)
 
@@ -43,7 +42,7 @@ class Database:
 
     @property
     def start_page(self) -> dict[str, Any] | None:
-        """What the last clean close left for the window to show first (dbfile.InstanceLock)."""
+        """What the last clean close left for the window to show first (lock.InstanceLock)."""
         return self.lock.start_page if self.lock is not None else None
 
     def forget_start_page(self) -> None:
@@ -54,7 +53,8 @@ class Database:
     def close(self, start_page: dict[str, Any] | None = None, *, clean: bool = True) -> None:
         """Fold the WAL back into the main file (durable against power loss) and release it.
 
-        With `auto_backup`, a backup is written when the data changed since the newest one.
+        With `auto_backup`, a backup is written when the data changed since the newest one and
+        that one is older than half an hour (backup.backup_if_changed).
         `start_page` is kept with the clean-close stamp for the next start (the desktop program).
         Not `clean` (the file turned out damaged while in use): no stamp, so the next open checks it.
         """
@@ -70,29 +70,9 @@ class Database:
                 pass  # closing must not fail; the WAL stays valid and is replayed on next open
         self.engine.dispose()
         if self.auto_backup and self.path is not None:
-            from boeun_desk.exchange import backup
-
             backup.backup_if_changed(self.path)
         if self.lock is not None:
             self.lock.release(self.path if checkpointed and clean else None, start_page)
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for a server or in-memory database."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
-
-
-def to_url(target: str | Path | None) -> str:
-    """A SQLAlchemy URL from a URL, a file path, or None (the default file in the user data folder)."""
-    path = database_file(target)
-    url = str(target) if path is None else f"sqlite:///{path}"
-    if url.startswith("sqlite") and "?" in url:  # a URL ends the file name at "?": another file would open
-        raise InvalidDatabasePath(t("데이터베이스 파일 경로에는 '?' 문자를 쓸 수 없습니다. 이름을 바꾸세요: {path}",
-                                    path=target if path is None else path))
-    return url
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -152,6 +132,28 @@ def migrate(engine: Engine) -> None:
     with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if engine.dialect.name == "sqlite":  # in the same transaction: a migrated file is a marked one
+            conn.exec_driver_sql(f"PRAGMA application_id={identity.APPLICATION_ID}")
+
+
+def mark(engine: Engine) -> None:
+    """Mark a Boeun Desk file made before the mark existed (storage/identity.py)."""
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        conn.exec_driver_sql(f"PRAGMA application_id={identity.APPLICATION_ID}")
+
+
+def create_database(path: Path) -> None:
+    """A new, migrated, marked, 0600 database file at `path`: built beside it and renamed into
+    place, so a crash never leaves an empty or half-made file under the name."""
+    with atomic_path(path) as scratch:
+        engine = make_engine(f"sqlite:///{scratch}")
+        try:
+            migrate(engine)
+            with engine.connect() as conn:  # fold the log into the file: the rename moves one file
+                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+                conn.connection.driver_connection.execute("PRAGMA journal_mode=DELETE")  # type: ignore[union-attr]
+        finally:
+            engine.dispose()
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -159,6 +161,15 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(t("데이터베이스 경로가 폴더입니다: {path}", path=path))
     if not path.parent.exists():
         raise DatabaseError(t("데이터베이스 폴더가 없습니다: {path}", path=path.parent))
+
+
+def _prepare_file(path: Path) -> identity.Kind | None:
+    """Refuse a file that is not ours (or empty: damaged); create a missing one whole."""
+    kind = identity.inspect_file(path)
+    if kind is identity.Kind.MISSING:
+        create_database(path)
+        return identity.Kind.OURS
+    return kind
 
 
 def open_database(target: str | Path | None = None, *, migrate_to_head: bool = True,
@@ -176,6 +187,12 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
     if path is not None:
         _check_sqlite_file(path)
     lock = InstanceLock.acquire(path) if exclusive and path is not None else None
+    try:
+        kind = _prepare_file(path) if path is not None else None
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     database = Database(url=url, engine=make_engine(url), sessions=sessionmaker(), lock=lock,
                         auto_backup=auto_backup)
     database.sessions.configure(bind=database.engine, expire_on_commit=False)
@@ -186,7 +203,7 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
                 with database.engine.connect() as conn:
                     result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
             if result != "ok":
-                raise DamagedDatabase(_damaged_message(path), path)
+                raise DamagedDatabase(backup.damaged_message(path), path)
         revision = current_revision(database.engine)
         if path is not None and revision is not None:
             _backup_on_open(path, migrating=migrate_to_head and revision != head_revision(),
@@ -195,6 +212,8 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
             migrate(database.engine)
             if lock is not None:
                 lock.start_page = None  # figures of the file before its migration
+        elif kind in (identity.Kind.UNMARKED, identity.Kind.EMPTY):
+            mark(database.engine)
     except BaseException as error:
         database.engine.dispose()
         if lock is not None:
@@ -205,18 +224,9 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
                 raise DamagedDatabase(message, path) from error
             raise DatabaseError(message) from error
         if isinstance(error, exc.DatabaseError):
-            raise DamagedDatabase(_damaged_message(path or url), path) from error
+            raise DamagedDatabase(backup.damaged_message(path or url), path) from error
         raise
     return database
-
-
-def _damaged_message(where: object) -> str:
-    from boeun_desk.exchange.backup import list_backups
-
-    message = t("데이터베이스 파일을 열 수 없습니다(손상되었거나 데이터베이스 파일이 아닙니다): {path}", path=where) + "\n"
-    if isinstance(where, Path) and not list_backups(where):  # advice that can work
-        return message + t("이 파일의 백업이 없습니다. 다른 노트북의 사본이나 동기화 파일에서 다시 가져오세요.")
-    return message + t("최근 백업에서 복원하려면: boeun-desk restore --latest (손상된 파일은 지우지 않고 옆에 보관합니다)")
 
 
 def _is_damage(error: exc.OperationalError) -> bool:
@@ -226,8 +236,6 @@ def _is_damage(error: exc.OperationalError) -> bool:
 
 def _backup_on_open(path: Path, *, migrating: bool, auto_backup: bool) -> None:
     """Before a migration always (refuse to migrate without one); daily on open when asked."""
-    from boeun_desk.exchange import backup
-
     if migrating:
         backup.create_backup(path, reason="migration")
     elif auto_backup:
@@ -244,7 +252,7 @@ def _describe(error: exc.OperationalError, database: Database) -> str:
     if "readonly" in message or "read-only" in message or "permission" in message:
         return t("데이터베이스 파일에 쓸 수 없습니다(권한 확인): {path}", path=where)
     if _is_damage(error):
-        return _damaged_message(where)
+        return backup.damaged_message(where)
     return t("데이터베이스 오류: {detail}", detail=error.orig)
 
 

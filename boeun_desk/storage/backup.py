@@ -1,0 +1,227 @@
+"""Rotating backups with SQLite's online backup API, and the rules that keep them off a full disk.
+
+Backups live in `backups/` beside the database file, one self-contained 0600 file each
+(`<name>-YYYYMMDD-HHMMSS[-reason].sqlite3`, rollback journal, no -wal needed). Thinning follows
+Anki (`rslib/src/collection/backup.rs`): the newest few of today and of yesterday, then the newest
+of each day for 12 days, of each week for 10 weeks, of each month for 9 months; and the oldest go
+first while the folder holds more than `SIZE_FACTOR` times the database. Automatic backups come at
+most every 30 minutes (on open once a day, on close after changes). Restore: storage/restore.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from boeun_desk.i18n import t
+from boeun_desk.storage.errors import DatabaseError
+from boeun_desk.storage.files import LEFTOVERS, PART, atomic_path, sweep_leftovers
+
+DAILY, WEEKLY, MONTHLY = 12, 10, 9
+PER_RECENT_DAY = 6  # backups kept of today and of yesterday each (the newest)
+INTERVAL = timedelta(minutes=30)  # automatic backups at most this often
+SIZE_FACTOR = 10  # the backups of a database hold at most this many times its size
+LOW_SPACE = 500 * 1024 * 1024  # free bytes below which the officer is warned (or 2x the database)
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    size: int
+
+
+def backups_dir(database_path: Path) -> Path:
+    return database_path.parent / "backups"
+
+
+def _pattern(database_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(database_path.stem)}-(\d{{8}}-\d{{6}})(?:-[a-z]+)?(?:-\d+)?\.sqlite3$")
+
+
+def list_backups(database_path: Path) -> list[BackupInfo]:
+    """This database's backups, newest first."""
+    folder = backups_dir(database_path)
+    if not folder.is_dir():
+        return []
+    pattern = _pattern(database_path)
+    found = []
+    for path in folder.iterdir():
+        match = pattern.match(path.name)
+        if match:
+            try:
+                info = path.stat()
+            except OSError:  # removed meanwhile by another copy thinning the same folder
+                continue
+            found.append((BackupInfo(path, datetime.strptime(match[1], _STAMP), info.st_size), info.st_mtime_ns))
+    return [b for b, _ in sorted(found, key=lambda f: (f[0].taken_at, f[1]), reverse=True)]
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent 0600 copy of a live database (WAL included) through the online backup API,
+    written under a unique temporary name beside the target and renamed into place."""
+    try:
+        with atomic_path(target) as scratch:
+            src = sqlite3.connect(source, timeout=30)
+            try:
+                dst = sqlite3.connect(scratch)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+    except (sqlite3.Error, OSError) as error:
+        raise DatabaseError(_copy_failed(error, target)) from error
+
+
+def _copy_failed(error: Exception, target: Path) -> str:
+    text = str(error).lower()
+    if "full" in text or getattr(error, "errno", None) == 28:
+        return t("디스크 공간이 부족하여 백업을 만들 수 없습니다: {path}", path=target)
+    return t("백업을 만들 수 없습니다: {detail}", detail=error)
+
+
+def create_backup(database_path: Path, *, reason: str = "", now: datetime | None = None) -> Path:
+    """Write a backup now (then thin old ones) and return its path."""
+    if not database_path.is_file():
+        raise DatabaseError(t("데이터베이스 파일이 없습니다: {path}", path=database_path))
+    folder = backups_dir(database_path)
+    folder.mkdir(mode=0o700, exist_ok=True)  # its files are 0600 too
+    sweep_leftovers(folder, (*LEFTOVERS, f"*{PART}", f"*{PART}-*"))  # our own folder: older names too
+    taken = now or datetime.now()
+    base = f"{database_path.stem}-{taken.strftime(_STAMP)}" + (f"-{reason}" if reason else "")
+    target = folder / f"{base}.sqlite3"
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = folder / f"{base}-{counter}.sqlite3"
+    copy_database(database_path, target)
+    backups = list_backups(database_path)
+    gone = to_thin(backups, taken)
+    limit = size_limit(database_path)
+    for old in gone + over_size([b for b in backups if b not in gone], limit):
+        old.path.unlink(missing_ok=True)
+    return target
+
+
+def size_limit(database_path: Path) -> int:
+    try:
+        return SIZE_FACTOR * database_path.stat().st_size
+    except OSError:
+        return 0
+
+
+def over_size(backups: Sequence[BackupInfo], limit: int) -> list[BackupInfo]:
+    """The oldest backups beyond `limit` bytes in all; the newest one always stays."""
+    newest_first = sorted(backups, key=lambda b: b.taken_at, reverse=True)
+    total, remove = 0, []
+    for index, backup in enumerate(newest_first):
+        total += backup.size
+        if index > 0 and total > limit:
+            remove.append(backup)
+    return remove
+
+
+def _recent(database_path: Path, within: timedelta) -> bool:
+    newest = list_backups(database_path)
+    return bool(newest) and datetime.now() - newest[0].taken_at < within
+
+
+def backup_if_due(database_path: Path, max_age: timedelta = timedelta(days=1)) -> Path | None:
+    """A backup when the newest is older than `max_age` (on open); None when one is recent enough
+    or the disk has no room for it (see space_warning)."""
+    if _recent(database_path, max_age) or space_warning(database_path, needed=True):
+        return None
+    return create_backup(database_path)
+
+
+def backup_if_changed(database_path: Path, interval: timedelta | None = None) -> Path | None:
+    """On close: a backup when the data changed after the newest backup and that one is older
+    than `interval`. Never raises."""
+    try:
+        newest = list_backups(database_path)
+        if newest and datetime.now() - newest[0].taken_at < (INTERVAL if interval is None else interval):
+            return None
+        # Every change leaves audit entries, so comparing the audit trail's size and last time
+        # tells real changes apart from file times that move whenever SQLite merely opens the file.
+        if newest and _watermark(database_path) == _watermark(newest[0].path):
+            return None
+        if space_warning(database_path, needed=True):
+            return None
+        return create_backup(database_path)
+    except (DatabaseError, OSError):
+        return None  # closing must not fail; the database itself is intact
+
+
+def space_warning(database_path: Path, *, needed: bool = False) -> str | None:
+    """A Korean warning when the disk of the database and its backups is nearly full; None when
+    there is room. `needed`: only when a new backup would not fit above the margin."""
+    try:
+        size = database_path.stat().st_size
+        free = shutil.disk_usage(database_path.parent).free
+    except OSError:
+        return None
+    margin = max(LOW_SPACE, 2 * size)
+    if free - (size if needed else 0) >= margin:
+        return None
+    return t("디스크 여유 공간이 부족합니다({free} MB 남음). 자동 백업을 건너뛸 수 있습니다. "
+             "파일을 정리하거나 오래된 백업을 옮기세요: {folder}", free=free // (1024 * 1024),
+             folder=backups_dir(database_path))
+
+
+def _watermark(path: Path) -> tuple[object, ...]:
+    """(entries, last time) of a database file's audit trail, read without writing to it."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return tuple(connection.execute("SELECT count(*), max(at) FROM audit_entry").fetchone())
+    except sqlite3.DatabaseError:
+        return ()  # not a Boeun Desk file (or damaged): treat as changed
+    finally:
+        connection.close()
+
+
+def to_thin(backups: Sequence[BackupInfo], now: datetime) -> list[BackupInfo]:
+    """Backups to delete: the newest `PER_RECENT_DAY` of today and of yesterday, then the newest
+    per day, week and month. Tiers follow each other: 12 days kept as dailies, then 10 older
+    weeks, then 9 older months."""
+    yesterday = (now - timedelta(days=1)).date()
+    limits = {"day": DAILY, "week": WEEKLY, "month": MONTHLY}
+    seen: dict[str, set[object]] = {tier: set() for tier in limits}
+    used = dict.fromkeys(limits, 0)
+    per_recent_day: dict[object, int] = {}
+    remove = []
+    for backup in sorted(backups, key=lambda b: b.taken_at, reverse=True):
+        day = backup.taken_at.date()
+        periods = {"day": day, "week": day.isocalendar()[:2], "month": (day.year, day.month)}
+        if day >= yesterday:
+            per_recent_day[day] = per_recent_day.get(day, 0) + 1
+            if per_recent_day[day] > PER_RECENT_DAY:
+                remove.append(backup)
+                continue
+        tier = next((tier for tier, limit in limits.items()
+                     if periods[tier] not in seen[tier] and used[tier] < limit), None)
+        if day < yesterday and tier is None:
+            remove.append(backup)
+            continue
+        if day < yesterday and tier is not None:
+            used[tier] += 1
+        for name in seen:
+            seen[name].add(periods[name])
+    return remove
+
+
+def damaged_message(where: object, *, headline: bool = True) -> str:
+    """Why a file cannot be opened, and the advice that can work (restore, or another copy)."""
+    message = (t("데이터베이스 파일을 열 수 없습니다(손상되었거나 데이터베이스 파일이 아닙니다): {path}", path=where) + "\n"
+               if headline else "")
+    if isinstance(where, Path) and not list_backups(where):
+        return message + t("이 파일의 백업이 없습니다. 다른 노트북의 사본이나 동기화 파일에서 다시 가져오세요.")
+    return message + t("최근 백업에서 복원하려면: boeun-desk restore --latest (손상된 파일은 지우지 않고 옆에 보관합니다)")

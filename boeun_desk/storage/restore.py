@@ -1,0 +1,155 @@
+"""Checking a database file, and restoring one from a backup without ever leaving its path empty.
+
+A restore copies the backup to a temporary file beside the database, checks the copy (SQLite's
+integrity_check and that it is a Boeun Desk database this version can open), and only then swaps
+it in with one rename. The file it replaces is kept beside it (`*.before-restore-<time>`), never
+deleted: it may hold work the officer still wants to rescue. A kill at any moment leaves a
+database at the path: the old one, or the restored one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from boeun_desk.i18n import t
+from boeun_desk.storage import identity
+from boeun_desk.storage.backup import backups_dir, list_backups
+from boeun_desk.storage.errors import DatabaseError, InvalidDatabasePath, NewerDatabase
+from boeun_desk.storage.files import atomic_path
+from boeun_desk.storage.lock import InstanceLock, sqlite_uri
+
+_STAMP = "%Y%m%d-%H%M%S"
+_SIDE_FILES = ("-wal", "-shm")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    kept_aside: tuple[Path, ...]
+
+
+def integrity_errors(path: Path, *, quick: bool = False) -> list[str]:
+    """Problems SQLite finds in a file (full integrity_check by default); [] when it is sound."""
+    if not path.is_file():
+        return [t("파일이 없습니다: {path}", path=path)]
+    if path.stat().st_size == 0:
+        return [t("파일이 비어 있습니다(0바이트): {path}", path=path)]
+    try:
+        conn = sqlite3.connect(sqlite_uri(path.resolve()) + "?mode=ro", uri=True, timeout=5)
+        try:
+            rows = conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return [t("데이터베이스 파일을 읽을 수 없습니다: {detail}", detail=error)]
+    messages = [str(row[0]) for row in rows]
+    return [] if messages == ["ok"] else messages
+
+
+def restore(database_path: Path, source: Path | None = None) -> RestoreResult:
+    """Replace the database with a sound backup (the newest sound one when `source` is None).
+
+    Takes the instance lock first: a file another copy of the program holds is never replaced.
+    """
+    if source is not None:
+        _refuse_obvious(database_path, source)
+    lock = InstanceLock.acquire(database_path)
+    try:
+        candidates = [source] if source is not None else [b.path for b in list_backups(database_path)]
+        problem: DatabaseError | None = None
+        for candidate in candidates:
+            try:
+                return _restore_from(database_path, candidate)
+            except _Unusable as error:
+                problem = error.reason
+        if source is not None and problem is not None:
+            raise problem
+        raise DatabaseError(t("복원할 수 있는 백업이 없습니다: {folder}", folder=backups_dir(database_path)))
+    finally:
+        lock.release()
+
+
+class _Unusable(Exception):
+    def __init__(self, reason: DatabaseError):
+        self.reason = reason
+
+
+def _refuse_obvious(database_path: Path, source: Path) -> None:
+    if not source.is_file():
+        raise InvalidDatabasePath(t("파일이 없습니다: {path}", path=source))
+    if database_path.exists() and os.path.samefile(source, database_path):
+        raise InvalidDatabasePath(t("지금 쓰고 있는 데이터베이스 파일 자신으로는 복원할 수 없습니다. 백업 파일을 고르세요: {path}",
+                                    path=source))
+    if source.stat().st_size == 0:
+        raise InvalidDatabasePath(t("빈 파일(0바이트)로는 복원할 수 없습니다: {path}", path=source))
+
+
+def _restore_from(database_path: Path, source: Path) -> RestoreResult:
+    try:
+        kind = identity.inspect_file(source)
+    except DatabaseError as error:  # another program's file, a newer version's, damaged
+        raise _Unusable(_refusal(error, source)) from error
+    if kind not in (identity.Kind.OURS, identity.Kind.UNMARKED):
+        raise _Unusable(InvalidDatabasePath(t("보은 데스크의 데이터베이스 파일이 아니어서 복원할 수 없습니다: {path}",
+                                              path=source)))
+    with atomic_path(database_path) as scratch:
+        try:
+            _copy(source, scratch)
+        except sqlite3.Error as error:
+            raise _Unusable(DatabaseError(t("백업 파일을 읽을 수 없습니다: {detail}", detail=error))) from error
+        if integrity_errors(scratch):
+            raise _Unusable(DatabaseError(t("백업 파일이 손상되어 복원할 수 없습니다: {path}", path=source)))
+        kept = _set_aside(database_path)
+        # the rename at the end of this block puts the restored file in place in one step
+    return RestoreResult(source, tuple(kept))
+
+
+def _refusal(error: DatabaseError, source: Path) -> DatabaseError:
+    if isinstance(error, NewerDatabase):
+        return error
+    if isinstance(error, InvalidDatabasePath):
+        return InvalidDatabasePath(t("보은 데스크의 데이터베이스 파일이 아니어서 복원할 수 없습니다: {path}", path=source))
+    return DatabaseError(t("백업 파일이 손상되어 복원할 수 없습니다: {path}", path=source))
+
+
+def _copy(source: Path, target: Path) -> None:
+    src = sqlite3.connect(sqlite_uri(source.resolve()) + "?mode=ro", uri=True, timeout=30)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _set_aside(database_path: Path) -> list[Path]:
+    """Keep the current file and its -wal/-shm as `*.before-restore-<time>`. The log files move
+    first (the old file without them is still a whole database, only older); the main file gets
+    a second name (hard link, else a copy), so its path is never empty."""
+    stamp = datetime.now().strftime(_STAMP)
+    kept = []
+    for suffix in (*_SIDE_FILES, ""):
+        current = Path(f"{database_path}{suffix}")
+        if not current.exists():
+            continue
+        aside = database_path.with_name(f"{database_path.name}.before-restore-{stamp}{suffix}")
+        if suffix:
+            os.replace(current, aside)
+        else:
+            try:
+                os.link(current, aside)
+            except OSError:  # no hard links here (FAT, some shares): a copy, the original stays
+                with contextlib.suppress(FileNotFoundError):
+                    aside.unlink()
+                shutil.copy2(current, aside)
+        kept.append(aside)
+    return kept[-1:] + kept[:-1]  # the main file first
