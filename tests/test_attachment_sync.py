@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from boeun_desk import cli, filestore
+from boeun_desk import cli
 from boeun_desk.exchange.bundle import _HEADER_WIDTH, MAGIC, BundleError
 from boeun_desk.services import sync
+from boeun_desk.storage import filestore
 from boeun_desk.validation import InvalidValue
 from tests.test_reports import pdf_text
 from tests.test_sync import Pair, fingerprint

@@ -37,10 +37,11 @@ from typing import Any
 from sqlalchemy import Column, Table, select
 from sqlalchemy.orm import Session
 
-from boeun_desk.filestore import chunks_of, content_path, is_content_hash
 from boeun_desk.i18n import t
 from boeun_desk.models import Attachment, AuditEntry, Base, Tracked, utcnow
 from boeun_desk.services.gate import RecordRejected, check_layout
+from boeun_desk.storage.files import atomic_write
+from boeun_desk.storage.filestore import chunks_of, content_path, is_content_hash
 
 MAGIC = b"BOEUN-DESK-SYNC 3\n"
 OLD_MAGICS = (b"BOEUN-DESK-SYNC 1\n", b"BOEUN-DESK-SYNC 2\n")  # made by older versions: refused
@@ -162,8 +163,7 @@ def write_bundle(session: Session, path: Path, schema: str, replica: str, files_
     created = utcnow().isoformat()
     counts = {"records": 0, "history": 0, "files": 0, "file_bytes": 0, "files_missing": 0}
     hashes: set[str] = set()
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "wb") as handle:
+    with atomic_write(path) as handle:  # 0600, a unique temporary name, fsynced, renamed
         handle.write(MAGIC + b" " * _HEADER_WIDTH + b"\n")
         body = _HashingWriter(handle)
         with gzip.GzipFile(fileobj=body, mode="wb", mtime=0) as packed:
@@ -188,9 +188,6 @@ def write_bundle(session: Session, path: Path, schema: str, replica: str, files_
                              "created": created}).encode()
         handle.seek(len(MAGIC))
         handle.write(header.ljust(_HEADER_WIDTH))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
     return counts
 
 

@@ -118,8 +118,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
             print(f"{item.taken_at:%Y-%m-%d %H:%M:%S}  {item.size / 1024:>9,.0f} KB  {item.path}")
         print(t("백업 {n}개: {folder}", n=len(backups), folder=backup.backups_dir(path)))
         return 0
-    print(backup.create_backup(path))
+    made = backup.make_backup(path)
+    print(made.path)  # alone on stdout: scripts read the path
+    _report_files(made.files, sys.stderr, t("백업의 첨부파일 {copied}개를 새로 보관했습니다({present}개는 이미 있음): {folder}",
+                                copied=made.files.copied, present=made.files.present, folder=backup.files_store(path)))
     return 0
+
+
+def _report_files(files: Any, stream: Any, done: str) -> None:
+    """One line for the files copied; one on stderr for those missing or damaged at the source."""
+    print(done, file=stream)
+    if files.missing:
+        print(t("원본 파일 폴더에 없거나 손상된 첨부파일 {n}개는 옮기지 못했습니다", n=len(files.missing)), file=sys.stderr)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -130,6 +140,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(t("복원했습니다: {source} → {path}", source=result.restored_from, path=path))
     for aside in result.kept_aside:
         print(t("이전 파일을 보관했습니다: {path}", path=aside))
+    _report_files(result.files, sys.stdout, t("첨부파일 {copied}개를 백업에서 되살렸습니다({present}개는 이미 있음)",
+                                  copied=result.files.copied, present=result.files.present))
     return 0
 
 
@@ -196,10 +208,11 @@ def cmd_clone(args: argparse.Namespace) -> int:
     try:
         if target.exists():
             raise InvalidValue(t("파일이 이미 있습니다: {path}", path=args.output))
-        sync.clone(database_file(args), target)
+        files = sync.clone(database_file(args), target).files
     finally:
         lock.release()
     print(t("사본을 만들었습니다: {path}", path=args.output))
+    _report_files(files, sys.stdout, t("첨부파일 {copied}개({size:,} 바이트)를 복사했습니다", copied=files.copied, size=files.size))
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from boeun_desk.filestore import files_dir_of
 from boeun_desk.services.base import Changes, EntityService, NotFound, StaleEdit, as_dict
 from boeun_desk.services.entities import (
     CaseService,
@@ -25,6 +24,7 @@ from boeun_desk.services.entities import (
 from boeun_desk.services.queries import Queries
 from boeun_desk.services.visits import AttachmentService, VisitService
 from boeun_desk.storage.engine import Database
+from boeun_desk.storage.filestore import files_dir_of
 
 __all__ = ["Changes", "NotFound", "Services", "StaleEdit", "as_dict"]
 

@@ -21,7 +21,6 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from boeun_desk import filestore
 from boeun_desk.exchange.bundle import (
     Bundle,
     BundleError,
@@ -37,7 +36,7 @@ from boeun_desk.models.audit import _text as audit_text
 from boeun_desk.services.base import NotFound, in_use, unit_of_work
 from boeun_desk.services.firm_records import firm_dependents
 from boeun_desk.services.gate import RecordRejected, check_fields, check_history, check_record, rules_for
-from boeun_desk.storage import backup
+from boeun_desk.storage import backup, filestore
 from boeun_desk.storage.engine import Database, head_revision
 from boeun_desk.validation import InvalidValue
 
@@ -100,9 +99,19 @@ def export_bundle(database: Database, path: Path, files_dir: Path | None = None)
         return write_bundle(session, path, head_revision(), replica, files_dir or filestore.files_dir_of(database))
 
 
-def clone(database_path: Path, target: Path) -> str:
-    """A copy for another laptop with its own replica identity (and none of our open conflicts)."""
-    backup.copy_database(database_path, target)
+@dataclass(frozen=True)
+class Cloned:
+    replica: str
+    files: filestore.Copied
+
+
+def clone(database_path: Path, target: Path) -> Cloned:
+    """A copy for another laptop with its own replica identity (and none of our open conflicts),
+    with every attachment file it names (trashed ones too) copied into its files folder, each
+    checked against its hash; a file missing or damaged here is reported, not fatal."""
+    copied: list[filestore.Copied] = []
+    backup.copy_database(database_path, target, then=lambda copy: copied.append(filestore.copy_named(
+        filestore.named_hashes(copy), filestore.files_dir_for(database_path), filestore.files_dir_for(target))))
     from boeun_desk.storage.engine import open_database
 
     copy = open_database(target)
@@ -113,7 +122,7 @@ def clone(database_path: Path, target: Path) -> str:
             session.merge(Meta(key=REPLICA_KEY, value=new_id))
     finally:
         copy.close()
-    return new_id
+    return Cloned(new_id, copied[0])
 
 
 def import_bundle(database: Database, path: Path, files_dir: Path | None = None) -> SyncResult:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from boeun_desk import filestore, schemas
+from boeun_desk import schemas
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY
 from boeun_desk.models import (
@@ -22,6 +22,7 @@ from boeun_desk.models import (
 )
 from boeun_desk.services.base import Changes, EntityService, field_error, to_view
 from boeun_desk.services.firm_records import FirmRecordService
+from boeun_desk.storage import filestore
 from boeun_desk.validation import FieldError, ValidationFailed, clean, file_name, out_of_order
 
 

@@ -4,21 +4,32 @@ Backups live in `backups/` beside the database file, one self-contained 0600 fil
 (`<name>-YYYYMMDD-HHMMSS[-reason].sqlite3`, rollback journal, no -wal needed). Thinning follows
 Anki (`rslib/src/collection/backup.rs`): the newest few of today and of yesterday, then the newest
 of each day for 12 days, of each week for 10 weeks, of each month for 9 months; and the oldest go
-first while the folder holds more than `SIZE_FACTOR` times the database. Automatic backups come at
-most every 30 minutes (on open once a day, on close after changes). Restore: storage/restore.py.
+first while the folder holds more than `SIZE_FACTOR` times the database and its files. Automatic
+backups come at most every 30 minutes (on open once a day, on close after changes). Restore:
+storage/restore.py.
+
+The attachment files every backup names live once in a store all backups share,
+`backups/files/ab/<hash>` (a photo kept for a year is stored once, not once per backup). A backup
+file gets its final name only after the files it names are in the store, each checked against its
+hash; thinning never deletes a stored file, a sweep afterwards removes the files no remaining
+backup names (once they are an hour old: a parallel backup may be storing them for its copy).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from boeun_desk.i18n import t
+from boeun_desk.storage import filestore
 from boeun_desk.storage.errors import DatabaseError
 from boeun_desk.storage.files import LEFTOVERS, PART, atomic_path, sweep_leftovers
 
@@ -28,6 +39,7 @@ INTERVAL = timedelta(minutes=30)  # automatic backups at most this often
 SIZE_FACTOR = 10  # the backups of a database hold at most this many times its size
 LOW_SPACE = 500 * 1024 * 1024  # free bytes below which the officer is warned (or 2x the database)
 _STAMP = "%Y%m%d-%H%M%S"
+STORE_GRACE = 3600.0  # seconds a stored file no backup names stays (a parallel backup may need it)
 
 
 @dataclass(frozen=True)
@@ -37,8 +49,20 @@ class BackupInfo:
     size: int
 
 
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    files: filestore.Copied  # the files it names: copied into the store now, already there, missing
+    swept: int = 0  # stored files no remaining backup names, removed
+
+
 def backups_dir(database_path: Path) -> Path:
     return database_path.parent / "backups"
+
+
+def files_store(database_path: Path) -> Path:
+    """The attachment files all backups of the database share."""
+    return backups_dir(database_path) / "files"
 
 
 def _pattern(database_path: Path) -> re.Pattern[str]:
@@ -63,9 +87,10 @@ def list_backups(database_path: Path) -> list[BackupInfo]:
     return [b for b, _ in sorted(found, key=lambda f: (f[0].taken_at, f[1]), reverse=True)]
 
 
-def copy_database(source: Path, target: Path) -> None:
+def copy_database(source: Path, target: Path, then: Callable[[Path], object] | None = None) -> None:
     """A consistent 0600 copy of a live database (WAL included) through the online backup API,
-    written under a unique temporary name beside the target and renamed into place."""
+    written under a unique temporary name beside the target and renamed into place (after
+    `then(copy)` has run on the finished copy, if given)."""
     try:
         with atomic_path(target) as scratch:
             src = sqlite3.connect(source, timeout=30)
@@ -78,6 +103,8 @@ def copy_database(source: Path, target: Path) -> None:
                     dst.close()
             finally:
                 src.close()
+            if then is not None:
+                then(scratch)
     except (sqlite3.Error, OSError) as error:
         raise DatabaseError(_copy_failed(error, target)) from error
 
@@ -91,6 +118,11 @@ def _copy_failed(error: Exception, target: Path) -> str:
 
 def create_backup(database_path: Path, *, reason: str = "", now: datetime | None = None) -> Path:
     """Write a backup now (then thin old ones) and return its path."""
+    return make_backup(database_path, reason=reason, now=now).path
+
+
+def make_backup(database_path: Path, *, reason: str = "", now: datetime | None = None) -> BackupResult:
+    """Write a backup with its files in the shared store, thin old backups, sweep the store."""
     if not database_path.is_file():
         raise DatabaseError(t("데이터베이스 파일이 없습니다: {path}", path=database_path))
     folder = backups_dir(database_path)
@@ -103,13 +135,69 @@ def create_backup(database_path: Path, *, reason: str = "", now: datetime | None
     while target.exists():
         counter += 1
         target = folder / f"{base}-{counter}.sqlite3"
-    copy_database(database_path, target)
+    copied: list[filestore.Copied] = []
+    copy_database(database_path, target, then=lambda copy: copied.append(_store_files(database_path, copy)))
+    return BackupResult(target, copied[0], _thin(database_path, taken))
+
+
+def _store_files(database_path: Path, copy: Path) -> filestore.Copied:
+    store = files_store(database_path)
+    store.mkdir(mode=0o700, exist_ok=True)
+    hashes = filestore.named_hashes(copy)
+    for content_hash in hashes:  # files this backup names are fresh: a parallel sweep spares them
+        with contextlib.suppress(OSError):
+            os.utime(filestore.content_path(store, content_hash))
+    return filestore.copy_named(hashes, filestore.files_dir_for(database_path), store)
+
+
+def _thin(database_path: Path, now: datetime) -> int:
+    """Delete the backups beyond the rules and the size limit; then sweep the store. The number of
+    stored files removed."""
     backups = list_backups(database_path)
-    gone = to_thin(backups, taken)
-    limit = size_limit(database_path)
-    for old in gone + over_size([b for b in backups if b not in gone], limit):
+    store = files_store(database_path)
+    try:
+        named = {b.path: filestore.named_hashes(b.path) for b in backups}
+    except sqlite3.Error:  # a damaged backup: what it names is unknown, so the store is left alone
+        named = None
+    sizes = _stored_sizes(store)
+    gone = to_thin(backups, now)
+    remaining = [b for b in backups if b not in gone]
+    newest = named.get(remaining[0].path, set()) if named and remaining else set()
+    limit = size_limit(database_path) + SIZE_FACTOR * sum(sizes.get(h, 0) for h in newest)
+    gone += over_size(remaining, limit, named or {}, sizes)
+    for old in gone:
         old.path.unlink(missing_ok=True)
-    return target
+    if named is None:
+        return 0
+    keep = set().union(*(named[b.path] for b in backups if b not in gone))
+    return sweep_store(store, keep, sizes)
+
+
+def _stored_sizes(store: Path) -> dict[str, int]:
+    sizes = {}
+    for path in store.glob("??/*"):
+        if filestore.is_content_hash(path.name):
+            with contextlib.suppress(OSError):
+                sizes[path.name] = path.stat().st_size
+    return sizes
+
+
+def sweep_store(store: Path, keep: set[str], stored: Mapping[str, int] | None = None) -> int:
+    """Remove stored files not in `keep` (once `STORE_GRACE` old); how many were removed."""
+    cutoff, removed = time.time() - STORE_GRACE, 0
+    for content_hash in (stored if stored is not None else _stored_sizes(store)):
+        if content_hash in keep:
+            continue
+        path = filestore.content_path(store, content_hash)
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # only when empty
+    return removed
 
 
 def size_limit(database_path: Path) -> int:
@@ -119,12 +207,17 @@ def size_limit(database_path: Path) -> int:
         return 0
 
 
-def over_size(backups: Sequence[BackupInfo], limit: int) -> list[BackupInfo]:
-    """The oldest backups beyond `limit` bytes in all; the newest one always stays."""
+def over_size(backups: Sequence[BackupInfo], limit: int, named: Mapping[Path, set[str]] | None = None,
+              sizes: Mapping[str, int] | None = None) -> list[BackupInfo]:
+    """The oldest backups beyond `limit` bytes in all; the newest one always stays. With `named`
+    (the file hashes each backup names) and `sizes` (of the stored files), a stored file counts
+    once, with the newest backup that names it."""
     newest_first = sorted(backups, key=lambda b: b.taken_at, reverse=True)
-    total, remove = 0, []
+    total, remove, counted = 0, [], set()
     for index, backup in enumerate(newest_first):
-        total += backup.size
+        new = (named or {}).get(backup.path, set()) - counted
+        counted |= new
+        total += backup.size + sum((sizes or {}).get(h, 0) for h in new)
         if index > 0 and total > limit:
             remove.append(backup)
     return remove

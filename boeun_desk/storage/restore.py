@@ -4,12 +4,15 @@ A restore copies the backup to a temporary file beside the database, checks the 
 integrity_check and that it is a Boeun Desk database this version can open), and only then swaps
 it in with one rename. The file it replaces is kept beside it (`*.before-restore-<time>`), never
 deleted: it may hold work the officer still wants to rescue. A kill at any moment leaves a
-database at the path: the old one, or the restored one.
+database at the path: the old one, or the restored one. Then every attachment file the restored
+database names that its files folder lacks is copied back from the backups' shared store, each
+checked against its hash (files already in the folder are left as they are).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -18,8 +21,8 @@ from datetime import datetime
 from pathlib import Path
 
 from boeun_desk.i18n import t
-from boeun_desk.storage import identity
-from boeun_desk.storage.backup import backups_dir, list_backups
+from boeun_desk.storage import filestore, identity
+from boeun_desk.storage.backup import backups_dir, files_store, list_backups
 from boeun_desk.storage.errors import DatabaseError, InvalidDatabasePath, NewerDatabase
 from boeun_desk.storage.files import atomic_path
 from boeun_desk.storage.lock import InstanceLock, sqlite_uri
@@ -32,6 +35,7 @@ _SIDE_FILES = ("-wal", "-shm")
 class RestoreResult:
     restored_from: Path
     kept_aside: tuple[Path, ...]
+    files: filestore.Copied = filestore.Copied()  # attachment files brought back, there, missing
 
 
 def integrity_errors(path: Path, *, quick: bool = False) -> list[str]:
@@ -65,14 +69,22 @@ def restore(database_path: Path, source: Path | None = None) -> RestoreResult:
         problem: DatabaseError | None = None
         for candidate in candidates:
             try:
-                return _restore_from(database_path, candidate)
+                result = _restore_from(database_path, candidate)
             except _Unusable as error:
                 problem = error.reason
+                continue
+            return dataclasses.replace(result, files=restore_files(database_path))
         if source is not None and problem is not None:
             raise problem
         raise DatabaseError(t("복원할 수 있는 백업이 없습니다: {folder}", folder=backups_dir(database_path)))
     finally:
         lock.release()
+
+
+def restore_files(database_path: Path) -> filestore.Copied:
+    """Copy the files the database names and its files folder lacks back from the backups' store."""
+    return filestore.copy_named(filestore.named_hashes(database_path), files_store(database_path),
+                                filestore.files_dir_for(database_path))
 
 
 class _Unusable(Exception):

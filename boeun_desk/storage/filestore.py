@@ -1,5 +1,8 @@
 """Attachment files on disk, named by the SHA-256 of their bytes: `files/ab/abcdef…`.
 
+The same layout serves a database's files folder (`name.files/`) and the store its backups share
+(`backups/files/`); `copy_named()` brings the files a database names from one to another.
+
 A file is hashed while it is copied into a unique temporary file in the files folder, and only then
 renamed to its hash: the name is always the hash of the bytes stored (never of a source that changed
 in between), and two programs storing at once never share a temporary name. A path is only ever made
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,6 +23,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from boeun_desk.i18n import t
+from boeun_desk.storage.files import PART, fsync_folder, sweep_leftovers
+from boeun_desk.storage.lock import sqlite_uri
 from boeun_desk.validation import InvalidValue
 
 if TYPE_CHECKING:
@@ -43,10 +49,28 @@ def content_path(files_dir: Path, content_hash: str) -> Path:
 def files_dir_of(database: Database) -> Path:
     """Attachments live beside a database file (`name.files/`), else in the user data folder."""
     if database.path is not None:
-        return database.path.with_name(database.path.name + ".files")
+        return files_dir_for(database.path)
     from boeun_desk.paths import data_dir
 
     return data_dir() / "files"
+
+
+def files_dir_for(database_path: Path) -> Path:
+    """The files folder beside a database file: `name.files/`."""
+    return database_path.with_name(database_path.name + ".files")
+
+
+def named_hashes(database_path: Path) -> set[str]:
+    """The file hashes every attachment row of a database file names (trashed rows too), read
+    with plain sqlite3 and without writing to the file; only proper hashes are returned."""
+    connection = sqlite3.connect(sqlite_uri(database_path.resolve()) + "?mode=ro", uri=True, timeout=30)
+    try:
+        rows = connection.execute("SELECT DISTINCT content_hash FROM attachment").fetchall()
+    except sqlite3.OperationalError:  # no attachment table (an old or foreign file): names nothing
+        return set()
+    finally:
+        connection.close()
+    return {row[0] for row in rows if is_content_hash(row[0])}
 
 
 def chunks_of(handle: IO[bytes], size: int | None = None) -> Iterator[bytes]:
@@ -86,7 +110,8 @@ def stage(files_dir: Path, chunks: Iterable[bytes], expected: str | None = None)
         _check(digest.hexdigest(), expected)
         return Staged(expected, size, None)
     files_dir.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=files_dir, prefix=TEMP_PREFIX, suffix=".part")  # mode 0600
+    sweep_leftovers(files_dir, (f"{TEMP_PREFIX}*{PART}",))  # copies of killed runs, an hour old
+    handle, name = tempfile.mkstemp(dir=files_dir, prefix=TEMP_PREFIX, suffix=PART)  # mode 0600
     temporary = Path(name)
     try:
         digest, size = hashlib.sha256(), 0
@@ -120,6 +145,7 @@ def place(files_dir: Path, staged: Staged) -> Path | None:
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged.temporary, target)  # atomic: never a half file under the final name
+    fsync_folder(target.parent)  # the rename survives a power loss
     return target
 
 
@@ -138,3 +164,37 @@ def placed(files_dir: Path, staged: list[Staged]) -> Iterator[list[Path]]:
     finally:
         for copy in staged:
             copy.discard()
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What `copy_named()` did: files copied, already there, missing or damaged at the source."""
+
+    copied: int = 0
+    present: int = 0
+    missing: tuple[str, ...] = ()
+    size: int = 0  # bytes copied
+
+
+def copy_named(hashes: Iterable[str], source_dir: Path, target_dir: Path) -> Copied:
+    """Copy each file of `hashes` that `target_dir` lacks from `source_dir`, its bytes checked
+    against its hash on the way (a copy is stored only under the hash of what was written). A file
+    missing or damaged at the source is listed, never stored, and does not stop the others."""
+    copied = present = size = 0
+    missing: list[str] = []
+    for content_hash in sorted(hashes):
+        if content_path(target_dir, content_hash).is_file():
+            present += 1
+            continue
+        try:
+            with open(content_path(source_dir, content_hash), "rb") as source:
+                staged = stage(target_dir, chunks_of(source), expected=content_hash)
+        except (OSError, InvalidValue):
+            missing.append(content_hash)
+            continue
+        if place(target_dir, staged) is not None:
+            copied += 1
+            size += staged.size
+        else:
+            present += 1
+    return Copied(copied, present, tuple(missing), size)
