@@ -143,6 +143,11 @@ def test_dashboard_shows_the_year_and_opens_items(context, qtbot):
     dashboard.year.setCurrentIndex(dashboard.year.findData(2024))
     assert "13개사" in dashboard.summary.text() and "37건" in dashboard.summary.text()
     assert dashboard.overdue.rowCount() > 0
+    from PySide6.QtCharts import QValueAxis
+
+    [counts] = [axis for axis in dashboard.chart.axes() if isinstance(axis, QValueAxis)]
+    assert counts.tickType() == QValueAxis.TickType.TicksDynamic  # ticks on whole counts
+    assert counts.tickInterval() >= 1 and counts.tickInterval() == int(counts.tickInterval())
     with qtbot.waitSignal(dashboard.open_record) as signal:
         dashboard.open_record.emit("visits", dashboard.overdue.rows[0][-1])
     assert signal.args[0] == "visits"

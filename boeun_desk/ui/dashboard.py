@@ -208,7 +208,13 @@ class Dashboard(QWidget):
         font.setPointSizeF(8)
         categories.setLabelsFont(font)
         values = QValueAxis()
-        values.setRange(0, max([tc.count for tc in by_type] + [1]) + 1)
+        top = max([tc.count for tc in by_type] + [1]) + 1
+        values.setRange(0, top)
+        # Whole-number ticks only: with Qt's default five ticks a range of 6 puts "%d" labels at
+        # 1.2, 2.4... (shown as 1, 2, 3...) under bars of whole counts, which then look wrong.
+        values.setTickType(QValueAxis.TickType.TicksDynamic)
+        values.setTickAnchor(0)
+        values.setTickInterval(max(1, -(-top // 8)))
         values.setLabelFormat("%d")
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
