@@ -187,3 +187,22 @@ def test_table_cells_that_fit_are_plain_strings_and_long_ones_wrap(tmp_path):
     text = re.sub(r"\s+", "", pdf_text(path))
     assert "짧은값" in text and "<b>&" in text and "둘째줄" in text and "포장디자인개선" in text
     assert grid.wrap(400, 800)[1] > 4 * 11.5  # the long cell took several lines
+
+
+def test_a_bad_or_huge_photo_is_a_note_in_the_visit_record_never_a_failure(tmp_path):
+    from PIL import Image as PILImage
+    from reportlab.platypus import Image
+
+    from boeun_desk.reports.visit_record import PHOTO_MAX_SIDE, photo_cell
+    from boeun_desk.services.documents import Photo
+
+    PILImage.new("1", (20000, 20000)).save(tmp_path / "bomb.png")  # 48 KB claiming 400 megapixels
+    PILImage.new("RGB", (3000, 2000), (200, 100, 50)).save(tmp_path / "site.jpg")
+    (tmp_path / "cut.jpg").write_bytes((tmp_path / "site.jpg").read_bytes()[:300])
+    (tmp_path / "text.jpg").write_text("not a picture")
+    for name in ("bomb.png", "cut.jpg", "text.jpg"):
+        cell = photo_cell(Photo(tmp_path / name, "현장"), 200)
+        assert len(cell) == 1 and "사진을 열 수 없습니다" in cell[0].text, name
+    image, caption = photo_cell(Photo(tmp_path / "site.jpg", "작업장"), 200)
+    assert isinstance(image, Image) and caption.text == "작업장"
+    assert max(image.imageWidth, image.imageHeight) <= PHOTO_MAX_SIDE  # printed from a scaled copy

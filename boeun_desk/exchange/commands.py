@@ -204,6 +204,7 @@ def cmd_clone(args: argparse.Namespace) -> int:
     target = args.output.expanduser().resolve()
     if target.exists():
         raise InvalidValue(t("파일이 이미 있습니다: {path}", path=args.output))
+    sync.check_clone_source(database_file(args))  # refused before anything is made beside the target
     lock = InstanceLock.acquire(target)  # a copy of the program opening the target meanwhile: refused
     try:
         if target.exists():

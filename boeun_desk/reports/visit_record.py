@@ -3,8 +3,12 @@ signature lines."""
 
 from __future__ import annotations
 
+import io
+import warnings
+from typing import Any
+
 from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph, Table
 
@@ -28,6 +32,8 @@ from boeun_desk.services.documents import Photo, VisitRecordData
 from boeun_desk.validation import format_brn
 
 PHOTO_MAX_HEIGHT = 70 * mm
+PHOTO_MAX_SIDE = 1600  # pixels kept on the long side: about 500 dpi across a photo's 8 cm
+PHOTO_MAX_PIXELS = 80_000_000  # a phone takes 12-50 megapixels; more is not a photo to print
 
 
 def approval_boxes() -> Table:
@@ -48,15 +54,37 @@ def boxed(value: str) -> Table:
 
 
 def photo_cell(photo: Photo, width: float) -> list[Flowable]:
+    """The photo, decoded here within limits and scaled to print size, or a note in its place:
+    a file that is not a picture, cut short, or absurdly large never stops the document."""
     try:
         if photo.path is None:  # not in the files folder (or a record naming no proper file)
             raise FileNotFoundError(photo.caption)
-        with PILImage.open(photo.path) as image:
-            pixel_width, pixel_height = image.size
-    except (OSError, UnidentifiedImageError):
+        printed = _printable(photo.path)
+    except (OSError, ValueError, SyntaxError, MemoryError, UnidentifiedImageError, PILImage.DecompressionBombError,
+            PILImage.DecompressionBombWarning):
         return [para(t("사진을 열 수 없습니다: {name}", name=photo.caption), Styles.note)]
+    pixel_width, pixel_height = printed.size
     scale = min(width / pixel_width, PHOTO_MAX_HEIGHT / pixel_height)
-    return [Image(str(photo.path), pixel_width * scale, pixel_height * scale), para(photo.caption, Styles.note)]
+    buffer = io.BytesIO()
+    printed.save(buffer, "JPEG", quality=88)
+    buffer.seek(0)
+    return [Image(buffer, pixel_width * scale, pixel_height * scale), para(photo.caption, Styles.note)]
+
+
+def _printable(path: Any) -> PILImage.Image:
+    """The picture at most PHOTO_MAX_SIDE pixels on its long side, RGB; its size is checked before
+    any pixel is decoded (a 48 KB PNG can claim 20,000 x 20,000)."""
+    with warnings.catch_warnings():  # Pillow's own size warning is our refusal
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        image = PILImage.open(path)
+    with image:
+        if image.width * image.height > PHOTO_MAX_PIXELS:
+            raise ValueError("too many pixels")
+        image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))  # JPEG: decoded at a reduced size
+        image.load()  # a file cut short fails here, not inside the PDF writer
+        printed = ImageOps.exif_transpose(image).convert("RGB")
+    printed.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    return printed
 
 
 def photo_grid(photos: tuple[Photo, ...]) -> Flowable:

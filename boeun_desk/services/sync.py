@@ -10,7 +10,9 @@ are (same ids), so importing a bundle twice changes nothing. Only SQLAlchemy Cor
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,8 +38,9 @@ from boeun_desk.models.audit import _text as audit_text
 from boeun_desk.services.base import NotFound, in_use, unit_of_work
 from boeun_desk.services.firm_records import firm_dependents
 from boeun_desk.services.gate import RecordRejected, check_fields, check_history, check_record, rules_for
-from boeun_desk.storage import backup, filestore
+from boeun_desk.storage import backup, filestore, identity
 from boeun_desk.storage.engine import Database, head_revision
+from boeun_desk.storage.errors import DatabaseError
 from boeun_desk.validation import InvalidValue
 
 REPLICA_KEY = "replica_id"
@@ -105,23 +108,29 @@ class Cloned:
     files: filestore.Copied
 
 
+def check_clone_source(database_path: Path) -> None:
+    """A Boeun Desk database to clone: not a missing file (a mistyped --db), not another program's."""
+    if identity.inspect_file(database_path) in (identity.Kind.MISSING, identity.Kind.EMPTY):
+        raise DatabaseError(t("데이터베이스 파일이 없습니다: {path}", path=database_path))
+
+
 def clone(database_path: Path, target: Path) -> Cloned:
     """A copy for another laptop with its own replica identity (and none of our open conflicts),
     with every attachment file it names (trashed ones too) copied into its files folder, each
     checked against its hash; a file missing or damaged here is reported, not fatal."""
-    copied: list[filestore.Copied] = []
-    backup.copy_database(database_path, target, then=lambda copy: copied.append(filestore.copy_named(
-        filestore.named_hashes(copy), filestore.files_dir_for(database_path), filestore.files_dir_for(target))))
-    from boeun_desk.storage.engine import open_database
+    check_clone_source(database_path)
+    new_id, copied = str(uuid.uuid4()), []
 
-    copy = open_database(target)
-    try:
-        with unit_of_work(copy.sessions, "") as session:
-            session.execute(delete(Meta.__table__).where(Meta.key.like(f"{CONFLICT_PREFIX}%")))
-            new_id = str(uuid.uuid4())
-            session.merge(Meta(key=REPLICA_KEY, value=new_id))
-    finally:
-        copy.close()
+    def prepare(copy: Path) -> None:
+        """The copy gets its identity before it gets its name: a kill never leaves a clone that
+        syncs as this laptop."""
+        with contextlib.closing(sqlite3.connect(copy)) as connection, connection:
+            connection.execute("DELETE FROM meta WHERE key LIKE ?", (f"{CONFLICT_PREFIX}%",))
+            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (REPLICA_KEY, new_id))
+        copied.append(filestore.copy_named(filestore.named_hashes(copy), filestore.files_dir_for(database_path),
+                                           filestore.files_dir_for(target)))
+
+    backup.copy_database(database_path, target, then=prepare)
     return Cloned(new_id, copied[0])
 
 
@@ -151,9 +160,11 @@ def _receive_files(bundle: Bundle, files_dir: Path) -> list[filestore.Staged]:
     """Copy the carried files into temporary files in the files folder, hashing the bytes as they
     are written; one file whose bytes are not its hash refuses the whole bundle."""
     staged: list[filestore.Staged] = []
+    named = _named_files(bundle)
     try:
         for carried, chunks in bundle.files():
-            staged.append(filestore.stage(files_dir, chunks, expected=carried.content_hash))
+            if carried.content_hash in named:  # a file no record names is not stored (a hand-made bundle)
+                staged.append(filestore.stage(files_dir, chunks, expected=carried.content_hash))
     except BaseException as error:
         for copy in staged:
             copy.discard()
@@ -162,6 +173,22 @@ def _receive_files(bundle: Bundle, files_dir: Path) -> list[filestore.Staged]:
                                 detail=error, path=bundle.path.name)) from error
         raise
     return staged
+
+
+def _named_files(bundle: Bundle) -> set[str]:
+    """The hashes the bundle's live attachment records name (attachments come first in a bundle)."""
+    names = bundle.head["tables"].get("attachment", [])
+    if "content_hash" not in names or "deleted_at" not in names:
+        return set()
+    at, deleted = names.index("content_hash"), names.index("deleted_at")
+    found: set[str] = set()
+    with contextlib.closing(bundle.records()) as records:
+        for record in records:
+            if record.table != "attachment":
+                break
+            if len(record.row) == len(names) and record.row[deleted] is None and isinstance(record.row[at], str):
+                found.add(record.row[at])
+    return found
 
 
 def _merge_bundle(database: Database, bundle: Bundle) -> SyncResult:

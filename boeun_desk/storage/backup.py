@@ -66,7 +66,13 @@ def files_store(database_path: Path) -> Path:
 
 
 def _pattern(database_path: Path) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(database_path.stem)}-(\d{{8}}-\d{{6}})(?:-[a-z]+)?(?:-\d+)?\.sqlite3$")
+    """Backups are named by the database's whole file name (office.db and office.sqlite3 beside
+    each other have their own); an older version named them by the stem, which a `.sqlite3` file
+    still recognises as its own."""
+    names = [re.escape(database_path.name)]
+    if database_path.suffix == ".sqlite3":
+        names.append(re.escape(database_path.stem))
+    return re.compile(rf"^(?:{'|'.join(names)})-(\d{{8}}-\d{{6}})(?:-[a-z]+)?(?:-\d+)?\.sqlite3$")
 
 
 def list_backups(database_path: Path) -> list[BackupInfo]:
@@ -129,7 +135,7 @@ def make_backup(database_path: Path, *, reason: str = "", now: datetime | None =
     folder.mkdir(mode=0o700, exist_ok=True)  # its files are 0600 too
     sweep_leftovers(folder, (*LEFTOVERS, f"*{PART}", f"*{PART}-*"))  # our own folder: older names too
     taken = now or datetime.now()
-    base = f"{database_path.stem}-{taken.strftime(_STAMP)}" + (f"-{reason}" if reason else "")
+    base = f"{database_path.name}-{taken.strftime(_STAMP)}" + (f"-{reason}" if reason else "")
     target = folder / f"{base}.sqlite3"
     counter = 1
     while target.exists():
@@ -169,7 +175,10 @@ def _thin(database_path: Path, now: datetime) -> int:
         old.path.unlink(missing_ok=True)
     if named is None:
         return 0
-    keep = set().union(*(named[b.path] for b in backups if b not in gone))
+    try:  # the store is shared by every database whose backups are in this folder
+        keep = set().union(*(filestore.named_hashes(other) for other in backups_dir(database_path).glob("*.sqlite3")))
+    except sqlite3.Error:
+        return 0
     return sweep_store(store, keep, sizes)
 
 
