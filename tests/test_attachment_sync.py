@@ -83,6 +83,9 @@ def test_a_visit_photo_travels_to_the_other_copy_and_into_its_visit_record(pair,
     stored = pair.b.attachments.files_dir / expected[:2] / expected  # (a) checked, under its hash
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == expected
     assert leftovers(pair.b.attachments.files_dir) == []
+    if os.name == "posix":  # photos of firms are as private as the database
+        assert {oct(p.stat().st_mode & 0o777) for p in (stored, stored.parent, stored.parent.parent)} == {
+            oct(0o600), oct(0o700)}
     listed = run_json(capsys, *b, "visit", "attachments", visit.id, "--json")  # (b)
     assert [(x["filename"], x["caption"], x["content_hash"], x["size"], x["media_type"], x["present"])
             for x in listed] == [("현장.png", "살균 설비", expected, image.stat().st_size, "image/png", True)]

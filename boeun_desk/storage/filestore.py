@@ -109,7 +109,7 @@ def stage(files_dir: Path, chunks: Iterable[bytes], expected: str | None = None)
             size += len(chunk)
         _check(digest.hexdigest(), expected)
         return Staged(expected, size, None)
-    files_dir.mkdir(parents=True, exist_ok=True)
+    files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the database
     sweep_leftovers(files_dir, (f"{TEMP_PREFIX}*{PART}",))  # copies of killed runs, an hour old
     handle, name = tempfile.mkstemp(dir=files_dir, prefix=TEMP_PREFIX, suffix=PART)  # mode 0600
     temporary = Path(name)
@@ -143,7 +143,7 @@ def place(files_dir: Path, staged: Staged) -> Path | None:
     if target.is_file():
         staged.discard()
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.replace(staged.temporary, target)  # atomic: never a half file under the final name
     fsync_folder(target.parent)  # the rename survives a power loss
     return target
