@@ -67,6 +67,21 @@ def make_crn(rng: random.Random) -> str:
     return first12 + str((10 - total % 10) % 10)
 
 
+def working_day(day: date, step: int = 1) -> date:
+    """`day`, or the nearest day after it (before it, with step=-1) that is neither a Saturday or
+    Sunday nor a listed public holiday."""
+    while day.weekday() >= 5 or day.isoformat() in D.HOLIDAYS:
+        day += timedelta(days=step)
+    return day
+
+
+def _brand(firm_name: str) -> str:
+    """The name a firm trades under: its name without the legal form."""
+    for form in ("농업회사법인(주)", "농업회사법인", "영농조합법인", "(주)"):
+        firm_name = firm_name.replace(form, "")
+    return firm_name.strip()
+
+
 def _money(amount: float, unit: int = 10_000) -> int:
     return int(amount // unit * unit)
 
@@ -132,8 +147,8 @@ def build_demo(database: Database, *, today: date | None = None) -> None:
         _case_records(b, case)
 
     _certifications(b, firms)
-    _indicators(b, firms_2024, 2024)
-    _indicators(b, [firms[i] for i in D.RETURNING_2025], 2025)
+    results_2024 = _indicators(b, firms_2024, 2024, {})
+    _indicators(b, [firms[i] for i in D.RETURNING_2025], 2025, results_2024)
     _visits(b, cases, officers)
     _matches(b, years, firms_2024, firms_2025, suppliers)
     _meetings(b, years)
@@ -149,8 +164,8 @@ def _case(b: _Builder, program_year_id: str, st: SupportType, firm: tuple, suppl
     rng = b.rng
     firm_id, _name, _rep, product, _addr = firm
     code = st.code
-    title = D.TITLES[code].format(product=product, test=rng.choice(D.TEST_NAMES[:2]),
-                                  ip=rng.choice(D.IP_KINDS)[1], consult=rng.choice(D.CONSULT_TOPICS))
+    test, ip_kind, topic = rng.choice(D.TEST_NAMES[:2]), rng.choice(list(D.IP_RIGHTS)), rng.choice(D.CONSULT_TOPICS)
+    title = D.TITLES[code].format(product=product, test=test, ip=D.IP_RIGHTS[ip_kind][0], consult=topic)
     total = _money(D.CASE_TOTALS[code] * rng.uniform(0.8, 1.2), 100_000)
     share = st.grant_share_percent - rng.choice([0, 0, 5, 10])
     grant = _money(total * share / 100)
@@ -158,8 +173,8 @@ def _case(b: _Builder, program_year_id: str, st: SupportType, firm: tuple, suppl
     provincial = _money(grant * 0.2)
     firm_part = total - grant
     cash = _money(firm_part * 0.6)
-    start = date(year, rng.randint(4, 7), rng.randint(1, 28))
-    end = min(start + timedelta(days=rng.randint(40, 120)), date(year, 11, 30))
+    start = working_day(date(year, rng.randint(4, 7), rng.randint(1, 28)))
+    end = working_day(min(start + timedelta(days=rng.randint(40, 120)), date(year, 11, 30)), step=-1)
     if status is None:
         status = "done" if year == 2024 or end < date(2025, 9, 1) else rng.choice(["in_progress", "planned"])
     supplier = rng.choice(suppliers[:10]) if code in {"PKG", "CONSULT", "IMPROVE", "PROTO"} else None
@@ -171,7 +186,8 @@ def _case(b: _Builder, program_year_id: str, st: SupportType, firm: tuple, suppl
                   firm_in_kind=firm_part - cash,
                   result="지원 완료, 결과보고서 제출" if status == "done" else "")
     case_id = b.add(SupportCase, start - timedelta(days=10), **values)
-    return {"id": case_id, "code": code, "firm": firm, "start": start, "end": end, "type_id": st.id, **values}
+    return {"id": case_id, "code": code, "firm": firm, "start": start, "end": end, "type_id": st.id,
+            "topic": {"TEST": test, "IP": ip_kind, "CONSULT": topic}.get(code), **values}
 
 
 def _case_records(b: _Builder, case: dict[str, Any]) -> None:
@@ -186,69 +202,100 @@ def _case_records(b: _Builder, case: dict[str, Any]) -> None:
               passed=(rng.random() > 0.1) if case["status"] == "done" else None,
               report_no=f"TR-{case['start'].year}-{rng.randint(1000, 9999)}",
               result="적합 (소비기한 12개월 설정)" if "소비기한" in case["title"] else "분석 완료, 영양성분표 작성")
-    if case["code"] == "IP":
-        kind = next(k for k, label in D.IP_KINDS if label in case["title"])
-        applied = case["start"] + timedelta(days=20)
-        registered = case["start"].year == 2024 and rng.random() < 0.6
-        b.add(IPRight, applied, firm_id=firm_id, case_id=case["id"], kind=kind, title=f"{product} ({kind})",
-              application_no=f"40-{applied.year}-{rng.randint(1000000, 9999999)}", application_date=applied,
-              registration_no=f"40-{rng.randint(1000000, 2999999)}" if registered else "",
-              registration_date=applied + timedelta(days=200) if registered else None,
+    if case["code"] == "IP" and case["status"] != "planned":
+        kind = case["topic"]
+        _label, prefix, title, days = D.IP_RIGHTS[kind]
+        applied = working_day(case["start"] + timedelta(days=20))
+        registered_on = working_day(applied + timedelta(days=days))
+        registered = case["start"].year == 2024 and rng.random() < 0.6 and registered_on <= b.today
+        b.add(IPRight, applied, firm_id=firm_id, case_id=case["id"], kind=kind,
+              title=title.format(product=product, brand=_brand(case["firm"][1])),
+              application_no=f"{prefix}-{applied.year}-{rng.randint(1, 199999):07d}", application_date=applied,
+              registration_no=f"{prefix}-{rng.randint(1000000, 2999999)}" if registered else "",
+              registration_date=registered_on if registered else None,
               status="registered" if registered else "filed", notes="")
 
 
 def _certifications(b: _Builder, firms: list[tuple]) -> None:
     rng = b.rng
-    # Days from today to expiry: three within 60 days, one already expired, the rest later.
-    offsets = [12, 35, 58, -20, 140, 260, 400, 520, 700, 830, 950, 1010, 365, 610]
-    kinds = list(D.CERT_ISSUERS)
-    for i, offset in enumerate(offsets):
+    for i, (kind, offset) in enumerate(D.CERTIFICATE_PLAN):
         firm = firms[(i * 5) % len(firms)]
-        kind = kinds[i % len(kinds)]
+        issuer, years = D.CERTIFICATES[kind]
+        # A term of n years runs from the issue date to the day before its n-th anniversary.
         expires = b.today + timedelta(days=offset)
-        issued = expires - timedelta(days=3 * 365)
+        issued = _add_years(expires + timedelta(days=1), -years)
         b.add(Certification, issued, firm_id=firm[0], case_id=None, kind=kind,
-              number=f"{kind[:2].upper()}-{issued.year}-{rng.randint(100, 999)}", issuer=D.CERT_ISSUERS[kind],
+              number=f"제{issued.year}-{rng.randint(100, 999)}호", issuer=issuer,
               product=firm[3], issued_on=issued, expires_on=expires, notes="")
 
 
-def _indicators(b: _Builder, firms: list[tuple], year: int) -> None:
+def _add_years(day: date, years: int) -> date:
+    """The same day `years` later (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _indicators(b: _Builder, firms: list[tuple], year: int,
+                previous: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """Baseline vs result per firm and metric. A firm's baseline is its result of the year before where
+    one was reported (`previous`, keyed by firm id and metric); the results are returned the same way."""
     rng = b.rng
+    results: dict[tuple[str, str], int] = {}
     for i, firm in enumerate(firms):
-        sales = _money(rng.randint(150, 1800) * 1_000_000, 1_000_000)
+        sales = previous.get((firm[0], "sales")) or _money(rng.randint(150, 1800) * 1_000_000, 1_000_000)
         metrics = {"sales": (sales, _money(sales * rng.uniform(1.02, 1.25), 1_000_000)),
                    "hires_regular": (0, rng.randint(0, 2)), "hires_youth": (0, rng.randint(0, 1)),
                    "hires_women": (0, rng.randint(0, 1))}
-        if i % 3 == 0:
-            exports = _money(rng.randint(10, 200) * 1_000_000, 1_000_000)
+        exports = previous.get((firm[0], "exports"))
+        if exports or (not previous and i % 3 == 0):
+            exports = exports or _money(rng.randint(10, 200) * 1_000_000, 1_000_000)
             metrics["exports"] = (exports, _money(exports * rng.uniform(1.0, 1.6), 1_000_000))
-        if i == 2:
+        if i == 2 and not previous:
             metrics["investment"] = (0, 300_000_000)
         for metric, (baseline, result) in metrics.items():
+            baseline = previous.get((firm[0], metric), baseline)
             b.add(Indicator, date(year, 12, 15), firm_id=firm[0], year=year, metric=metric, baseline=baseline,
                   result=result, notes="")
+            results[(firm[0], metric)] = result
+    return results
+
+
+def _visit_notes(case: dict[str, Any], i: int) -> tuple[str, str, str, str]:
+    """Purpose, situation, advice and a follow-up that fit the case's support type and its topic."""
+    purpose = D.VISIT_PURPOSES[case["code"]]
+    if case["topic"]:
+        return (purpose, *D.TOPIC_NOTES[case["topic"]])
+    notes = D.VISIT_NOTES[case["code"]]
+    return (purpose, *notes[i % len(notes)])
 
 
 def _visits(b: _Builder, cases: list[dict[str, Any]], officers: list[str]) -> None:
+    """Visits on working days (no weekend, no public holiday), within office hours (10:00-17:00), an
+    officer in one place at a time."""
     rng = b.rng
+    booked: set[tuple[str, date, int]] = set()
     for i, case in enumerate(cases[::2]):
         _firm_id, _name, rep, _product, address = case["firm"]
-        day = case["start"] + timedelta(days=rng.randint(5, 30))
-        starts = datetime.combine(day, time(rng.choice([10, 14, 15]), 0))
         officer = officers[i % len(officers)]
+        day, hour = working_day(case["start"] + timedelta(days=rng.randint(5, 30))), rng.choice([10, 14, 15])
+        while (officer, day, hour) in booked:
+            day = working_day(day + timedelta(days=1))
+        booked.update((officer, day, h) for h in (10, 14, 15))
+        starts = datetime.combine(day, time(hour, 0))
+        purpose, situation, advice, action = _visit_notes(case, i)
         visit_id = b.add(Visit, starts, firm_id=case["firm_id"], case_id=case["id"], support_type_id=case["type_id"],
                          officer_id=officer, starts_at=starts, ends_at=starts + timedelta(hours=2),
                          place=address, attendees=f"{rep} 대표, {D.OFFICERS[i % 3][0]} {D.OFFICERS[i % 3][2]}",
-                         purpose=f"{case['title']} 진행 점검 및 현장 애로 청취",
-                         situation=D.SITUATIONS[i % len(D.SITUATIONS)], advice=D.ADVICE[i % len(D.ADVICE)],
-                         notes="")
+                         purpose=f"{case['title']}: {purpose}", situation=situation, advice=advice, notes="")
         for j in range(1 + i % 2):
-            due = day + timedelta(days=14 + 14 * j)
+            due = working_day(day + timedelta(days=14 + 14 * j))
             done = due < date(2025, 6, 1) and (i + j) % 5 != 0  # some 2024-25 actions left open: overdue
             if i % 9 == 4 and j == 0:  # a few still ahead of today
-                due, done = b.today + timedelta(days=7 + i), False
-            b.add(FollowUp, starts, visit_id=visit_id, action=D.FOLLOW_UPS[(i + j) % len(D.FOLLOW_UPS)],
-                  due_date=due, done=done, done_on=due - timedelta(days=2) if done else None)
+                due, done = working_day(b.today + timedelta(days=7 + i)), False
+            b.add(FollowUp, starts, visit_id=visit_id, action=action if j == 0 else D.FOLLOW_UPS[i % len(D.FOLLOW_UPS)],
+                  due_date=due, done=done, done_on=working_day(due - timedelta(days=2), step=-1) if done else None)
 
 
 def _matches(b: _Builder, years: dict[int, str], firms_2024: list, firms_2025: list, suppliers: list[str]) -> None:
