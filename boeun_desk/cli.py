@@ -122,10 +122,14 @@ def cmd_stats(args: argparse.Namespace, services: Services) -> int:
     print(t("지원과제: {n}건", n=stats.cases_total))
     for tc in stats.cases_by_type:
         print(f"  {tc.code:<8} {t(tc.name)}: {tc.count}")
-    f = stats.funding
-    print(t("정부지원금: 국비 {n}원, 도비 {p}원, 군비 {c}원", n=_amount(f.national), p=_amount(f.provincial),
-            c=_amount(f.county)))
-    print(t("기업부담금: 현금 {cash}원, 현물 {kind}원", cash=_amount(f.firm_cash), kind=_amount(f.firm_in_kind)))
+    counts = dict(stats.cases_by_stage)
+    print(t("  완료 {done}건 · 진행 중 {in_progress}건 · 계획 {planned}건", done=counts.get("done", 0),
+            in_progress=counts.get("in_progress", 0), planned=counts.get("planned", 0)))
+    for label, f in ((t("집행(완료)"), stats.stages.spent), (t("진행 중"), stats.stages.in_progress),
+                     (t("계획"), stats.stages.planned)):
+        print(t("{stage} — 정부지원금: 국비 {n}원, 도비 {p}원, 군비 {c}원; 기업부담금: 현금 {cash}원, 현물 {kind}원",
+                stage=label, n=_amount(f.national), p=_amount(f.provincial), c=_amount(f.county),
+                cash=_amount(f.firm_cash), kind=_amount(f.firm_in_kind)))
     print(t("매칭된 공급기업: {n}개사", n=stats.supply_companies_matched))
     return 0
 

@@ -2,6 +2,9 @@
 기업부담금 = 현금 + 현물, 총사업비 = both. Queries, screens and documents all add through `Funding`;
 `SupportCase.funding_sums()` gives the same columns as SQL sums.
 
+What counts is defined here too: a cancelled case (취소) counts nowhere; 집행 is the money of completed
+work (완료); planned (계획) and in-progress (진행 중) cases are shown apart, never as 집행 (`Stages`).
+
 Plain Python (no SQLAlchemy): the dashboard shows saved figures before the database layer loads.
 """
 
@@ -15,6 +18,10 @@ from typing import Any
 GRANT_COLUMNS = ("grant_national", "grant_provincial", "grant_county")
 FIRM_COLUMNS = ("firm_cash", "firm_in_kind")
 FUNDING_COLUMNS = GRANT_COLUMNS + FIRM_COLUMNS
+
+# The case statuses a figure counts (models/choices.py CASE_STATUS), in the order documents show them.
+SPENT = "done"
+STAGES = (SPENT, "in_progress", "planned")
 
 
 @dataclass(frozen=True)
@@ -54,3 +61,40 @@ class Funding:
     @classmethod
     def add_up(cls, items: Iterable[Funding]) -> Funding:
         return sum(items, cls())
+
+
+@dataclass(frozen=True)
+class Stages:
+    """Counted money split by the cases' status: `spent` (집행, completed work), `in_progress`, `planned`."""
+
+    spent: Funding = Funding()
+    in_progress: Funding = Funding()
+    planned: Funding = Funding()
+
+    @property
+    def total(self) -> Funding:
+        """All counted money (협약 사업비): never to be shown as 집행."""
+        return self.spent + self.in_progress + self.planned
+
+    def __add__(self, other: Stages) -> Stages:
+        return Stages(self.spent + other.spent, self.in_progress + other.in_progress, self.planned + other.planned)
+
+    @classmethod
+    def of(cls, status: str, funding: Funding) -> Stages:
+        """One case's (or one status's) money; a status that does not count gives nothing."""
+        if status not in STAGES:
+            return cls()
+        return cls(**{("spent" if status == SPENT else status): funding})
+
+    @classmethod
+    def add_up(cls, items: Iterable[Stages]) -> Stages:
+        return sum(items, cls())
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Mapping[str, Any]]) -> Stages:
+        return cls(*(Funding(**{k: int(v) for k, v in value[f.name].items()}) for f in fields(cls)))
+
+
+def counts(status: str) -> bool:
+    """Whether a case of this status counts in any figure (a cancelled one never does)."""
+    return status in STAGES

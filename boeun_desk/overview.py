@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from boeun_desk.funding import Funding
+from boeun_desk.funding import Funding, Stages
 
 EXPIRY_DAYS = 60  # certificates expiring within this many days are listed
 OVERDUE_SHOWN = 200  # overdue follow-ups listed, the oldest first (a program may hold thousands)
@@ -50,7 +50,7 @@ class Overview:
     cases_total: int
     supply_companies_matched: int
     cases_by_type: tuple[TypeTotal, ...]
-    funding: Funding
+    stages: Stages  # 집행 (completed work) apart from in-progress and planned
     budget: Funding
     expiring: tuple[ExpiringItem, ...]
     overdue: tuple[OverdueItem, ...]
@@ -77,7 +77,7 @@ class Overview:
             supply_companies_matched=int(value["supply_companies_matched"]),
             cases_by_type=tuple(TypeTotal(str(x["code"]), str(x["name"]), int(x["count"]))
                                 for x in value["cases_by_type"]),
-            funding=Funding(**{k: int(v) for k, v in value["funding"].items()}),
+            stages=Stages.from_json(value["stages"]),
             budget=Funding(**{k: int(v) for k, v in value["budget"].items()}),
             expiring=tuple(ExpiringItem(str(x["certification_id"]), str(x["firm_name"]), str(x["kind"]),
                                         date.fromisoformat(x["expires_on"])) for x in value["expiring"]),

@@ -109,8 +109,8 @@ def test_a_deleted_firm_counts_nowhere_and_its_restore_brings_everything_back(de
         assert sum(tc.count for tc in stats.cases_by_type) == stats.cases_total
         assert all(m.firm_name != FIRM_NAME for m in stats.matches)
     for overview, stats in zip(after["overview"], after["stats"], strict=True):
-        assert (overview.cases_total, overview.funding, overview.firms_supported) == (
-            stats.cases_total, stats.funding, stats.firms_supported)
+        assert (overview.cases_total, overview.stages, overview.firms_supported) == (
+            stats.cases_total, stats.stages, stats.firms_supported)
         assert FIRM_NAME not in {item.firm_name for item in overview.expiring + overview.overdue}
     old_overdue = before["overview"][0].overdue_total
     assert after["overview"][0].overdue_total == old_overdue - len(

@@ -275,8 +275,8 @@ def test_overview_is_the_dashboards_figures_and_survives_json(demo):
     today = date(2025, 6, 1)
     overview = queries.overview(2024, today=today)
     stats = queries.annual_stats(2024, details=False)
-    assert (overview.year, overview.firms_supported, overview.cases_total, overview.funding) == (
-        2024, stats.firms_supported, stats.cases_total, stats.funding)
+    assert (overview.year, overview.firms_supported, overview.cases_total, overview.stages) == (
+        2024, stats.firms_supported, stats.cases_total, stats.stages)
     assert [(t.code, t.count) for t in overview.cases_by_type] == [(t.code, t.count) for t in stats.cases_by_type]
     assert overview.years == tuple(y.year for y in demo.program_years.list())
     assert [c.certification_id for c in overview.expiring] == [

@@ -24,6 +24,10 @@ from boeun_desk.services.documents import AnnualReportData
 from boeun_desk.validation import format_brn
 
 
+def _thousand(amount: int) -> str:
+    return t("{amount}천원", amount=money(amount, thousand=True))
+
+
 def _rate(spent: int, budget: int) -> str:
     return f"{spent * 100 / budget:.1f}%" if budget else "-"
 
@@ -45,14 +49,17 @@ class AnnualReport(Renderer):
                           (t("과제명"), data.program_title), (t("사업연도"), t("{year}년", year=s.year))], columns=1),
             section(t("2. 실적 요약")),
             fields_table([(t("지원기업"), t("{n}개사", n=s.firms_supported)),
-                          (t("지원과제"), t("{n}건", n=s.cases_total)),
-                          (t("정부지원금"), t("{amount}천원", amount=money(s.funding.grant, thousand=True))),
-                          (t("매칭 공급기업"), t("{n}개사", n=s.supply_companies_matched))]),
-            section(t("3. 지원유형별 실적 (단위: 천원)")),
+                          (t("지원과제"), t("{n}건 (완료 {done} · 진행 중 {in_progress} · 계획 {planned})",
+                                          n=s.cases_total, **dict(s.cases_by_stage))),
+                          (t("정부지원금 집행"), _thousand(s.stages.spent.grant)),
+                          (t("매칭 공급기업"), t("{n}개사", n=s.supply_companies_matched)),
+                          (t("진행 중 (미집행)"), _thousand(s.stages.in_progress.grant)),
+                          (t("계획 (미집행)"), _thousand(s.stages.planned.grant))]),
+            section(t("3. 지원유형별 실적 (협약액 기준, 단위: 천원)")),
             self._types(data),
             section(t("4. 재원별 예산 및 집행 (단위: 천원)")),
-            self._funding(data),
-            section(t("5. 지원기업 (단위: 천원)")),
+            *self._funding(data),
+            section(t("5. 지원기업 (협약액 기준, 단위: 천원)")),
             table([t("번호"), t("업체명"), t("사업자등록번호"), t("과제 수"), t("정부지원금"), t("기업부담금")],
                   [(i, f.name, format_brn(f.brn), f.cases, money(f.funding.grant, thousand=True),
                     money(f.funding.firm, thousand=True)) for i, f in enumerate(data.firms, start=1)],
@@ -60,11 +67,14 @@ class AnnualReport(Renderer):
                   total=["", t("합계 {n}개사", n=len(data.firms)), "", text(sum(f.cases for f in data.firms)),
                          money(firms_total.grant, thousand=True), money(firms_total.firm, thousand=True)],
                   empty=t("지원기업이 없습니다.")),
-            section(t("6. 성과지표 (수혜기업 합계)")),
-            table([t("지표"), t("기준"), t("실적"), t("증감"), t("단위")],
-                  [(t(i.label), f"{i.baseline:,}", f"{i.result:,}", f"{i.result - i.baseline:+,}", t(i.unit))
-                   for i in s.indicators],
-                  [0.3, 0.2, 0.2, 0.2, 0.1], aligns="lrrrc", empty=t("성과지표가 없습니다.")),
+            section(t("6. 성과지표 (보고 기업 합계)")),
+            para(t("성과지표 보고 {n}개사 / 지원기업 {total}개사", n=s.firms_reporting, total=s.firms_supported),
+                 Styles.note),
+            gap(1),
+            table([t("지표"), t("보고 기업"), t("기준"), t("실적"), t("증감"), t("단위")],
+                  [(t(i.label), t("{n}개사", n=i.firms), f"{i.baseline:,}", f"{i.result:,}",
+                    f"{i.result - i.baseline:+,}", t(i.unit)) for i in s.indicators],
+                  [0.24, 0.12, 0.19, 0.19, 0.18, 0.08], aligns="lcrrrc", empty=t("성과지표가 없습니다.")),
             section(t("7. 공급기업 매칭")),
             table([t("공급기업"), t("분야"), t("수혜기업"), t("매칭일"), t("상태")],
                   [(m.supply_company, m.supply_fields, m.firm_name, m.matched_on,
@@ -84,16 +94,29 @@ class AnnualReport(Renderer):
                      total=["", t("합계"), text(s.cases_total), money(s.funding.grant, thousand=True),
                             money(s.funding.firm, thousand=True), money(s.funding.total, thousand=True)])
 
-    def _funding(self, data: AnnualReportData) -> Flowable:
-        budget, spent = data.stats.budget, data.stats.funding
-        rows = [(t("국비"), budget.national, spent.national), (t("도비"), budget.provincial, spent.provincial),
-                (t("군비"), budget.county, spent.county)]
-        body = [(label, money(b, thousand=True), money(x, thousand=True), _rate(x, b)) for label, b, x in rows]
-        body += [(t("기업부담금(현금)"), "-", money(spent.firm_cash, thousand=True), "-"),
-                 (t("기업부담금(현물)"), "-", money(spent.firm_in_kind, thousand=True), "-")]
-        return table([t("재원"), t("예산"), t("집행"), t("집행률")], body, [0.34, 0.22, 0.22, 0.22], aligns="lrrr",
-                     total=[t("합계"), money(budget.grant, thousand=True), money(spent.total, thousand=True),
-                            _rate(spent.grant, budget.grant)])
+    def _funding(self, data: AnnualReportData) -> list[Flowable]:
+        """집행 is completed work only; in-progress and planned money in their own columns. Grants and the
+        firms' share are two tables, each closed by the sum of its own rows (rates only against a budget)."""
+        budget, stages = data.stats.budget, data.stats.stages
+        parts = (stages.spent, stages.in_progress, stages.planned)
+        heads = [t("예산(A)"), t("집행(B)"), t("진행 중"), t("계획"), t("집행률(B/A)")]
+        widths = [0.24, 0.16, 0.16, 0.14, 0.14, 0.16]
+
+        def row(label: str, planned: int | None, column: str) -> list[str]:
+            amounts = [getattr(f, column) for f in parts]
+            return [label, "-" if planned is None else money(planned, thousand=True),
+                    *(money(x, thousand=True) for x in amounts),
+                    "-" if planned is None else _rate(amounts[0], planned)]
+
+        grants = [row(t("국비"), budget.national, "national"), row(t("도비"), budget.provincial, "provincial"),
+                  row(t("군비"), budget.county, "county")]
+        firm = [row(t("현금"), None, "firm_cash"), row(t("현물"), None, "firm_in_kind")]
+        return [
+            table([t("정부지원금"), *heads], grants, widths, aligns="lrrrrr",
+                  total=row(t("합계"), budget.grant, "grant")),
+            gap(2),
+            table([t("기업부담금"), *heads], firm, widths, aligns="lrrrrr", total=row(t("합계"), None, "firm")),
+        ]
 
     def _meetings(self, data: AnnualReportData) -> list[Flowable]:
         if not data.stats.meetings:

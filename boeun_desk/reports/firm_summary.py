@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
-from boeun_desk.funding import Funding
+from boeun_desk.funding import Funding, Stages, counts
 from boeun_desk.i18n import t
 from boeun_desk.models.choices import CASE_STATUS, IP_KIND, IP_STATUS, MATCH_STATUS
 from boeun_desk.reports.base import Renderer, Styles, fields_table, money, para, section, table
@@ -35,10 +35,10 @@ class FirmSummary(Renderer):
                 (t("설립일"), firm.founded), (t("종업원 수"), firm.employees),
                 (t("주소"), firm.address), (t("활용 연고자원"), firm.local_resource),
                 (t("주요 제품"), firm.main_products),
-                (t("수혜 연도"), ", ".join(str(y) for y in d.selected_years)),
+                (t("수혜 연도"), ", ".join(str(y) for y in d.selected_years) or "-"),
             ]),
             section(t("2. 지원 이력 (단위: 천원)")),
-            self._cases(data),
+            *self._cases(data),
             section(t("3. 인증 현황")),
             table([t("인증"), t("인증번호"), t("인증기관"), t("인증일"), t("만료일"), t("남은 기간")],
                   certification_rows(d.certifications), [0.22, 0.17, 0.2, 0.13, 0.13, 0.15], aligns="llcccc",
@@ -74,18 +74,29 @@ class FirmSummary(Renderer):
         ]
         return story
 
-    def _cases(self, data: FirmSummaryData) -> Flowable:
+    def _cases(self, data: FirmSummaryData) -> list[Flowable]:
+        """Every case listed; a cancelled one (취소) without amounts, since it counts in no sum."""
         cases = data.detail.cases
-        total = Funding.add_up(c.funding for c in cases)
+        counted = [c for c in cases if counts(c.status)]
+        stages = Stages.add_up(Stages.of(c.status, c.funding) for c in counted)
 
-        def amounts(f: Funding) -> list[str]:
+        def amounts(f: Funding | None) -> list[str]:
+            if f is None:
+                return ["-"] * 6
             return [money(v, thousand=True) for v in (f.national, f.provincial, f.county, f.firm_cash,
                                                       f.firm_in_kind, f.total)]
 
-        rows = [[c.year, t(c.type_name), c.title, t(CASE_STATUS.get(c.status, c.status)), *amounts(c.funding)]
-                for c in cases]
-        return table([t("연도"), t("지원유형"), t("과제명"), t("상태"), t("국비"), t("도비"), t("군비"),
-                      t("현금"), t("현물"), t("합계")], rows,
-                     [0.06, 0.14, 0.24, 0.06, 0.09, 0.08, 0.08, 0.08, 0.08, 0.09], aligns="cllcrrrrrr",
-                     total=[t("합계"), t("{n}건", n=len(cases)), "", "", *amounts(total)] if cases else None,
-                     empty=t("지원 이력이 없습니다."))
+        rows = [[c.year, t(c.type_name), c.title, t(CASE_STATUS.get(c.status, c.status)),
+                 *amounts(c.funding if counts(c.status) else None)] for c in cases]
+        story: list[Flowable] = [table(
+            [t("연도"), t("지원유형"), t("과제명"), t("상태"), t("국비"), t("도비"), t("군비"),
+             t("현금"), t("현물"), t("합계")], rows,
+            [0.06, 0.14, 0.24, 0.06, 0.09, 0.08, 0.08, 0.08, 0.08, 0.09], aligns="cllcrrrrrr",
+            total=[t("합계"), t("{n}건", n=len(counted)), "", "", *amounts(stages.total)] if cases else None,
+            empty=t("지원 이력이 없습니다."))]
+        if cases:
+            story.append(para(t("※ 합계 중 집행(완료) {spent}천원 · 진행 중 {in_progress}천원 · 계획 {planned}천원."
+                                " 취소된 과제는 합계에 넣지 않습니다.",
+                                **{name: money(getattr(stages, name).total, thousand=True)
+                                   for name in ("spent", "in_progress", "planned")}), Styles.note))
+        return story

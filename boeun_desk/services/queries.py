@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from boeun_desk.funding import Funding
+from boeun_desk.funding import STAGES, Funding, Stages
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Attachment,
@@ -44,8 +44,8 @@ from boeun_desk.overview import (
 )
 from boeun_desk.services.base import NotFound, to_view
 
-# What a figure counts: a case neither cancelled nor deleted, of a firm not deleted (join Firm).
-COUNTED = ((SupportCase.status != "cancelled") & SupportCase.deleted_at.is_(None)
+# What a figure counts (funding.STAGES): a case not cancelled nor deleted, of a firm not deleted (join Firm).
+COUNTED = (SupportCase.status.in_(STAGES) & SupportCase.deleted_at.is_(None)
            & Firm.deleted_at.is_(None))
 
 
@@ -113,6 +113,7 @@ class IndicatorRow:
     unit: str
     baseline: int
     result: int
+    firms: int = 0  # in a program's totals: how many firms reported
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class TypeCount:
     code: str
     name: str
     count: int
-    funding: Funding
+    funding: Funding  # all counted cases' money (협약), not 집행
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,18 @@ class AnnualStats:
     firms_supported: int
     cases_total: int
     cases_by_type: tuple[TypeCount, ...]
-    funding: Funding
+    stages: Stages  # 집행 (completed) apart from in-progress and planned
+    cases_by_stage: tuple[tuple[str, int], ...]  # (status, count) in funding.STAGES order
     supply_companies_matched: int
     matches: tuple[MatchRow, ...]
     indicators: tuple[IndicatorRow, ...]
     meetings: tuple[Any, ...]
+    firms_reporting: int = 0  # firms with indicators for the year
+
+    @property
+    def funding(self) -> Funding:
+        """All counted money (집행, in progress and planned together)."""
+        return self.stages.total
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -176,6 +184,11 @@ class AnnualStats:
             "cases_by_type": {tc.code: tc.count for tc in self.cases_by_type},
             "supply_companies_matched": self.supply_companies_matched,
             "funding": _funding_json(self.funding),
+            "spent": _funding_json(self.stages.spent),
+            "in_progress": _funding_json(self.stages.in_progress),
+            "planned": _funding_json(self.stages.planned),
+            "cases_by_stage": dict(self.cases_by_stage),
+            "firms_reporting": self.firms_reporting,
             "budget": _funding_json(self.budget),
             "indicators": {i.metric: {"baseline": i.baseline, "result": i.result} for i in self.indicators},
         }
@@ -203,8 +216,12 @@ class Queries:
             firm = s.get(Firm, firm_id)
             if firm is None or firm.is_deleted:
                 raise NotFound(t("기업을 찾을 수 없습니다: {id}", id=firm_id))
-            years = s.scalars(select(ProgramYear.year).join(Selection).where(
-                Selection.firm_id == firm_id, _alive(Selection)).order_by(ProgramYear.year)).all()
+            # Years of support: the firm's selections and the years of its counted cases.
+            years = set(s.scalars(select(ProgramYear.year).join(Selection).where(
+                Selection.firm_id == firm_id, _alive(Selection), _alive(ProgramYear))))
+            years |= set(s.scalars(select(ProgramYear.year).join(SupportCase)
+                              .join(Firm, SupportCase.firm_id == Firm.id).where(
+                SupportCase.firm_id == firm_id, COUNTED, _alive(ProgramYear))))
             cases = s.execute(select(SupportCase, ProgramYear.year, SupportType, SupplyCompany.name)
                               .join(ProgramYear).join(SupportType)
                               .outerjoin(SupplyCompany, SupportCase.supply_company_id == SupplyCompany.id)
@@ -219,7 +236,7 @@ class Queries:
             certs = self._certifications(s, Certification.firm_id == firm_id, today=today)
             return FirmDetail(
                 firm=to_view(firm),
-                selected_years=tuple(years),
+                selected_years=tuple(sorted(years)),
                 cases=tuple(CaseRow(c.id, year, st.code, st.name, c.title, c.status, c.start_date, c.end_date,
                                     supplier or "", c.funding, c.result)
                             for c, year, st, supplier in cases),
@@ -279,14 +296,17 @@ class Queries:
             if program_year is None:
                 raise NotFound(t("{year}년 사업연도가 없습니다", year=year))
             in_year = (SupportCase.program_year_id == program_year.id) & COUNTED
-            by_type = {row[0]: row[1:] for row in s.execute(
-                select(SupportCase.support_type_id, func.count(), *SupportCase.funding_sums())
-                .join(Firm, SupportCase.firm_id == Firm.id).where(in_year).group_by(SupportCase.support_type_id))}
+            sums = s.execute(select(SupportCase.support_type_id, SupportCase.status, func.count(),
+                                    *SupportCase.funding_sums())
+                             .join(Firm, SupportCase.firm_id == Firm.id).where(in_year)
+                             .group_by(SupportCase.support_type_id, SupportCase.status)).all()
+            by_type: dict[str, tuple[int, Funding]] = {}
+            for type_id, _status, count, *money in sums:
+                n, funding = by_type.get(type_id, (0, Funding()))
+                by_type[type_id] = (n + count, funding + Funding.from_sums(money))
             types = s.scalars(select(SupportType).where(_alive(SupportType))
                               .order_by(SupportType.sort_order, SupportType.code)).all()
-            empty = (0, 0, 0, 0, 0, 0)
-            type_counts = tuple(TypeCount(st.code, st.name, by_type.get(st.id, empty)[0],
-                                          Funding.from_sums(by_type.get(st.id, empty)[1:]))
+            type_counts = tuple(TypeCount(st.code, st.name, *by_type.get(st.id, (0, Funding())))
                                 for st in types if st.active or st.id in by_type)
             firms = s.scalar(select(func.count(func.distinct(SupportCase.firm_id))).join(Firm).where(in_year))
             matches = self._matches(s, (Match.program_year_id == program_year.id) & (Match.status != "cancelled"))
@@ -300,10 +320,14 @@ class Queries:
                 firms_supported=firms or 0,
                 cases_total=sum(tc.count for tc in type_counts),
                 cases_by_type=type_counts,
-                funding=Funding.add_up(Funding.from_sums(row[1:]) for row in by_type.values()),
+                stages=Stages.add_up(Stages.of(status, Funding.from_sums(money)) for _t, status, _n, *money in sums),
+                cases_by_stage=tuple((stage, sum(n for _t, status, n, *_m in sums if status == stage))
+                                     for stage in STAGES),
                 supply_companies_matched=len({m.supply_company for m in matches}),
                 matches=tuple(matches),
                 indicators=tuple(self._indicator_totals(s, year)) if details else (),
+                firms_reporting=s.scalar(select(func.count(func.distinct(Indicator.firm_id))).join(Firm).where(
+                    Indicator.year == year, _alive(Indicator), _alive(Firm))) or 0 if details else 0,
                 meetings=tuple(to_view(m) for m in meetings),
             )
 
@@ -324,7 +348,7 @@ class Queries:
             taken_on=today, years=years, year=year, firms_supported=stats.firms_supported,
             cases_total=stats.cases_total, supply_companies_matched=stats.supply_companies_matched,
             cases_by_type=tuple(TypeTotal(tc.code, tc.name, tc.count) for tc in stats.cases_by_type),
-            funding=stats.funding, budget=stats.budget,
+            stages=stats.stages, budget=stats.budget,
             expiring=tuple(ExpiringItem(c.id, c.firm_name, c.kind, c.expires_on)
                            for c in self.expiring_certifications(EXPIRY_DAYS, today=today) if c.expires_on),
             overdue=tuple(OverdueItem(f.visit_id, f.firm_name, f.action, f.due_date)
@@ -356,10 +380,11 @@ class Queries:
         return [_indicator_row(i.year, i.metric, i.baseline, i.result) for i in rows]
 
     def _indicator_totals(self, s: Session, year: int) -> list[IndicatorRow]:
-        sums = dict((m, (b, r)) for m, b, r in s.execute(
-            select(Indicator.metric, func.sum(Indicator.baseline), func.sum(Indicator.result))
+        sums = {m: rest for m, *rest in s.execute(
+            select(Indicator.metric, func.sum(Indicator.baseline), func.sum(Indicator.result),
+                   func.count(func.distinct(Indicator.firm_id)))
             .join(Firm).where(Indicator.year == year, _alive(Indicator), _alive(Firm))
-            .group_by(Indicator.metric)))
+            .group_by(Indicator.metric))}
         return [_indicator_row(year, metric, *sums[metric]) for metric in INDICATOR_METRICS if metric in sums]
 
     def _matches(self, s: Session, condition: Any) -> list[MatchRow]:
@@ -375,6 +400,6 @@ def _alive(model: Any) -> Any:
     return model.deleted_at.is_(None)
 
 
-def _indicator_row(year: int, metric: str, baseline: int, result: int) -> IndicatorRow:
+def _indicator_row(year: int, metric: str, baseline: int, result: int, firms: int = 0) -> IndicatorRow:
     label, unit = INDICATOR_METRICS.get(metric, (metric, ""))
-    return IndicatorRow(year, metric, label, unit, int(baseline or 0), int(result or 0))
+    return IndicatorRow(year, metric, label, unit, int(baseline or 0), int(result or 0), int(firms or 0))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boeun_desk.funding import Funding
+from boeun_desk.funding import Funding, Stages
 from boeun_desk.i18n import t
 from boeun_desk.overview import EXPIRY_DAYS, Overview, TypeTotal
 from boeun_desk.ui.widgets import plain_tooltip
@@ -175,7 +175,7 @@ class Dashboard(QWidget):
                                firms=overview.firms_supported, cases=overview.cases_total,
                                matched=overview.supply_companies_matched))
         self._chart(overview.cases_by_type)
-        self._funding(overview.funding, overview.budget)
+        self._funding(overview.stages, overview.budget)
         lists = overview.taken_on == today
         self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, t("D-{days}", days=(c.expires_on - today).days),
                                  c.certification_id) for c in overview.expiring] if lists else [])
@@ -222,20 +222,25 @@ class Dashboard(QWidget):
         series.attachAxis(values)
         self.chart.setToolTip(plain_tooltip("\n".join(f"{tc.code}: {t(tc.name)} {tc.count}" for tc in by_type)))
 
-    def _funding(self, f: Funding, b: Funding) -> None:
+    def _funding(self, stages: Stages, b: Funding) -> None:
+        """집행 (completed work) against the budget; in-progress and planned money in their own columns."""
         while self.funding.count():
             self.funding.takeAt(0).widget().deleteLater()
-        rows = ((t("국비"), f.national, b.national), (t("도비"), f.provincial, b.provincial),
-                (t("군비"), f.county, b.county), (t("정부지원금 계"), f.grant, b.grant),
-                (t("기업부담금(현금)"), f.firm_cash, None), (t("기업부담금(현물)"), f.firm_in_kind, None),
-                (t("총사업비"), f.total, None))
-        for column, head in enumerate((t("재원"), t("집행"), t("예산"))):
+        parts = (stages.spent, stages.in_progress, stages.planned)
+        rows = ((t("국비"), *(f.national for f in parts), b.national),
+                (t("도비"), *(f.provincial for f in parts), b.provincial),
+                (t("군비"), *(f.county for f in parts), b.county),
+                (t("정부지원금 계"), *(f.grant for f in parts), b.grant),
+                (t("기업부담금(현금)"), *(f.firm_cash for f in parts), None),
+                (t("기업부담금(현물)"), *(f.firm_in_kind for f in parts), None),
+                (t("총사업비"), *(f.total for f in parts), None))
+        for column, head in enumerate((t("재원"), t("집행"), t("진행 중"), t("계획"), t("예산"))):
             label = QLabel(head)
             label.setStyleSheet("font-weight: bold;")
             self.funding.addWidget(label, 0, column)
-        for row, (name, spent, budget) in enumerate(rows, start=1):
+        for row, (name, *amounts) in enumerate(rows, start=1):
             self.funding.addWidget(QLabel(name), row, 0)
-            for column, amount in ((1, spent), (2, budget)):
+            for column, amount in enumerate(amounts, start=1):
                 label = QLabel("" if amount is None else f"{amount:,}")
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.funding.addWidget(label, row, column)

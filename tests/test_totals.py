@@ -1,0 +1,126 @@
+"""Totals that agree: every 합계 row of every demo document is re-added from the PDF's own text, a
+rate is computed from its own row, cancelled cases count nowhere and 집행 is completed work only."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from boeun_desk.funding import Funding, Stages
+from boeun_desk.models import Firm, Visit
+from boeun_desk.reports import api
+from tests.conftest import DEMO_TODAY
+
+NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*$|^-$")  # an amount or count cell; "-" is an empty amount
+SECTION = re.compile(r"^\s*\d+\.\s")  # a document's numbered section heading
+RATE = re.compile(r"^(\d+\.\d)%$")
+
+
+def layout_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def numbers(line: str) -> list[int]:
+    return [0 if token == "-" else int(token.replace(",", "")) for token in line.split() if NUMBER.match(token)]
+
+
+def check_totals(text: str) -> int:
+    """Re-adds the rows above each 합계 row, column by column from the right (the table's amounts), back
+    to the section heading or the previous total; returns how many total rows it checked."""
+    lines = text.splitlines()
+    checked = 0
+    start = 0
+    for n, line in enumerate(lines):
+        if SECTION.match(line):
+            start = n + 1
+        if not line.split() or line.split()[0] != "합계":
+            continue
+        total = numbers(line)
+        width = len(total)
+        assert width, line
+        rows = [numbers(row) for row in lines[start:n]]
+        rows = [row for row in rows if row]  # header, wrapped cell text, page header/footer
+        assert rows and all(len(row) >= width for row in rows), (line, lines[start:n])
+        sums = [sum(row[len(row) - width + i] for row in rows) for i in range(width)]
+        assert sums == total, (line, sums)
+        if match := re.search(r"(\d+)개사", line):  # 합계 N개사: one row a firm
+            assert int(match.group(1)) == len(rows), line
+        if match := re.search(r"(\d+)건", line):  # 합계 N건: the counted rows, not the cancelled ones
+            assert int(match.group(1)) == sum(1 for row in rows if any(row[-width:])), line
+        checked += 1
+        start = n + 1
+    for line in lines:  # a rate is its own row's 집행 over its own row's budget
+        rates = [RATE.match(token) for token in line.split() if RATE.match(token)]
+        if rates:
+            budget, spent = numbers(line)[:2]
+            assert rates[0].group(1) == f"{spent * 100 / budget:.1f}", line
+    return checked
+
+
+@pytest.fixture(scope="module")
+def documents(demo_template, tmp_path_factory) -> dict[str, str]:
+    from boeun_desk.services import Services
+    from boeun_desk.storage.engine import open_database
+
+    folder = tmp_path_factory.mktemp("documents")
+    database = open_database(demo_template)
+    services = Services(database, officer="테스트")
+    with database.sessions() as s:
+        firms = s.execute(select(Firm.id, Firm.name).where(Firm.deleted_at.is_(None))).all()
+        visit = s.scalars(select(Visit.id).where(Visit.deleted_at.is_(None)).order_by(Visit.starts_at)).first()
+    paths = {f"firm {name}": api.render_firm_summary(services, firm_id, folder / f"firm{i}.pdf", today=DEMO_TODAY)
+             for i, (firm_id, name) in enumerate(firms)}
+    for year in (2024, 2025):
+        paths[f"annual {year}"] = api.render_annual_report(services, year, folder / f"annual{year}.pdf",
+                                                           today=DEMO_TODAY)
+    paths["certifications"] = api.render_certifications(services, folder / "certs.pdf", today=DEMO_TODAY)
+    paths["visit"] = api.render_visit_record(services, visit, folder / "visit.pdf", today=DEMO_TODAY)
+    texts = {name: layout_text(path) for name, path in paths.items()}
+    database.close()
+    return texts
+
+
+def test_every_total_row_is_the_sum_of_its_rows(documents):
+    checked = {name: check_totals(text) for name, text in documents.items()}
+    assert checked["annual 2024"] == checked["annual 2025"] == 4  # types, grants, firms' share, firms
+    assert all(n == 1 for name, n in checked.items() if name.startswith("firm ")), checked
+
+
+def test_cancelled_cases_count_nowhere_and_the_documents_agree(documents):
+    firm = documents["firm 회인들기름방앗간"]
+    assert re.search(r"취소(\s+-){6}", firm)
+    assert re.search(r"합계\s+3건\s+12,060\s+3,540\s+2,160\s+3,540\s+2,400\s+23,700", firm)
+    assert re.search(r"회인들기름방앗간\s+\S+\s+3\s+17,760\s+5,940", documents["annual 2024"])
+
+
+def test_spent_is_completed_work_and_indicators_say_who_reported(documents):
+    annual = documents["annual 2025"]
+    # 2025: 13 cases done, 4 in progress, 5 planned; 집행 is the done cases' money only.
+    assert "22건 (완료 13 · 진행 중 4 · 계획 5)" in annual
+    assert re.search(r"합계\s+470,000\s+157,600\s+81,730\s+72,510\s+33\.5%", annual)
+    assert "성과지표 보고 6개사 / 지원기업 15개사" in annual
+    assert "성과지표 보고 13개사 / 지원기업 13개사" in documents["annual 2024"]
+
+
+def test_stages_split_the_counted_money_and_drop_the_cancelled():
+    money = Funding(1, 2, 3, 4, 5)
+    assert Stages.of("cancelled", money) == Stages()
+    stages = Stages.add_up(Stages.of(s, money) for s in ("done", "in_progress", "planned", "cancelled"))
+    assert (stages.spent, stages.in_progress, stages.planned) == (money, money, money)
+    assert stages.total == money + money + money
+
+
+def test_years_of_support_come_from_counted_cases_too(demo):
+    """A firm added with a 2025 case (no selection record) was supported in 2025; a cancelled case
+    alone makes no year of support."""
+    firm_id = demo.firms.create({"name": "새기업", "brn": "1248100998"}).id
+    refs = {"firm_id": firm_id, "support_type_id": demo.support_types.by_code("TEST").id}
+    demo.cases.create({**refs, "program_year_id": demo.program_years.by_year(2025).id, "title": "새 과제"})
+    demo.cases.create({**refs, "program_year_id": demo.program_years.by_year(2024).id, "title": "취소 과제",
+                       "status": "cancelled"})
+    assert demo.queries.firm_detail(firm_id, today=DEMO_TODAY).selected_years == (2025,)
