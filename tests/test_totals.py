@@ -94,15 +94,15 @@ def test_every_total_row_is_the_sum_of_its_rows(documents):
 def test_cancelled_cases_count_nowhere_and_the_documents_agree(documents):
     firm = documents["firm 회인들기름방앗간"]
     assert re.search(r"취소(\s+-){6}", firm)
-    assert re.search(r"합계\s+3건\s+12,060\s+3,540\s+2,160\s+3,540\s+2,400\s+23,700", firm)
-    assert re.search(r"회인들기름방앗간\s+\S+\s+3\s+17,760\s+5,940", documents["annual 2024"])
+    assert re.search(r"합계\s+3건\s+11,860\s+3,490\s+2,110\s+3,440\s+2,300\s+23,200", firm)
+    assert re.search(r"회인들기름방앗간\s+\S+\s+3\s+17,460\s+5,740", documents["annual 2024"])
 
 
 def test_spent_is_completed_work_and_indicators_say_who_reported(documents):
     annual = documents["annual 2025"]
-    # 2025: 13 cases done, 4 in progress, 5 planned; 집행 is the done cases' money only.
-    assert "22건 (완료 13 · 진행 중 4 · 계획 5)" in annual
-    assert re.search(r"합계\s+470,000\s+157,600\s+81,730\s+72,510\s+33\.5%", annual)
+    # 2025: 14 cases done, 5 in progress, 3 planned; 집행 is the done cases' money only.
+    assert "22건 (완료 14 · 진행 중 5 · 계획 3)" in annual
+    assert re.search(r"합계\s+470,000\s+145,270\s+55,700\s+53,080\s+30\.9%", annual)
     assert "성과지표 보고 6개사 / 지원기업 15개사" in annual
     assert "성과지표 보고 13개사 / 지원기업 13개사" in documents["annual 2024"]
 
