@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -17,13 +16,17 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QPushButton
 
 from boeun_desk.i18n import t
 from boeun_desk.reports import api
+from boeun_desk.storage.files import atomic_path
+from boeun_desk.ui import printing, save_target
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.table_model import Lookups
 from boeun_desk.ui.widgets import ChoiceField, plain_label
-from boeun_desk.ui.worker import run_with_progress
+from boeun_desk.ui.worker import Worker, run_with_progress
 
 DOCUMENTS = (("firm", "기업별 지원현황"), ("visit", "방문상담·기술지도 일지"), ("certs", "인증·시험분석 현황"),
              ("annual", "연차 성과보고"))
+# The start of a saved file's name: the document's title as printed on it, in Korean as the PDF is.
+FILE_TITLES = {"firm": "기업별지원현황", "visit": "방문일지", "certs": "인증시험분석현황", "annual": "연차성과보고"}
 
 
 class ReportsScreen(QWidget):
@@ -156,25 +159,70 @@ class ReportsScreen(QWidget):
         self.current = path
         self.status.setText(t("{pages}쪽 문서를 만들었습니다.", pages=self.document.pageCount()))
 
-    def print_current(self) -> None:
+    def choose_printer(self) -> QPrinter | None:
+        """The print dialog seam (tests replace it): a configured printer, or None when cancelled."""
+        printer = printing.new_printer()
+        dialog = QPrintDialog(printer, self)
+        return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
+
+    def print_current(self) -> Worker | None:
+        """Print the chosen document page by page on the worker, with progress and 취소."""
         if self.current is None:
             self.preview()
         if self.current is None:
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            print_pdf(self.document, printer)
+            return None
+        printer = self.choose_printer()
+        if printer is None:
+            return None
+        # A copy of its own: a new preview may replace self.current while the printer works.
+        pdf = self.folder / f"print-{id(printer)}.pdf"
+        shutil.copyfile(self.current, pdf)
+
+        def done(pages: int) -> None:
+            pdf.unlink(missing_ok=True)
+            self.status.setText(t("{pages}쪽을 프린터로 보냈습니다.", pages=pages))
+
+        def failed(error: Exception) -> None:
+            pdf.unlink(missing_ok=True)
+            self.status.setText(t("인쇄를 취소했습니다.") if isinstance(error, printing.PrintCancelled)
+                                else t("인쇄 실패: {error}", error=error))
+
+        self.status.setText(t("인쇄하는 중…"))
+        return run_with_progress(self, t("인쇄"), printing.print_pages, printing.job_for(pdf, printer),
+                                 on_done=done, on_error=failed)
+
+    def suggested_name(self) -> str:
+        """The default file name: the document, then the firm and year (or the visit's day)."""
+        kind, services = self.kind.value(), self.context.services
+        firm = services.firms.names().get(self.firm.value(), "") if self.firm.value() else ""
+        year = self.year.value() or self.context.default_year or date.today().year
+        if kind == "annual":
+            return save_target.pdf_name(FILE_TITLES[kind], year)
+        if kind == "visit" and self.visit.value():
+            day = services.visits.get(self.visit.value()).starts_at
+            return save_target.pdf_name(FILE_TITLES[kind], firm, f"{day:%Y-%m-%d}")
+        if kind == "certs" and not firm:
+            firm = "전체"
+        return save_target.pdf_name(FILE_TITLES[kind], firm, year)
 
     def save_as(self) -> None:
         if self.current is None:
             self.preview()
         if self.current is None:
             return
-        target, _ = QFileDialog.getSaveFileName(self, t("PDF로 저장"), self.current.name, "PDF (*.pdf)")
-        if target:
-            shutil.copyfile(self.current, target)
-            self.status.setText(t("저장했습니다: {path}", path=target))
+        settings = self.context.settings
+        suggested = save_target.save_folder(settings) / self.suggested_name()
+        target = save_target.choose_save_path(self, t("PDF로 저장"), suggested)
+        if target is None:
+            return
+        try:
+            with atomic_path(target) as scratch:
+                shutil.copyfile(self.current, scratch)
+        except OSError as error:
+            self.status.setText(t("저장하지 못했습니다: {error}", error=error))
+            return
+        save_target.remember_folder(settings, target)
+        self.status.setText(t("저장했습니다: {path}", path=target))
 
     def batch(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, t("기업별 PDF를 저장할 폴더"))
@@ -197,17 +245,3 @@ class ReportsScreen(QWidget):
                                      t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=folder)),
                                  on_error=failed)
 
-
-def print_pdf(document: QPdfDocument, printer: QPrinter) -> None:
-    """Print each page of a PDF as an image at the printer's resolution."""
-    painter = QPainter(printer)
-    try:
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            area = printer.pageRect(QPrinter.Unit.DevicePixel)
-            size = document.pagePointSize(page).scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            image = document.render(page, QSize(int(size.width()), int(size.height())))
-            painter.drawImage(QPointF(0, 0), image)
-    finally:
-        painter.end()

@@ -1,0 +1,67 @@
+"""Where a saved PDF goes: a default name that says what the document is, in the folder the
+officer used last (the documents folder the first time, never the program's own folder)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+FOLDER_KEY = "reports/save_folder"
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
+# Not allowed in Windows file names, plus control characters; a name may not end in a dot or space.
+_UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f]+')
+
+
+def safe_part(text: str) -> str:
+    """`text` usable in a file name on Windows, macOS and Linux: forbidden characters become `_`."""
+    text = _UNSAFE.sub("_", " ".join(str(text).split()))
+    return text.strip(" .") or "_"
+
+
+def pdf_name(title: str, *parts: object) -> str:
+    """`title_part_part.pdf`, e.g. 기업별지원현황_보은대추농원_2024.pdf; empty parts left out."""
+    return "_".join(safe_part(str(part)) for part in (title, *parts) if part not in (None, "")) + ".pdf"
+
+
+def _program_folders() -> list[Path]:
+    folders = [Path(sys.executable).resolve().parent, _PACKAGE_PARENT]
+    frozen = getattr(sys, "_MEIPASS", None)
+    return folders + [Path(frozen).resolve()] if frozen else folders
+
+
+def _usable(folder: Path) -> bool:
+    if not folder.is_absolute() or not folder.is_dir():
+        return False
+    folder = folder.resolve()
+    return not any(folder == program or program in folder.parents for program in _program_folders())
+
+
+def documents_folder() -> Path:
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(location) if location else Path.home()
+    return folder if _usable(folder) else Path.home()
+
+
+def save_folder(settings: QSettings) -> Path:
+    """The folder the last PDF was saved in, while it exists; else the user's documents folder."""
+    remembered = str(settings.value(FOLDER_KEY, "") or "")
+    if remembered and _usable(Path(remembered)):
+        return Path(remembered)
+    return documents_folder()
+
+
+def remember_folder(settings: QSettings, saved: Path) -> None:
+    settings.setValue(FOLDER_KEY, str(saved.resolve().parent))
+
+
+def choose_save_path(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
+    """The file dialog seam (tests replace it): the path chosen, or None when cancelled."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), "PDF (*.pdf)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
