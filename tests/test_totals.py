@@ -124,3 +124,11 @@ def test_years_of_support_come_from_counted_cases_too(demo):
     demo.cases.create({**refs, "program_year_id": demo.program_years.by_year(2024).id, "title": "취소 과제",
                        "status": "cancelled"})
     assert demo.queries.firm_detail(firm_id, today=DEMO_TODAY).selected_years == (2025,)
+
+
+def test_dates_as_public_documents_write_them(documents):
+    for name, text in documents.items():
+        assert not re.search(r"\d{4}-\d{1,2}-\d{1,2}", text), name  # never 2024-11-28
+        assert re.search(r"출력일 \d{4}\. \d{1,2}\. \d{1,2}\.", text), name
+    [visit] = [text for name, text in documents.items() if name.startswith("visit")]
+    assert re.search(r"\d{4}\. \d{1,2}\. \d{1,2}\.\([월화수목금토일]\) \d{2}:\d{2}(~\d{2}:\d{2})?", visit)

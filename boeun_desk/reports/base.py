@@ -77,10 +77,18 @@ def text(value: Any) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return EMPTY
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return f"{day_text(value)}({WEEKDAYS[value.weekday()]}) {value:%H:%M}"
     if isinstance(value, date):
-        return value.isoformat()
+        return day_text(value)
     return str(value)
+
+
+WEEKDAYS = "월화수목금토일"
+
+
+def day_text(value: date) -> str:
+    """A date as public documents write it (행정업무 운영 편람): 2024. 11. 28."""
+    return f"{value.year}. {value.month}. {value.day}."
 
 
 def money(value: int | None, *, thousand: bool = False) -> str:
@@ -249,6 +257,6 @@ class Renderer:
                                      topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title,
                                      author=t("보은 데스크"), subject=data.program_name,
                                      creator=f"Boeun Desk {__version__}", initialFontName=FONT)
-        printed = t("출력일 {date}", date=data.today.isoformat())
+        printed = t("출력일 {date}", date=day_text(data.today))
         document.build(self.story(data), canvasmaker=lambda *a, **k: _NumberedCanvas(
             *a, header_left=data.program_name, header_right=title, printed=printed, **k))

@@ -111,7 +111,7 @@ class VisitRecord(Renderer):
 
     def story(self, data: VisitRecordData) -> list[Flowable]:
         visit, firm = data.visit, data.firm
-        when = text(visit.starts_at) + (f" ~ {visit.ends_at:%H:%M}" if visit.ends_at else "")
+        when = text(visit.starts_at) + (f"~{visit.ends_at:%H:%M}" if visit.ends_at else "")  # 2024. 6. 22.(토) 15:00~17:00
         heading = Table([[Paragraph(t("방문상담·기술지도 일지"), Styles.title), approval_boxes()]],
                         colWidths=[CONTENT_WIDTH - 72 * mm, 72 * mm],
                         style=grid_style(("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT")))
