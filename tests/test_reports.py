@@ -69,8 +69,10 @@ def test_every_font_is_embedded_hangul(demo, firm, tmp_path):
 def test_annual_report_shows_published_counts_on_each_type_row(demo, tmp_path):
     text = pdf_text(api.render_annual_report(demo, 2024, tmp_path / "annual.pdf"))
     for code, name, count in TYPES_2024:
-        assert re.search(rf"{code}\s+{re.escape(name)}\s+{count}\s", text), code
+        assert re.search(rf"{re.escape(name)}\s+{count}\s", text), code
+        assert code not in text  # no internal codes in a document
     assert re.search(r"합계\s+37\s", text)
+    assert "천원" in text and not re.search(r"\s원\s", text)  # money in 천원, also the indicators
     assert "13개사" in text and "10개사" in text
     stats = demo.queries.annual_stats(2024)
     assert f"{round(stats.funding.grant / 1000):,}" in text

@@ -13,6 +13,7 @@ from boeun_desk.reports.base import (
     Styles,
     fields_table,
     gap,
+    indicator_cells,
     keep,
     money,
     para,
@@ -72,8 +73,8 @@ class AnnualReport(Renderer):
                  Styles.note),
             gap(1),
             table([t("지표"), t("보고 기업"), t("기준"), t("실적"), t("증감"), t("단위")],
-                  [(t(i.label), t("{n}개사", n=i.firms), f"{i.baseline:,}", f"{i.result:,}",
-                    f"{i.result - i.baseline:+,}", t(i.unit)) for i in s.indicators],
+                  [(t(i.label), t("{n}개사", n=i.firms), *indicator_cells(i.baseline, i.result, i.unit))
+                   for i in s.indicators],
                   [0.24, 0.12, 0.19, 0.19, 0.18, 0.08], aligns="lcrrrc", empty=t("성과지표가 없습니다.")),
             section(t("7. 공급기업 매칭")),
             table([t("공급기업"), t("분야"), t("수혜기업"), t("매칭일"), t("상태")],
@@ -86,12 +87,13 @@ class AnnualReport(Renderer):
 
     def _types(self, data: AnnualReportData) -> Flowable:
         s = data.stats
-        rows = [(tc.code, t(tc.name), tc.count, money(tc.funding.grant, thousand=True),
+        # No internal codes (PROTO, SMART...) in a document: the support type's name says it.
+        rows = [(t(tc.name), tc.count, money(tc.funding.grant, thousand=True),
                  money(tc.funding.firm, thousand=True), money(tc.funding.total, thousand=True))
                 for tc in s.cases_by_type]
-        return table([t("코드"), t("지원유형"), t("건수"), t("정부지원금"), t("기업부담금"), t("총사업비")], rows,
-                     [0.12, 0.34, 0.1, 0.15, 0.14, 0.15], aligns="clrrrr",
-                     total=["", t("합계"), text(s.cases_total), money(s.funding.grant, thousand=True),
+        return table([t("지원유형"), t("건수"), t("정부지원금"), t("기업부담금"), t("총사업비")], rows,
+                     [0.40, 0.12, 0.16, 0.16, 0.16], aligns="lrrrr",
+                     total=[t("합계"), text(s.cases_total), money(s.funding.grant, thousand=True),
                             money(s.funding.firm, thousand=True), money(s.funding.total, thousand=True)])
 
     def _funding(self, data: AnnualReportData) -> list[Flowable]:

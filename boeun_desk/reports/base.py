@@ -98,6 +98,15 @@ def money(value: int | None, *, thousand: bool = False) -> str:
     return f"{round(value / 1000):,}" if thousand else f"{value:,}"
 
 
+def indicator_cells(baseline: int, result: int, unit: str) -> tuple[str, str, str, str]:
+    """기준, 실적, 증감 and the unit of an indicator as documents print them: money in 천원 (the
+    change taken from the rounded figures, so the row reads right), counts as they are."""
+    if unit == "원":
+        baseline, result, unit = round(baseline / 1000), round(result / 1000), "천원"
+    change = result - baseline
+    return f"{baseline:,}", f"{result:,}", (f"+{change:,}" if change > 0 else f"{change:,}"), t(unit)
+
+
 def para(value: Any, style: ParagraphStyle = Styles.cell) -> Paragraph:
     """A paragraph of plain text: markup characters escaped, line breaks kept."""
     return Paragraph(escape(text(value)).replace("\n", "<br/>"), style)

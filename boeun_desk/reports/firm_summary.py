@@ -8,14 +8,19 @@ from reportlab.platypus import Flowable, Paragraph
 from boeun_desk.funding import Funding, Stages, counts
 from boeun_desk.i18n import t
 from boeun_desk.models.choices import CASE_STATUS, IP_KIND, IP_STATUS, MATCH_STATUS
-from boeun_desk.reports.base import Renderer, Styles, fields_table, money, para, section, table
+from boeun_desk.reports.base import (
+    Renderer,
+    Styles,
+    fields_table,
+    indicator_cells,
+    money,
+    para,
+    section,
+    table,
+)
 from boeun_desk.reports.certifications import certification_rows, test_rows
 from boeun_desk.services.documents import FirmSummaryData
 from boeun_desk.validation import format_brn, format_crn
-
-
-def _signed(value: int) -> str:
-    return f"+{value:,}" if value > 0 else f"{value:,}"
 
 
 class FirmSummary(Renderer):
@@ -54,8 +59,7 @@ class FirmSummary(Renderer):
                   [0.11, 0.29, 0.18, 0.12, 0.18, 0.12], aligns="llcccc", empty=t("지식재산권 기록이 없습니다.")),
             section(t("6. 성과지표 (기준 대비 실적)")),
             table([t("연도"), t("지표"), t("기준"), t("실적"), t("증감"), t("단위")],
-                  [(i.year, t(i.label), f"{i.baseline:,}", f"{i.result:,}", _signed(i.result - i.baseline), t(i.unit))
-                   for i in d.indicators],
+                  [(i.year, t(i.label), *indicator_cells(i.baseline, i.result, i.unit)) for i in d.indicators],
                   [0.09, 0.25, 0.2, 0.2, 0.18, 0.08], aligns="clrrrc", empty=t("성과지표가 없습니다.")),
             section(t("7. 방문·상담 이력")),
             table([t("일시"), t("장소"), t("방문 목적"), t("담당자")],
