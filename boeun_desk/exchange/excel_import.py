@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY, Kind
-from boeun_desk.services.base import unit_of_work
+from boeun_desk.services.base import SERVICE_OF_TABLE, unit_of_work
 from boeun_desk.services.entities import _UniqueBrn
 from boeun_desk.storage import backup
 from boeun_desk.storage.engine import Database
@@ -218,10 +218,8 @@ def _compare(session: Session, service: _UniqueBrn, plan: ImportPlan, *, check: 
 
 
 def _service(database: Database, kind: str, officer: str = "") -> _UniqueBrn:
-    """The service whose rules and writes the kind's rows go through."""
-    from boeun_desk.services import Services
-
-    return getattr(Services(database, officer), KINDS[kind][0].service)
+    """The service whose rules and writes the kind's rows go through (only that one is made)."""
+    return SERVICE_OF_TABLE[KINDS[kind][0].key](database.sessions, officer)  # type: ignore[return-value]
 
 
 def _outline(plan: ImportPlan) -> tuple[Any, ...]:
