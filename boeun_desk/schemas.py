@@ -47,6 +47,11 @@ PROGRAM = (
     Field("name", "사업명", required=True, max_length=200),
     Field("title", "과제명", "note"),
     Field("lead_agency", "주관기관", max_length=200),
+    Field("participants", "참여기관", max_length=300),
+    Field("department", "작성부서", max_length=100),
+    Field("approval_titles", "결재란", "approval"),
+    Field("firm_limit_amount", "기업당 지원 한도(원)", "amount"),
+    Field("firm_limit_cases", "기업당 과제 수 한도", "int", minimum=1, maximum=100),
     Field("start_year", "시작 연도", "int", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),
     Field("end_year", "종료 연도", "int", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),
     Field("notes", "비고", "note"),
@@ -100,6 +105,8 @@ VISIT = (
     Field("purpose", "방문 목적", "note"),
     Field("situation", "현황 및 애로사항", "note"),
     Field("advice", "상담·지도 내용", "note"),
+    Field("expert_name", "지도위원", max_length=100),
+    Field("expert_org", "지도위원 소속", max_length=200),
     Field("notes", "비고", "note"),
 )
 

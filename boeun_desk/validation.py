@@ -339,7 +339,7 @@ class Field:
     name: str
     label: str
     # text (one line), note (several lines), brn, crn, date, datetime, int, amount, bool, email,
-    # phone, choice, ref, sha256, code (upper-case letters and digits)
+    # phone, choice, ref, sha256, code (upper-case letters and digits), approval (결재란 box titles)
     kind: str = "text"
     required: bool = False
     choices: Mapping[str, str] | None = None
@@ -366,6 +366,20 @@ def _choice(value: Any, choices: Mapping[str, str]) -> str:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not _visible(value))
+
+
+MAX_APPROVAL_BOXES = 6
+MAX_APPROVAL_TITLE = 8
+
+
+def parse_approval(value: Any) -> tuple[str, ...]:
+    """결재란 box titles from "담당, 팀장, 센터장" (commas, slashes or middle dots between them)."""
+    titles = tuple(x for x in (clean_text(part) for part in re.split(r"[,/·|]", str(value))) if x)
+    if len(titles) > MAX_APPROVAL_BOXES:
+        raise InvalidValue(t("결재란은 {n}칸까지입니다", n=MAX_APPROVAL_BOXES))
+    if any(len(x) > MAX_APPROVAL_TITLE for x in titles):
+        raise InvalidValue(t("결재란의 칸 이름은 {n}자까지입니다", n=MAX_APPROVAL_TITLE))
+    return titles
 
 
 def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
@@ -417,6 +431,8 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
         return value, None
     if kind == "ref":
         return clean_text(value, max_length=36), None
+    if kind == "approval":
+        return ",".join(parse_approval(value)), None
     return clean_text(value, multiline=kind == "note", max_length=spec.max_length), None
 
 

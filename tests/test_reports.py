@@ -91,7 +91,8 @@ def test_visit_record_with_approval_boxes_follow_ups_and_photo(demo, firm, tmp_p
     demo.attachments.attach("visit", visit.id, photo, caption="살균 설비 현장")
     path = api.render_visit_record(demo, visit.id, tmp_path / "visit.pdf")
     text = pdf_text(path)
-    for label in ("방문상담·기술지도 일지", "담당", "팀장", "본부장", "현황 및 애로사항", "상담·지도 내용", "(서명)"):
+    for label in ("방문상담·기술지도 일지", "담당", "팀장", "센터장", "현황 및 애로사항", "상담·지도 내용", "(서명 또는 인)",
+                  "작성부서: 바이오센터", "기록번호", "작성일"):
         assert label in text
     assert visit.situation[:20] in text and firm.name in text and format_brn(firm.brn) in text
     for follow_up in demo.visits.follow_ups(visit.id):

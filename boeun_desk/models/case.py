@@ -59,6 +59,8 @@ class Visit(Tracked, Base):
     situation: Mapped[str] = mapped_column(Text, default="")  # 현황 및 애로사항
     advice: Mapped[str] = mapped_column(Text, default="")  # 상담·지도 내용
     notes: Mapped[str] = mapped_column(Text, default="")
+    expert_name: Mapped[str] = mapped_column(String(100), default="")  # 지도위원 who took part
+    expert_org: Mapped[str] = mapped_column(String(200), default="")  # and their organisation
 
 
 class FollowUp(Tracked, Base):

@@ -17,6 +17,13 @@ class Program(Tracked, Base):
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # How its documents are signed and who wrote them (the office's settings, shared by every laptop).
+    participants: Mapped[str] = mapped_column(Text, default="")  # 참여기관
+    department: Mapped[str] = mapped_column(String(100), default="")  # 작성부서, e.g. 바이오센터
+    approval_titles: Mapped[str] = mapped_column(String(200), default="담당,팀장,센터장")  # 결재란 boxes
+    # The call's limits per firm and year (checked and flagged in the budget document).
+    firm_limit_amount: Mapped[int] = mapped_column(BigInteger, default=50_000_000)
+    firm_limit_cases: Mapped[int] = mapped_column(Integer, default=5)
 
     years: Mapped[list[ProgramYear]] = relationship(back_populates="program", order_by="ProgramYear.year")
 

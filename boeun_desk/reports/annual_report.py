@@ -3,24 +3,12 @@ supply-company matches and meeting recommendations."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph
-
 from boeun_desk.funding import Funding
 from boeun_desk.i18n import t
 from boeun_desk.models.choices import MATCH_STATUS, MEETING_KIND
-from boeun_desk.reports.base import (
-    Renderer,
-    Styles,
-    fields_table,
-    gap,
-    indicator_cells,
-    keep,
-    money,
-    para,
-    section,
-    table,
-    text,
-)
+from boeun_desk.reports import blocks as b
+from boeun_desk.reports.base import Renderer
+from boeun_desk.reports.format import indicator_cells, money, rate, row_text, text
 from boeun_desk.services.documents import AnnualReportData
 from boeun_desk.validation import format_brn
 
@@ -29,8 +17,11 @@ def _thousand(amount: int) -> str:
     return t("{amount}천원", amount=money(amount, thousand=True))
 
 
-def _rate(spent: int, budget: int) -> str:
-    return f"{spent * 100 / budget:.1f}%" if budget else "-"
+def budget_text(budget: Funding) -> str:
+    """470,000천원 (국비 320,000 · 도비 95,000 · 군비 55,000)."""
+    return t("{total}천원 (국비 {national} · 도비 {provincial} · 군비 {county})",
+             total=money(budget.grant, thousand=True), national=money(budget.national, thousand=True),
+             provincial=money(budget.provincial, thousand=True), county=money(budget.county, thousand=True))
 
 
 class AnnualReport(Renderer):
@@ -39,99 +30,102 @@ class AnnualReport(Renderer):
     def document_title(self, data: AnnualReportData) -> str:
         return t("{year}년 연차 성과보고", year=data.stats.year)
 
-    def story(self, data: AnnualReportData) -> list[Flowable]:
+    def blocks(self, data: AnnualReportData) -> list[b.Block]:
         s = data.stats
         firms_total = Funding.add_up(f.funding for f in data.firms)
+        period = (t("{start}년 ~ {end}년 ({n}년)", start=data.start_year, end=data.end_year,
+                    n=data.end_year - data.start_year + 1) if data.start_year and data.end_year else "")
+        agency = " ".join(x for x in (data.lead_agency, data.settings.department) if x)
         return [
-            Paragraph(t("{year}년 연차 성과보고", year=s.year), Styles.title),
-            para(data.program_title or data.program_name, Styles.subtitle),
-            section(t("1. 사업 개요")),
-            fields_table([(t("사업명"), data.program_name), (t("주관기관"), data.lead_agency),
-                          (t("과제명"), data.program_title), (t("사업연도"), t("{year}년", year=s.year))], columns=1),
-            section(t("2. 실적 요약")),
-            fields_table([(t("지원기업"), t("{n}개사", n=s.firms_supported)),
-                          (t("지원과제"), t("{n}건 (완료 {done} · 진행 중 {in_progress} · 계획 {planned})",
-                                          n=s.cases_total, **dict(s.cases_by_stage))),
-                          (t("정부지원금 집행"), _thousand(s.stages.spent.grant)),
-                          (t("매칭 공급기업"), t("{n}개사", n=s.supply_companies_matched)),
-                          (t("진행 중 (미집행)"), _thousand(s.stages.in_progress.grant)),
-                          (t("계획 (미집행)"), _thousand(s.stages.planned.grant))]),
-            section(t("3. 지원유형별 실적 (협약액 기준, 단위: 천원)")),
+            b.title_block(t("{year}년 연차 성과보고", year=s.year), data.program_title or data.program_name,
+                          data.settings, data.today),
+            b.Heading(t("1. 사업 개요")),
+            b.Fields(tuple((label, text(value)) for label, value in (
+                (t("사업명"), data.program_name), (t("과제명"), data.program_title), (t("사업기간"), period),
+                (t("총사업비"), budget_text(data.total_budget) if data.total_budget.grant else ""),
+                (t("{year}년 예산", year=s.year), budget_text(s.budget) if s.budget.grant else ""),
+                (t("재원"), t("국비 중소벤처기업부 · 도비 충청북도 · 군비 보은군")),
+                (t("주관기관"), agency), (t("참여기관"), data.participants))), columns=1),
+            b.Heading(t("2. 실적 요약")),
+            b.Fields((
+                (t("지원기업"), t("{n}개사", n=s.firms_supported)),
+                (t("지원과제"), t("{n}건 (완료 {done} · 진행 중 {in_progress} · 계획 {planned})",
+                                n=s.cases_total, **dict(s.cases_by_stage))),
+                (t("정부지원금 집행"), _thousand(s.stages.spent.grant)),
+                (t("매칭 공급기업"), t("{n}개사", n=s.supply_companies_matched)),
+                (t("진행 중 (미집행)"), _thousand(s.stages.in_progress.grant)),
+                (t("계획 (미집행)"), _thousand(s.stages.planned.grant)))),
+            b.Heading(t("3. 지원유형별 실적 (협약액 기준, 단위: 천원)")),
             self._types(data),
-            section(t("4. 재원별 예산 및 집행 (단위: 천원)")),
+            b.Heading(t("4. 재원별 예산 및 집행 (단위: 천원)")),
             *self._funding(data),
-            section(t("5. 지원기업 (협약액 기준, 단위: 천원)")),
-            table([t("번호"), t("업체명"), t("사업자등록번호"), t("과제 수"), t("정부지원금"), t("기업부담금")],
-                  [(i, f.name, format_brn(f.brn), f.cases, money(f.funding.grant, thousand=True),
-                    money(f.funding.firm, thousand=True)) for i, f in enumerate(data.firms, start=1)],
-                  [0.07, 0.35, 0.18, 0.1, 0.15, 0.15], aligns="clccrr",
-                  total=["", t("합계 {n}개사", n=len(data.firms)), "", text(sum(f.cases for f in data.firms)),
-                         money(firms_total.grant, thousand=True), money(firms_total.firm, thousand=True)],
-                  empty=t("지원기업이 없습니다.")),
-            section(t("6. 성과지표 (보고 기업 합계)")),
-            para(t("성과지표 보고 {n}개사 / 지원기업 {total}개사", n=s.firms_reporting, total=s.firms_supported),
-                 Styles.note),
-            gap(1),
-            table([t("지표"), t("보고 기업"), t("기준"), t("실적"), t("증감"), t("단위")],
-                  [(t(i.label), t("{n}개사", n=i.firms), *indicator_cells(i.baseline, i.result, i.unit))
-                   for i in s.indicators],
-                  [0.24, 0.12, 0.19, 0.19, 0.18, 0.08], aligns="lcrrrc", empty=t("성과지표가 없습니다.")),
-            section(t("7. 공급기업 매칭")),
-            table([t("공급기업"), t("분야"), t("수혜기업"), t("매칭일"), t("상태")],
-                  [(m.supply_company, m.supply_fields, m.firm_name, m.matched_on,
-                    t(MATCH_STATUS.get(m.status, m.status))) for m in s.matches],
-                  [0.24, 0.24, 0.28, 0.13, 0.11], aligns="lllcc", empty=t("매칭 기록이 없습니다.")),
-            section(t("8. 회의 결과 및 권고사항")),
+            b.Heading(t("5. 지원기업 (협약액 기준, 단위: 천원)")),
+            b.Grid((t("번호"), t("업체명"), t("사업자등록번호"), t("과제 수"), t("정부지원금"), t("기업부담금")),
+                   tuple(row_text((i, f.name, format_brn(f.brn), f.cases, money(f.funding.grant, thousand=True),
+                                   money(f.funding.firm, thousand=True))) for i, f in enumerate(data.firms, start=1)),
+                   (0.07, 0.35, 0.18, 0.1, 0.15, 0.15), "clccrr",
+                   total=("", t("합계 {n}개사", n=len(data.firms)), "", text(sum(f.cases for f in data.firms)),
+                          money(firms_total.grant, thousand=True), money(firms_total.firm, thousand=True)),
+                   empty=t("지원기업이 없습니다.")),
+            b.Heading(t("6. 성과지표 (보고 기업 합계, 금액 단위: 천원)")),
+            b.Text(t("성과지표 보고 {n}개사 / 지원기업 {total}개사", n=s.firms_reporting, total=s.firms_supported),
+                   "note"),
+            b.Grid((t("지표"), t("보고 기업"), t("기준"), t("실적"), t("증감"), t("단위")),
+                   tuple(row_text((t(i.label), t("{n}개사", n=i.firms), *indicator_cells(i.baseline, i.result, i.unit)))
+                         for i in s.indicators),
+                   (0.24, 0.12, 0.19, 0.19, 0.18, 0.08), "lcrrrc", empty=t("성과지표가 없습니다.")),
+            b.Heading(t("7. 공급기업 매칭")),
+            b.Grid((t("공급기업"), t("분야"), t("수혜기업"), t("매칭일"), t("상태")),
+                   tuple(row_text((m.supply_company, m.supply_fields, m.firm_name, m.matched_on,
+                                   t(MATCH_STATUS.get(m.status, m.status)))) for m in s.matches),
+                   (0.24, 0.24, 0.28, 0.13, 0.11), "lllcc", empty=t("매칭 기록이 없습니다.")),
+            b.Heading(t("8. 회의 결과 및 권고사항")),
             *self._meetings(data),
         ]
 
-    def _types(self, data: AnnualReportData) -> Flowable:
+    def _types(self, data: AnnualReportData) -> b.Grid:
         s = data.stats
         # No internal codes (PROTO, SMART...) in a document: the support type's name says it.
-        rows = [(t(tc.name), tc.count, money(tc.funding.grant, thousand=True),
-                 money(tc.funding.firm, thousand=True), money(tc.funding.total, thousand=True))
-                for tc in s.cases_by_type]
-        return table([t("지원유형"), t("건수"), t("정부지원금"), t("기업부담금"), t("총사업비")], rows,
-                     [0.40, 0.12, 0.16, 0.16, 0.16], aligns="lrrrr",
-                     total=[t("합계"), text(s.cases_total), money(s.funding.grant, thousand=True),
-                            money(s.funding.firm, thousand=True), money(s.funding.total, thousand=True)])
+        rows = tuple(row_text((t(tc.name), tc.count, money(tc.funding.grant, thousand=True),
+                               money(tc.funding.firm, thousand=True), money(tc.funding.total, thousand=True)))
+                     for tc in s.cases_by_type)
+        return b.Grid((t("지원유형"), t("건수"), t("정부지원금"), t("기업부담금"), t("총사업비")), rows,
+                      (0.40, 0.12, 0.16, 0.16, 0.16), "lrrrr",
+                      total=(t("합계"), text(s.cases_total), money(s.funding.grant, thousand=True),
+                             money(s.funding.firm, thousand=True), money(s.funding.total, thousand=True)))
 
-    def _funding(self, data: AnnualReportData) -> list[Flowable]:
+    def _funding(self, data: AnnualReportData) -> list[b.Block]:
         """집행 is completed work only; in-progress and planned money in their own columns. Grants and the
         firms' share are two tables, each closed by the sum of its own rows (rates only against a budget)."""
         budget, stages = data.stats.budget, data.stats.stages
         parts = (stages.spent, stages.in_progress, stages.planned)
-        heads = [t("예산(A)"), t("집행(B)"), t("진행 중"), t("계획"), t("집행률(B/A)")]
-        widths = [0.24, 0.16, 0.16, 0.14, 0.14, 0.16]
+        heads = (t("예산(A)"), t("집행(B)"), t("진행 중"), t("계획"), t("집행률(B/A)"))
+        widths = (0.24, 0.16, 0.16, 0.14, 0.14, 0.16)
 
-        def row(label: str, planned: int | None, column: str) -> list[str]:
+        def row(label: str, planned: int | None, column: str) -> tuple[str, ...]:
             amounts = [getattr(f, column) for f in parts]
-            return [label, "-" if planned is None else money(planned, thousand=True),
-                    *(money(x, thousand=True) for x in amounts),
-                    "-" if planned is None else _rate(amounts[0], planned)]
+            return (label, "-" if planned is None else money(planned, thousand=True),
+                    *(money(x, thousand=True) for x in amounts), "-" if planned is None else rate(amounts[0], planned))
 
-        grants = [row(t("국비"), budget.national, "national"), row(t("도비"), budget.provincial, "provincial"),
-                  row(t("군비"), budget.county, "county")]
-        firm = [row(t("현금"), None, "firm_cash"), row(t("현물"), None, "firm_in_kind")]
+        grants = (row(t("국비"), budget.national, "national"), row(t("도비"), budget.provincial, "provincial"),
+                  row(t("군비"), budget.county, "county"))
+        firm = (row(t("현금"), None, "firm_cash"), row(t("현물"), None, "firm_in_kind"))
         return [
-            table([t("정부지원금"), *heads], grants, widths, aligns="lrrrrr",
-                  total=row(t("합계"), budget.grant, "grant")),
-            gap(2),
-            table([t("기업부담금"), *heads], firm, widths, aligns="lrrrrr", total=row(t("합계"), None, "firm")),
+            b.Grid((t("정부지원금"), *heads), grants, widths, "lrrrrr", total=row(t("합계"), budget.grant, "grant")),
+            b.Grid((t("기업부담금"), *heads), firm, widths, "lrrrrr", total=row(t("합계"), None, "firm")),
         ]
 
-    def _meetings(self, data: AnnualReportData) -> list[Flowable]:
+    def _meetings(self, data: AnnualReportData) -> list[b.Block]:
         if not data.stats.meetings:
-            return [para(t("회의 기록이 없습니다."), Styles.note)]
-        blocks: list[Flowable] = []
+            return [b.Text(t("회의 기록이 없습니다."), "note")]
+        out: list[b.Block] = []
         for m in data.stats.meetings:
             recommendations = [line.strip() for line in m.recommendations.splitlines() if line.strip()]
-            blocks.append(keep(
-                gap(2),
-                para(f"{m.title or t(MEETING_KIND.get(m.kind, m.kind))} — {text(m.held_on)}, {text(m.place)}",
-                     Styles.cell_bold),
-                fields_table([(t("참석자"), m.attendees), (t("주요 결과"), m.findings),
-                              (t("개선 권고사항"), "\n".join(f"{i}. {r}" for i, r in enumerate(recommendations, 1))
-                               or "-")], columns=1),
-            ))
-        return blocks
+            out.append(b.Group((
+                b.Text(f"{m.title or t(MEETING_KIND.get(m.kind, m.kind))} — {text(m.held_on)}, {text(m.place)}",
+                       "strong"),
+                b.Fields(((t("참석자"), text(m.attendees)), (t("주요 결과"), text(m.findings)),
+                          (t("개선 권고사항"), "\n".join(f"{i}. {r}" for i, r in enumerate(recommendations, 1))
+                           or "-")), columns=1),
+            )))
+        return out

@@ -26,21 +26,27 @@ class Cancelled(Exception):
 
 # `today` (default: the real today) dates the print and counts days to expiry and due dates.
 
-def render_firm_summary(services: Any, firm_id: str, out: Path, *, today: date | None = None) -> Path:
-    return FirmSummary().render(Documents(services).firm_summary(firm_id, today=today), out)
+# `masked` makes the handout variant (personal data masked); an `.hwpx` name writes the editable copy.
+
+def render_firm_summary(services: Any, firm_id: str, out: Path, *, today: date | None = None,
+                        masked: bool = False) -> Path:
+    return FirmSummary().render(Documents(services, masked=masked).firm_summary(firm_id, today=today), out)
 
 
-def render_visit_record(services: Any, visit_id: str, out: Path, *, today: date | None = None) -> Path:
-    return VisitRecord().render(Documents(services).visit_record(visit_id, today=today), out)
+def render_visit_record(services: Any, visit_id: str, out: Path, *, today: date | None = None,
+                        masked: bool = False) -> Path:
+    return VisitRecord().render(Documents(services, masked=masked).visit_record(visit_id, today=today), out)
 
 
 def render_certifications(services: Any, out: Path, firm_id: str | None = None, *,
-                          today: date | None = None) -> Path:
-    return CertificationSummary().render(Documents(services).certifications(firm_id, today=today), out)
+                          today: date | None = None, masked: bool = False) -> Path:
+    return CertificationSummary().render(Documents(services, masked=masked).certifications(firm_id, today=today),
+                                         out)
 
 
-def render_annual_report(services: Any, year: int, out: Path, *, today: date | None = None) -> Path:
-    return AnnualReport().render(Documents(services).annual_report(year, today=today), out)
+def render_annual_report(services: Any, year: int, out: Path, *, today: date | None = None,
+                         masked: bool = False) -> Path:
+    return AnnualReport().render(Documents(services, masked=masked).annual_report(year, today=today), out)
 
 
 def firm_file_name(name: str, brn: str) -> str:

@@ -1,11 +1,13 @@
-"""What every printed document shares: the embedded Hangul font, one stylesheet, A4 page frame
-with program name, document title, print date and "page x / y", table and text helpers.
+"""The PDF writer: the embedded Hangul font, one stylesheet, the A4 page frame (program name,
+document title, print date, "page x / y") and the drawing of each block of `reports.blocks`.
+
+Renderers build a `Document` of blocks from plain data; `Renderer.write` draws it here (or as HWPX
+in `reports.hwpx`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,11 +21,25 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus import PageBreak as PDFPageBreak
 
 from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
+from boeun_desk.reports import blocks as b
+from boeun_desk.reports.format import EMPTY, day_text, text
 from boeun_desk.storage.files import atomic_path
 
 FONT = "NanumGothic"
@@ -33,11 +49,11 @@ MARGIN_X = 16 * mm
 MARGIN_TOP = 24 * mm
 MARGIN_BOTTOM = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
-EMPTY = "-"
 GRID = colors.HexColor("#7a7a7a")
 HEADER_FILL = colors.HexColor("#e8edf3")
 TOTAL_FILL = colors.HexColor("#f4f4f4")
 CELL_PADDING = 3
+KEEP_ROWS = 3  # a heading moves to the next page unless it fits with this many rows of its table
 
 
 @cache
@@ -51,60 +67,26 @@ def register_fonts() -> str:
 
 def _style(name: str, size: float = 9, *, bold: bool = False, align: int = TA_LEFT, leading: float | None = None,
            **extra: Any) -> ParagraphStyle:
-    # CJK wrapping lets Hangul break between syllables, so no line or cell ever runs off the page.
+    # Lines break between words (어절) as Korean documents do; only a word too long for its cell
+    # breaks inside (splitLongWords), so no line or cell ever runs off the page.
     return ParagraphStyle(name, fontName=FONT_BOLD if bold else FONT, fontSize=size,
-                          leading=leading or size * 1.4, alignment=align, wordWrap="CJK", **extra)
+                          leading=leading or size * 1.4, alignment=align, splitLongWords=1, **extra)
 
 
 class Styles:
     title = _style("title", 17, bold=True, align=TA_CENTER, leading=24, spaceAfter=2 * mm)
     subtitle = _style("subtitle", 10, align=TA_CENTER, textColor=colors.HexColor("#444444"), spaceAfter=4 * mm)
     section = _style("section", 11.5, bold=True, leading=16, spaceBefore=5 * mm, spaceAfter=2 * mm,
-                     textColor=colors.HexColor("#1f3b5a"), keepWithNext=1)
+                     textColor=colors.HexColor("#1f3b5a"))
     body = _style("body", 9.5, leading=14)
     note = _style("note", 8.5, textColor=colors.HexColor("#555555"))
+    strong = _style("strong", 9.5, bold=True, leading=14)
     cell = _style("cell", 8.5, leading=11.5)
     cell_bold = _style("cell_bold", 8.5, bold=True, leading=11.5)
     cell_right = _style("cell_right", 8.5, align=TA_RIGHT, leading=11.5)
     cell_center = _style("cell_center", 8.5, align=TA_CENTER, leading=11.5)
     head = _style("head", 8.5, bold=True, align=TA_CENTER, leading=11.5)
-
-
-# --- formatting ------------------------------------------------------------------------------
-
-def text(value: Any) -> str:
-    """A value as printed: empty and None as "-", never "None"."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return EMPTY
-    if isinstance(value, datetime):
-        return f"{day_text(value)}({WEEKDAYS[value.weekday()]}) {value:%H:%M}"
-    if isinstance(value, date):
-        return day_text(value)
-    return str(value)
-
-
-WEEKDAYS = "월화수목금토일"
-
-
-def day_text(value: date) -> str:
-    """A date as public documents write it (행정업무 운영 편람): 2024. 11. 28."""
-    return f"{value.year}. {value.month}. {value.day}."
-
-
-def money(value: int | None, *, thousand: bool = False) -> str:
-    """Thousands separators; with `thousand`, in 천원 (rounded)."""
-    if value is None:
-        return EMPTY
-    return f"{round(value / 1000):,}" if thousand else f"{value:,}"
-
-
-def indicator_cells(baseline: int, result: int, unit: str) -> tuple[str, str, str, str]:
-    """기준, 실적, 증감 and the unit of an indicator as documents print them: money in 천원 (the
-    change taken from the rounded figures, so the row reads right), counts as they are."""
-    if unit == "원":
-        baseline, result, unit = round(baseline / 1000), round(result / 1000), "천원"
-    change = result - baseline
-    return f"{baseline:,}", f"{result:,}", (f"+{change:,}" if change > 0 else f"{change:,}"), t(unit)
+    total_right = _style("total_right", 8.5, bold=True, align=TA_RIGHT, leading=11.5)
 
 
 def para(value: Any, style: ParagraphStyle = Styles.cell) -> Paragraph:
@@ -112,38 +94,43 @@ def para(value: Any, style: ParagraphStyle = Styles.cell) -> Paragraph:
     return Paragraph(escape(text(value)).replace("\n", "<br/>"), style)
 
 
-def section(title: str) -> Paragraph:
-    return Paragraph(escape(title), Styles.section)
+def grid_style(*commands: tuple[Any, ...]) -> TableStyle:
+    """A TableStyle whose plain-string cells (even empty ones) use the embedded font, not Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+def gap(height_mm: float = 3) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def _cell(value: Any, style: ParagraphStyle, width: float) -> Any:
+    """A value that fits on one line is drawn as a plain string in the cell's font: the same look
+    as a Paragraph, without its parsing and line breaking (a third of a document's time)."""
+    if isinstance(value, Flowable):
+        return value
+    shown = text(value)
+    if "\n" in shown:
+        return para(value, style)
+    shown = " ".join(shown.split())  # as a Paragraph shows it: runs of spaces and tabs as one space
+    if pdfmetrics.stringWidth(shown, style.fontName, style.fontSize) <= width:
+        return shown
+    return para(value, style)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], *,
-          aligns: str = "", total: Sequence[Any] | None = None, empty: str | None = None) -> Flowable:
+          aligns: str = "", total: Sequence[Any] | None = None) -> Table:
     """A grid table that splits across pages (within long cells too) and repeats its header row.
 
     `widths` are fractions of the content width; `aligns` has one letter per column (l/c/r).
     """
-    if not rows and empty is not None:
-        return para(empty, Styles.note)
     aligns = aligns or "l" * len(headers)
     style_of = {"l": Styles.cell, "c": Styles.cell_center, "r": Styles.cell_right}
     room = [w * CONTENT_WIDTH - 2 * CELL_PADDING for w in widths]
-
-    def cell(value: Any, style: ParagraphStyle, width: float) -> Any:
-        # A value that fits on one line is drawn as a plain string in the cell's font: the same
-        # look as a Paragraph, without its parsing and line breaking (a third of a document's time).
-        if isinstance(value, Flowable):
-            return value
-        shown = text(value)
-        if "\n" in shown:
-            return para(value, style)
-        shown = " ".join(shown.split())  # as a Paragraph shows it: runs of spaces and tabs as one space
-        if pdfmetrics.stringWidth(shown, style.fontName, style.fontSize) <= width:
-            return shown
-        return para(value, style)
-
-    data: list[list[Any]] = [[cell(h, Styles.head, w) for h, w in zip(headers, room, strict=True)]]
+    data: list[list[Any]] = [[_cell(h, Styles.head, w) for h, w in zip(headers, room, strict=True)]]
     for row in rows:
-        data.append([cell(v, style_of[a], w) for v, a, w in zip(row, aligns, room, strict=True)])
+        data.append([_cell(v, style_of[a], w) for v, a, w in zip(row, aligns, room, strict=True)])
     commands = [
         ("FONT", (0, 0), (-1, 0), FONT_BOLD, Styles.head.fontSize, Styles.head.leading),
         ("ALIGN", (0, 0), (-1, 0), "CENTER"),
@@ -159,7 +146,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequenc
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     if total is not None:
-        bold = {"l": Styles.cell_bold, "c": Styles.head, "r": _style("total_r", 8.5, bold=True, align=TA_RIGHT)}
+        bold = {"l": Styles.cell_bold, "c": Styles.head, "r": Styles.total_right}
         data.append([Paragraph(escape(str(v)), bold[a]) for v, a in zip(total, aligns, strict=True)])
         commands.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL))
     return Table(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1,
@@ -185,22 +172,128 @@ def fields_table(pairs: Sequence[tuple[str, Any]], *, columns: int = 2) -> Table
                                   for i in range(2 * columns)], style=style, splitInRow=1, hAlign="LEFT")
 
 
-def grid_style(*commands: tuple[Any, ...]) -> TableStyle:
-    """A TableStyle whose plain-string cells (even empty ones) use the embedded font, not Helvetica."""
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+def approval_boxes(approval: b.Approval) -> Table:
+    """결재란: a 결재 cell and one box per title with room to sign."""
+    count = len(approval.titles)
+    data = [[para(t("결재"), Styles.head)] + [para(h, Styles.head) for h in approval.titles], [""] * (count + 1)]
+    style = grid_style(("GRID", (0, 0), (-1, -1), 0.6, GRID), ("SPAN", (0, 0), (0, 1)),
+                       ("BACKGROUND", (0, 0), (0, 1), HEADER_FILL), ("BACKGROUND", (1, 0), (-1, 0), HEADER_FILL),
+                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
+    return Table(data, colWidths=[9 * mm] + [APPROVAL_BOX] * count, rowHeights=[6 * mm, 15 * mm], style=style)
 
 
-def keep(*flowables: Flowable) -> KeepTogether:
-    return KeepTogether(list(flowables))
+APPROVAL_BOX = 19 * mm
 
 
-def gap(height_mm: float = 3) -> Spacer:
-    return Spacer(1, height_mm * mm)
+def _title(block: b.Title) -> list[Flowable]:
+    heading = Paragraph(escape(block.text), Styles.title)
+    out: list[Flowable] = []
+    if block.approval and block.approval.titles:
+        boxes = approval_boxes(block.approval)
+        width = 9 * mm + APPROVAL_BOX * len(block.approval.titles) + 2 * mm
+        out.append(Table([[heading, boxes]], colWidths=[CONTENT_WIDTH - width, width], hAlign="LEFT",
+                         style=grid_style(("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                                          ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0))))
+        out.append(gap(2))
+    else:
+        out.append(heading)
+    if block.subtitle:
+        out.append(para(block.subtitle, Styles.subtitle))
+    if block.byline:
+        line = "  |  ".join(f"{label}: {text(value)}" for label, value in block.byline)
+        out.append(Paragraph(escape(line).replace("  ", "&nbsp; "), _style("byline", 8.5, align=TA_RIGHT,
+                                                                           spaceAfter=1 * mm)))
+    return out
+
+
+def _boxed(value: str) -> Table:
+    return Table([[para(value, Styles.body)]], colWidths=[CONTENT_WIDTH], splitInRow=1, hAlign="LEFT",
+                 style=grid_style(("BOX", (0, 0), (-1, -1), 0.6, GRID), ("TOPPADDING", (0, 0), (-1, -1), 4),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("LEFTPADDING", (0, 0), (-1, -1), 5)))
+
+
+def _signatures(block: b.Signatures) -> Table:
+    line = "____________________"
+    cells: list[Any] = []
+    for role, name in block.lines:
+        cells += [para(role, Styles.cell_bold), para(f"{text(name)}   {line} {t('(서명 또는 인)')}", Styles.cell)]
+    share = 1 / len(block.lines)
+    widths = [w * CONTENT_WIDTH for _ in block.lines for w in (0.22 * share, 0.78 * share)]
+    return Table([cells], colWidths=widths, hAlign="LEFT",
+                 style=grid_style(("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 10),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0)))
+
+
+def _first_rows_height(block: b.Grid) -> float:
+    """The height a heading needs below it: the header row and the first KEEP_ROWS rows."""
+    if not block.rows:
+        return para(block.empty or EMPTY, Styles.note).wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+    head = table(block.headers, block.rows[:KEEP_ROWS], block.widths, aligns=block.aligns)
+    return head.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+
+
+def _start_height(block: b.Block) -> float:
+    """How much of a block must fit under its heading on the same page."""
+    if isinstance(block, b.Grid):
+        return _first_rows_height(block)
+    if isinstance(block, b.Fields):
+        return fields_table(block.pairs[:block.columns], columns=block.columns).wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+    if isinstance(block, b.Group):
+        return _start_height(block.blocks[0]) if block.blocks else 0
+    if isinstance(block, b.Text | b.Box):
+        return Styles.body.leading * 2 + 12
+    if isinstance(block, b.Photos):
+        return 40 * mm
+    return 0
+
+
+PhotoDrawer = Callable[[b.Photos], Flowable]
+
+
+def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None) -> list[Flowable]:
+    """The ReportLab flowables of a document's blocks."""
+    out: list[Flowable] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, b.Title):
+            out += _title(block)
+        elif isinstance(block, b.Heading):
+            heading = Paragraph(escape(block.text), Styles.section)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            need = heading.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + Styles.section.spaceBefore + \
+                Styles.section.spaceAfter + (_start_height(following) if following is not None else 0)
+            out += [CondPageBreak(need), heading]
+        elif isinstance(block, b.Fields):
+            out.append(fields_table(block.pairs, columns=block.columns))
+        elif isinstance(block, b.Grid):
+            if not block.rows and block.empty is not None:
+                out.append(para(block.empty, Styles.note))
+            else:
+                out.append(table(block.headers, block.rows, block.widths, aligns=block.aligns, total=block.total))
+            if isinstance(blocks[index + 1] if index + 1 < len(blocks) else None, b.Grid):
+                out.append(gap(2))
+        elif isinstance(block, b.Text):
+            out.append(para(block.text, {"body": Styles.body, "note": Styles.note, "strong": Styles.strong}
+                            [block.style]))
+        elif isinstance(block, b.Box):
+            out.append(_boxed(block.text))
+        elif isinstance(block, b.Photos):
+            if photos is None:
+                raise TypeError("this document has no photo drawer")
+            out.append(photos(block))
+        elif isinstance(block, b.Signatures):
+            out += [gap(6), KeepTogether([_signatures(block)])]
+        elif isinstance(block, b.Group):
+            out.append(KeepTogether([gap(2), *flowables(block.blocks, photos)]))
+        elif isinstance(block, b.PageBreak):
+            out.append(PDFPageBreak())
+        else:  # pragma: no cover - a new block kind must be drawn here
+            raise TypeError(f"unknown block {block!r}")
+    return out
 
 
 # --- page frame ------------------------------------------------------------------------------
 
-class _NumberedCanvas(canvas.Canvas):
+class NumberedCanvas(canvas.Canvas):
     """Draws header and footer after the last page is known, so each page can say "x / y"."""
 
     def __init__(self, *args: Any, header_left: str, header_right: str, printed: str, **kwargs: Any):
@@ -217,9 +310,13 @@ class _NumberedCanvas(canvas.Canvas):
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            self.draw_deferred(number, total)
             self._frame(number, total)
             super().showPage()
         super().save()
+
+    def draw_deferred(self, number: int, total: int) -> None:
+        """What a page can only draw once every page is laid out (a combined file's contents)."""
 
     def _frame(self, number: int, total: int) -> None:
         self.saveState()
@@ -229,7 +326,7 @@ class _NumberedCanvas(canvas.Canvas):
         self.setFont(FONT, 8)
         self.setFillColor(colors.HexColor("#333333"))
         self.drawString(MARGIN_X, top + 2 * mm, self._header[0])
-        self.drawRightString(PAGE_WIDTH - MARGIN_X, top + 2 * mm, self._header[1])
+        self.drawRightString(PAGE_WIDTH - MARGIN_X, top + 2 * mm, self.header_right(number))
         self.line(MARGIN_X, top, PAGE_WIDTH - MARGIN_X, top)
         bottom = 11 * mm
         self.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
@@ -237,35 +334,77 @@ class _NumberedCanvas(canvas.Canvas):
         self.drawRightString(PAGE_WIDTH - MARGIN_X, bottom, t("{page} / {pages} 쪽", page=number, pages=total))
         self.restoreState()
 
+    def header_right(self, number: int) -> str:
+        return self._header[1]
+
+
+def page_template(target: Any, document: b.Document) -> BaseDocTemplate:
+    """A4 with the program's margins; the frame has no padding, so full-width tables line up
+    with the header and footer rules."""
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    return BaseDocTemplate(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                           bottomMargin=MARGIN_BOTTOM, pageTemplates=[PageTemplate("page", [frame])],
+                           title=document.title, author=document.author, subject=document.subject,
+                           keywords=list(document.keywords), creator=f"Boeun Desk {__version__}",
+                           initialFontName=FONT)
+
+
+def write_pdf(document: b.Document, target: Any, photos: PhotoDrawer | None = None) -> None:
+    """Draw a document into a path or a binary file object."""
+    register_fonts()
+    template = page_template(target, document)
+    printed = t("출력일 {date}", date=day_text(document.printed))
+    template.build(flowables(document.blocks, photos), canvasmaker=lambda *a, **k: NumberedCanvas(
+        *a, header_left=document.header, header_right=document.title, printed=printed, **k))
+
 
 class Renderer:
-    """One printed document: subclasses set `title` and build the story from a plain data object."""
+    """One printed document: subclasses set `title` and build the document's blocks from a plain
+    data object; the same blocks are drawn as PDF (here) or HWPX."""
 
     title = ""
 
-    def story(self, data: Any) -> list[Flowable]:
+    def blocks(self, data: Any) -> list[b.Block]:
         raise NotImplementedError
 
     def document_title(self, data: Any) -> str:
         return t(self.title)
 
+    def photos(self, block: b.Photos) -> Flowable:
+        raise TypeError("this document has no photos")
+
+    def personal_names(self, data: Any) -> list[str]:
+        """The names a handout masks (phones and e-mails are masked wherever they appear)."""
+        return []
+
+    def document(self, data: Any) -> b.Document:
+        settings = data.settings
+        document = b.Document(title=self.document_title(data), header=data.program_name, printed=data.today,
+                              blocks=tuple(self.blocks(data)),
+                              author=" ".join(x for x in (settings.organisation, settings.department,
+                                                          settings.author) if x) or t("보은 데스크"),
+                              subject=data.program_name)
+        if settings.masked:
+            from boeun_desk.reports.masking import mask_document
+
+            document = mask_document(document, self.personal_names(data))
+        return document
+
     def render(self, data: Any, out: Path) -> Path:
-        """Write the PDF atomically: a failure leaves no partial file under `out`."""
-        register_fonts()
+        """Write the file atomically (PDF, or HWPX for an .hwpx name): a failure leaves no partial file."""
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(out) as scratch:
-            self.write(data, str(scratch))
+            self.write(data, str(scratch), hwpx=out.suffix.lower() == ".hwpx")
         return out
 
-    def write(self, data: Any, target: Any) -> None:
+    def write(self, data: Any, target: Any, *, hwpx: bool = False) -> None:
         """Build the document into a path or a binary file object."""
-        register_fonts()
-        title = self.document_title(data)
-        document = SimpleDocTemplate(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-                                     topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title,
-                                     author=t("보은 데스크"), subject=data.program_name,
-                                     creator=f"Boeun Desk {__version__}", initialFontName=FONT)
-        printed = t("출력일 {date}", date=day_text(data.today))
-        document.build(self.story(data), canvasmaker=lambda *a, **k: _NumberedCanvas(
-            *a, header_left=data.program_name, header_right=title, printed=printed, **k))
+        document = self.document(data)
+        if hwpx:
+            from boeun_desk.reports.hwpx import write_hwpx
+
+            write_hwpx(document, target)
+            return
+        write_pdf(document, target, self.photos)

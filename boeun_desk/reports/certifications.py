@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph
-
 from boeun_desk.i18n import t
-from boeun_desk.reports.base import Renderer, Styles, para, section, table, text
+from boeun_desk.reports import blocks as b
+from boeun_desk.reports.base import Renderer
+from boeun_desk.reports.format import row_text, text
 from boeun_desk.services.documents import CertificationsData
 from boeun_desk.services.queries import CertificationRow
 
@@ -40,29 +40,29 @@ def test_rows(tests: Sequence[Any]) -> list[tuple[Any, ...]]:
 class CertificationSummary(Renderer):
     title = "인증·시험분석 현황"
 
-    def story(self, data: CertificationsData) -> list[Flowable]:
+    def blocks(self, data: CertificationsData) -> list[b.Block]:
         certs = data.certifications
         expired = sum(1 for c in certs if c.days_left is not None and c.days_left < 0)
         soon = sum(1 for c in certs if c.days_left is not None and 0 <= c.days_left <= SOON_DAYS)
         whole = data.firm is None
         summary = t("인증 {n}건 (만료 {expired}건, {soon_days}일 이내 만료 {soon}건), 시험분석 {tests}건",
                     n=len(certs), expired=expired, soon_days=SOON_DAYS, soon=soon, tests=len(data.tests))
-        cert_rows = [((c.firm_name,) if whole else ()) + row for c, row in zip(certs, certification_rows(certs),
-                                                                             strict=True)]
-        test_lines = [((x.firm_name,) if whole else ()) + row for x, row in zip(data.tests, test_rows(data.tests),
-                                                                               strict=True)]
-        firm_col = [t("기업")] if whole else []
-        cert_widths = [0.17, 0.18, 0.13, 0.15, 0.12, 0.12, 0.13] if whole else [0.22, 0.17, 0.2, 0.13, 0.13, 0.15]
-        test_widths = [0.15, 0.2, 0.15, 0.12, 0.12, 0.08, 0.18] if whole else [0.26, 0.22, 0.12, 0.12, 0.1, 0.18]
+        cert_rows = tuple(row_text(((c.firm_name,) if whole else ()) + row)
+                          for c, row in zip(certs, certification_rows(certs), strict=True))
+        test_lines = tuple(row_text(((x.firm_name,) if whole else ()) + row)
+                           for x, row in zip(data.tests, test_rows(data.tests), strict=True))
+        firm_col = (t("기업"),) if whole else ()
+        cert_widths = (0.17, 0.16, 0.13, 0.15, 0.12, 0.12, 0.15) if whole else (0.22, 0.17, 0.2, 0.13, 0.13, 0.15)
+        test_widths = (0.15, 0.2, 0.15, 0.12, 0.12, 0.08, 0.18) if whole else (0.26, 0.22, 0.12, 0.12, 0.1, 0.18)
         return [
-            Paragraph(t("인증·시험분석 현황"), Styles.title),
-            para(t("{scope} — 기준일 {date}", scope=data.scope, date=text(data.today)), Styles.subtitle),
-            para(summary, Styles.body),
-            section(t("1. 인증 현황")),
-            table(firm_col + [t("인증"), t("인증번호"), t("인증기관"), t("인증일"), t("만료일"), t("남은 기간")],
-                  cert_rows, cert_widths, aligns=("l" if whole else "") + "llcccc", empty=t("등록된 인증이 없습니다.")),
-            para(t("※ (임박)은 {days}일 이내 만료 예정입니다.", days=SOON_DAYS), Styles.note),
-            section(t("2. 시험분석 현황")),
-            table(firm_col + [t("시험 종류"), t("시험기관"), t("의뢰일"), t("결과일"), t("판정"), t("성적서 번호")],
-                  test_lines, test_widths, aligns=("l" if whole else "") + "llcccl", empty=t("시험분석 기록이 없습니다.")),
+            b.title_block(t("인증·시험분석 현황"), t("{scope} — 기준일 {date}", scope=data.scope, date=text(data.today)),
+                          data.settings, data.today, approval=False),
+            b.Text(summary),
+            b.Heading(t("1. 인증 현황")),
+            b.Grid(firm_col + (t("인증"), t("인증번호"), t("인증기관"), t("인증일"), t("만료일"), t("남은 기간")),
+                   cert_rows, cert_widths, ("l" if whole else "") + "llcccc", empty=t("등록된 인증이 없습니다.")),
+            b.Text(t("※ (임박)은 {days}일 이내 만료 예정입니다.", days=SOON_DAYS), "note"),
+            b.Heading(t("2. 시험분석 현황")),
+            b.Grid(firm_col + (t("시험 종류"), t("시험기관"), t("의뢰일"), t("결과일"), t("판정"), t("성적서 번호")),
+                   test_lines, test_widths, ("l" if whole else "") + "llcccl", empty=t("시험분석 기록이 없습니다.")),
         ]

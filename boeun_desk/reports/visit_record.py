@@ -1,56 +1,28 @@
-"""방문상담·기술지도 일지: one visit with approval boxes, firm block, notes, follow-ups, photos and
-signature lines."""
+"""방문상담·기술지도 일지: one visit with the office's 결재란, record number, firm block, the expert and
+hours of guidance, notes, follow-ups, photos and signature lines."""
 
 from __future__ import annotations
 
 import io
 import warnings
+from datetime import datetime
 from typing import Any
 
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Paragraph, Table
+from reportlab.platypus import Flowable, Image, Table
 
 from boeun_desk.i18n import t
-from boeun_desk.reports.base import (
-    CONTENT_WIDTH,
-    GRID,
-    HEADER_FILL,
-    Renderer,
-    Styles,
-    fields_table,
-    gap,
-    grid_style,
-    keep,
-    para,
-    section,
-    table,
-    text,
-)
+from boeun_desk.reports import blocks as b
+from boeun_desk.reports.base import CONTENT_WIDTH, Renderer, Styles, grid_style, para
+from boeun_desk.reports.format import row_text, text, when_text
 from boeun_desk.services.documents import Photo, VisitRecordData
 from boeun_desk.validation import format_brn
 
 PHOTO_MAX_HEIGHT = 70 * mm
 PHOTO_MAX_SIDE = 1600  # pixels kept on the long side: about 500 dpi across a photo's 8 cm
 PHOTO_MAX_PIXELS = 80_000_000  # a phone takes 12-50 megapixels; more is not a photo to print
-
-
-def approval_boxes() -> Table:
-    """결재란: 담당 / 팀장 / 본부장 with room to sign."""
-    heads = [t("담당"), t("팀장"), t("본부장")]
-    data = [[para(t("결재"), Styles.head)] + [para(h, Styles.head) for h in heads], [""] * 4]
-    style = grid_style(("GRID", (0, 0), (-1, -1), 0.6, GRID), ("SPAN", (0, 0), (0, 1)),
-                        ("BACKGROUND", (0, 0), (0, 1), HEADER_FILL), ("BACKGROUND", (1, 0), (-1, 0), HEADER_FILL),
-                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
-    return Table(data, colWidths=[9 * mm, 20 * mm, 20 * mm, 20 * mm], rowHeights=[6 * mm, 15 * mm], style=style)
-
-
-def boxed(value: str) -> Table:
-    """A long text in a full-width box that may split across pages."""
-    return Table([[para(value, Styles.body)]], colWidths=[CONTENT_WIDTH], splitInRow=1,
-                 style=grid_style(("BOX", (0, 0), (-1, -1), 0.6, GRID), ("TOPPADDING", (0, 0), (-1, -1), 4),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("LEFTPADDING", (0, 0), (-1, -1), 5)))
 
 
 def photo_cell(photo: Photo, width: float) -> list[Flowable]:
@@ -97,49 +69,61 @@ def photo_grid(photos: tuple[Photo, ...]) -> Flowable:
                  style=grid_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")))
 
 
-def signature_lines(officer: str, representative: str) -> Table:
-    line = "______________________"
-    data = [[para(t("담당자"), Styles.cell_bold), para(f"{text(officer)}   {line} {t('(서명)')}", Styles.cell),
-             para(t("기업 확인"), Styles.cell_bold),
-             para(f"{text(representative)}   {line} {t('(서명)')}", Styles.cell)]]
-    return Table(data, colWidths=[0.1 * CONTENT_WIDTH, 0.4 * CONTENT_WIDTH, 0.1 * CONTENT_WIDTH, 0.4 * CONTENT_WIDTH],
-                 style=grid_style(("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 10)))
+def hours_text(starts: datetime, ends: datetime | None) -> str:
+    """The hours of guidance: 2시간, 1시간 30분."""
+    if ends is None or ends <= starts:
+        return ""
+    minutes = int((ends - starts).total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return t("{h}시간 {m}분", h=hours, m=rest)
+    return t("{h}시간", h=hours) if hours else t("{m}분", m=rest)
 
 
 class VisitRecord(Renderer):
     title = "방문상담·기술지도 일지"
 
-    def story(self, data: VisitRecordData) -> list[Flowable]:
+    def personal_names(self, data: VisitRecordData) -> list[str]:
+        return [data.firm.representative]
+
+    def photos(self, block: b.Photos) -> Flowable:
+        return photo_grid(block.photos)
+
+    def blocks(self, data: VisitRecordData) -> list[b.Block]:
         visit, firm = data.visit, data.firm
-        when = text(visit.starts_at) + (f"~{visit.ends_at:%H:%M}" if visit.ends_at else "")  # 2024. 6. 22.(토) 15:00~17:00
-        heading = Table([[Paragraph(t("방문상담·기술지도 일지"), Styles.title), approval_boxes()]],
-                        colWidths=[CONTENT_WIDTH - 72 * mm, 72 * mm],
-                        style=grid_style(("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT")))
+        expert = " ".join(x for x in (visit.expert_name, f"({visit.expert_org})" if visit.expert_org else "") if x)
         return [
-            heading,
-            para(t("{program} ({year}년)", program=data.program_name, year=data.year), Styles.subtitle),
-            section(t("1. 기업")),
-            fields_table([(t("업체명"), firm.name), (t("사업자등록번호"), format_brn(firm.brn)),
-                          (t("대표자"), firm.representative), (t("전화번호"), firm.phone),
-                          (t("주소"), firm.address), (t("주요 제품"), firm.main_products)]),
-            section(t("2. 방문 개요")),
-            fields_table([(t("일시"), when), (t("장소"), visit.place), (t("지원유형"), t(data.type_name) if
-                                                                       data.type_name else ""),
-                          (t("담당자"), data.officer), (t("관련 과제"), data.case_title), (t("참석자"), visit.attendees),
-                          (t("방문 목적"), visit.purpose)], columns=1),
-            section(t("3. 현황 및 애로사항")),
-            boxed(visit.situation),
-            section(t("4. 상담·지도 내용")),
-            boxed(visit.advice),
-            section(t("5. 후속조치")),
-            table([t("번호"), t("조치 내용"), t("기한"), t("완료")],
-                  [(i, f.action, f.due_date, t("완료") if f.done else t("미완료"))
-                   for i, f in enumerate(data.follow_ups, start=1)],
-                  [0.07, 0.63, 0.16, 0.14], aligns="clcc", empty=t("후속조치가 없습니다.")),
-            section(t("6. 현장 사진")),
-            photo_grid(data.photos),
-            *([para(t("기타 첨부: {names}", names=", ".join(data.other_files)), Styles.note)]
+            b.title_block(t("방문상담·기술지도 일지"), t("{program} ({year}년)", program=data.program_name,
+                                                      year=data.year),
+                          data.settings, data.written_on or data.today),
+            b.Text(t("기록번호 {number}", number=data.record_no), "note"),
+            b.Heading(t("1. 기업")),
+            b.Fields(tuple((label, text(value)) for label, value in (
+                (t("업체명"), firm.name), (t("사업자등록번호"), format_brn(firm.brn)),
+                (t("대표자"), firm.representative), (t("전화번호"), firm.phone),
+                (t("주소"), firm.address), (t("주요 제품"), firm.main_products)))),
+            b.Heading(t("2. 방문 개요")),
+            b.Fields(tuple((label, text(value)) for label, value in (
+                (t("일시"), when_text(visit.starts_at, visit.ends_at)),
+                (t("지도 시간"), hours_text(visit.starts_at, visit.ends_at)),
+                (t("장소"), visit.place), (t("지원유형"), t(data.type_name) if data.type_name else ""),
+                (t("담당자"), data.officer), (t("지도위원"), expert),
+                (t("관련 과제"), data.case_title), (t("참석자"), visit.attendees),
+                (t("방문 목적"), visit.purpose))), columns=1),
+            b.Heading(t("3. 현황 및 애로사항")),
+            b.Box(text(visit.situation)),
+            b.Heading(t("4. 상담·지도 내용")),
+            b.Box(text(visit.advice)),
+            b.Heading(t("5. 후속조치")),
+            b.Grid((t("번호"), t("조치 내용"), t("기한"), t("완료")),
+                   tuple(row_text((i, f.action, f.due_date, t("완료") if f.done else t("미완료")))
+                         for i, f in enumerate(data.follow_ups, start=1)),
+                   (0.07, 0.63, 0.16, 0.14), "clcc", empty=t("후속조치가 없습니다.")),
+            b.Heading(t("6. 현장 사진")),
+            b.Photos(data.photos, empty=t("첨부된 사진이 없습니다.")),
+            *([b.Text(t("기타 첨부: {names}", names=", ".join(data.other_files)), "note")]
               if data.other_files else []),
-            gap(6),
-            keep(signature_lines(data.officer, firm.representative)),
+            b.Signatures(((t("담당자"), data.officer),
+                          *(((t("지도위원"), visit.expert_name),) if visit.expert_name else ()),
+                          (t("기업 확인"), firm.representative))),
         ]

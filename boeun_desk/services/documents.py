@@ -30,10 +30,22 @@ PROGRAM_FALLBACK = "시군구연고산업육성사업(보은)"
 
 
 @dataclass(frozen=True)
+class DocumentSettings:
+    """Who issues a document and how it is signed: the program's settings and the officer."""
+
+    organisation: str = ""  # 작성기관 (the lead agency)
+    department: str = ""  # 작성부서
+    author: str = ""  # 작성자
+    approval: tuple[str, ...] = ()  # 결재란 box titles
+    masked: bool = False  # a handout: personal data masked
+
+
+@dataclass(frozen=True)
 class FirmSummaryData:
     program_name: str
     today: date
     detail: FirmDetail
+    settings: DocumentSettings = DocumentSettings()
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,9 @@ class VisitRecordData:
     follow_ups: tuple[Any, ...]
     photos: tuple[Photo, ...]
     other_files: tuple[str, ...]
+    record_no: str = ""
+    written_on: date | None = None
+    settings: DocumentSettings = DocumentSettings()
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,7 @@ class CertificationsData:
     firm: Any | None
     certifications: tuple[CertificationRow, ...]
     tests: tuple[TestRow, ...]
+    settings: DocumentSettings = DocumentSettings()
 
 
 @dataclass(frozen=True)
@@ -97,23 +113,43 @@ class AnnualReportData:
     today: date
     stats: AnnualStats
     firms: tuple[FirmLine, ...]
+    participants: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+    total_budget: Funding = Funding()  # every program year's budget
+    settings: DocumentSettings = DocumentSettings()
 
 
 class Documents:
     """Builds the data object of each printed document."""
 
-    def __init__(self, services: Any):
+    def __init__(self, services: Any, *, masked: bool = False):
         self.services = services
         self.sessions = services.database.sessions
+        self.masked = masked
+
+    def _program(self, session: Any) -> Program | None:
+        return session.scalars(select(Program).where(Program.deleted_at.is_(None))
+                               .order_by(Program.start_year.desc())).first()
 
     def program_name(self) -> str:
         with self.sessions() as s:
-            return s.scalars(select(Program.name).where(Program.deleted_at.is_(None))
-                             .order_by(Program.start_year.desc())).first() or PROGRAM_FALLBACK
+            program = self._program(s)
+            return program.name if program else PROGRAM_FALLBACK
+
+    def settings(self, author: str = "") -> DocumentSettings:
+        """The program's 결재란, 작성기관 and 작성부서; 작성자 is `author` or the officer at work."""
+        with self.sessions() as s:
+            program = self._program(s)
+            titles = tuple(x for x in (program.approval_titles if program else "").split(",") if x)
+            return DocumentSettings(organisation=program.lead_agency if program else "",
+                                    department=program.department if program else "",
+                                    author=author or self.services.officer, approval=titles, masked=self.masked)
 
     def firm_summary(self, firm_id: str, *, today: date | None = None) -> FirmSummaryData:
         today = today or date.today()
-        return FirmSummaryData(self.program_name(), today, self.services.queries.firm_detail(firm_id, today=today))
+        return FirmSummaryData(self.program_name(), today, self.services.queries.firm_detail(firm_id, today=today),
+                               self.settings())
 
     def visit_record(self, visit_id: str, *, today: date | None = None) -> VisitRecordData:
         with self.sessions() as s:
@@ -133,12 +169,15 @@ class Documents:
                               .order_by(Attachment.created_at)).all()
             photos = tuple(Photo(self.services.attachments.find(f.content_hash), f.caption or f.filename)
                            for f in files if f.media_type.startswith("image/"))
+            author = officer.name if officer else visit.updated_by
             return VisitRecordData(
                 program_name=self.program_name(), year=year, today=today or date.today(), visit=to_view(visit),
                 firm=to_view(firm), type_name=support_type.name if support_type else "",
-                case_title=case.title if case else "", officer=officer.name if officer else visit.updated_by,
+                case_title=case.title if case else "", officer=author,
                 follow_ups=tuple(to_view(f) for f in follow_ups), photos=photos,
-                other_files=tuple(f.filename for f in files if not f.media_type.startswith("image/")))
+                other_files=tuple(f.filename for f in files if not f.media_type.startswith("image/")),
+                record_no=visit_record_no(visit.starts_at, visit.id), written_on=visit.created_at.date(),
+                settings=self.settings(author))
 
     def certifications(self, firm_id: str | None = None, *, today: date | None = None) -> CertificationsData:
         today = today or date.today()
@@ -152,12 +191,19 @@ class Documents:
                                   x.report_no, x.result)
                           for x, name in s.execute(query.order_by(Firm.name, TestAnalysis.requested_on)))
         return CertificationsData(self.program_name(), today, firm.name if firm else t("사업 전체"), firm,
-                                  tuple(self.services.queries.certifications(firm_id, today=today)), tests)
+                                  tuple(self.services.queries.certifications(firm_id, today=today)), tests,
+                                  self.settings())
 
     def annual_report(self, year: int, *, today: date | None = None) -> AnnualReportData:
         stats = self.services.queries.annual_stats(year)
         with self.sessions() as s:
             program = s.scalars(select(Program).join(ProgramYear).where(ProgramYear.year == year)).first()
+            budgets = s.execute(select(ProgramYear.budget_national, ProgramYear.budget_provincial,
+                                       ProgramYear.budget_county)
+                                .where(ProgramYear.program_id == (program.id if program else None),
+                                       ProgramYear.deleted_at.is_(None))).all()
+            facts = dict(participants=program.participants, start_year=program.start_year,
+                         end_year=program.end_year) if program else {}
             rows = s.execute(select(Firm.name, Firm.brn, func.count(), *SupportCase.funding_sums())
                              .join(SupportCase, SupportCase.firm_id == Firm.id)
                              .join(ProgramYear, SupportCase.program_year_id == ProgramYear.id)
@@ -165,5 +211,13 @@ class Documents:
                              .group_by(Firm.id, Firm.name, Firm.brn).order_by(Firm.name)).all()
         firms = tuple(FirmLine(name, brn, count, Funding.from_sums(money))
                       for name, brn, count, *money in rows)
+        total_budget = Funding.add_up(Funding(national, provincial, county) for national, provincial, county in budgets)
         return AnnualReportData(stats.program_name, program.title if program else "",
-                                program.lead_agency if program else "", today or date.today(), stats, firms)
+                                program.lead_agency if program else "", today or date.today(), stats, firms,
+                                total_budget=total_budget, settings=self.settings(), **facts)
+
+
+def visit_record_no(starts_at: Any, visit_id: str) -> str:
+    """A visit record's number: its day and the start of its id (the same on every laptop, and
+    never renumbered when an earlier visit is added later): 20240507-3F2A."""
+    return f"{starts_at:%Y%m%d}-{visit_id[:4].upper()}"
