@@ -122,7 +122,7 @@ def test_batch_folder_combined_progress_and_cancel(demo, tmp_path):
     assert all(f.name.startswith("기업별지원현황_") for f in files)
     combined = api.render_firm_batch(demo, ids[:3], tmp_path / "all.pdf", combined=True)
     per_firm = sum(len(PdfReader(f).pages) for f in files[:3])
-    assert len(PdfReader(combined[0]).pages) == per_firm
+    assert len(PdfReader(combined[0]).pages) == per_firm + 2  # and a cover and a contents page
     calls = iter(range(100))
     with pytest.raises(api.Cancelled):
         api.render_firm_batch(demo, ids, tmp_path / "cancelled", combined=False,

@@ -9,11 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfWriter
-
+from boeun_desk.i18n import t
+from boeun_desk.reports import blocks as b
 from boeun_desk.reports.annual_report import AnnualReport
+from boeun_desk.reports.base import write_pdf
+from boeun_desk.reports.combined import CombinedCanvas
 from boeun_desk.reports.certifications import CertificationSummary
 from boeun_desk.reports.firm_summary import FirmSummary
+from boeun_desk.reports.format import day_text
 from boeun_desk.reports.visit_record import VisitRecord
 from boeun_desk.services.documents import Documents
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
@@ -54,18 +57,67 @@ def firm_file_name(name: str, brn: str) -> str:
     return f"기업별지원현황_{safe}_{format_brn(brn)}.pdf"
 
 
-def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined: bool,
+def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, masked: bool = False,
+                            today: date | None = None, progress: Callable[[int, int], None] | None = None,
+                            cancelled: Callable[[], bool] | None = None) -> Path:
+    """Every firm's summary in one document: a cover, a contents page with the page each firm starts
+    on, continuous page numbers, the font embedded once, title/author/subject metadata. Progress
+    counts the firms twice: gathered, then drawn; a cancel leaves no file."""
+    documents, renderer = Documents(services, masked=masked), FirmSummary()
+    total = 2 * len(firm_ids)
+    body: list[b.Block] = []
+    parts: list[b.Part] = []
+    for done, firm_id in enumerate(firm_ids, start=1):
+        if cancelled and cancelled():
+            raise Cancelled()
+        data = documents.firm_summary(firm_id, today=today)
+        part = b.Part(firm_id, data.detail.firm.name)
+        parts.append(part)
+        body += [part, *renderer.document(data).blocks]
+        if progress:
+            progress(done, total)
+    settings = documents.settings()
+    when = today or date.today()
+    title = t("기업별 지원현황 모음")
+    facts = tuple((label, value) for label, value in (
+        (t("사업명"), documents.program_name()), (t("대상"), t("{n}개사", n=len(parts))),
+        (t("작성기관"), " ".join(x for x in (settings.organisation, settings.department) if x)),
+        (t("작성자"), settings.author), (t("작성일"), day_text(when))) if value)
+    document = b.Document(
+        title=t("{title} (배포용)", title=title) if masked else title, header=documents.program_name(), printed=when,
+        blocks=(b.Title(title, documents.program_name()), b.Fields(facts, columns=1), b.PageBreak(),
+                b.Heading(t("목차")), b.Contents(tuple(parts)), *body),
+        author=" ".join(x for x in (settings.organisation, settings.department, settings.author) if x),
+        subject=documents.program_name(), keywords=(title,))
+    drawn = [len(firm_ids)]
+
+    def on_part(_part: b.Part) -> None:
+        if cancelled and cancelled():
+            raise Cancelled()
+        drawn[0] += 1
+        if progress:
+            progress(min(drawn[0], total), total)
+
+    with atomic_write(out) as handle:
+        write_pdf(document, handle, canvas_class=CombinedCanvas, on_part=on_part)
+    return out
+
+
+def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined: bool, masked: bool = False,
                       progress: Callable[[int, int], None] | None = None,
                       cancelled: Callable[[], bool] | None = None) -> list[Path]:
     """All firms' summaries: one PDF per firm in the folder `out`, or one combined PDF at `out`.
 
-    Pages are rendered into a scratch folder and moved into place only when all are done, so a
-    cancel or an error leaves nothing behind.
+    Files are rendered into a scratch folder (or file) and moved into place only when all are done,
+    so a cancel or an error leaves nothing behind.
     """
     out = Path(out)
     target_dir = out.parent if combined else out
     target_dir.mkdir(parents=True, exist_ok=True)
-    documents, renderer = Documents(services), FirmSummary()
+    if combined:
+        return [combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress,
+                                        cancelled=cancelled)]
+    documents, renderer = Documents(services, masked=masked), FirmSummary()
     sweep_leftovers(target_dir)  # scratch folders of batches killed before
     with tempfile.TemporaryDirectory(prefix=".batch-", dir=target_dir) as scratch:
         parts: list[tuple[Path, str]] = []
@@ -81,13 +133,6 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
                 progress(done + 1, len(firm_ids))
         if cancelled and cancelled():
             raise Cancelled()
-        if combined:
-            writer = PdfWriter()
-            for part, _name in parts:
-                writer.append(str(part))
-            with atomic_write(out) as handle:
-                writer.write(handle)
-            return [out]
         results = []
         for part, name in parts:
             private_mode(part)

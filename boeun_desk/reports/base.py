@@ -250,8 +250,9 @@ def _start_height(block: b.Block) -> float:
 PhotoDrawer = Callable[[b.Photos], Flowable]
 
 
-def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None) -> list[Flowable]:
-    """The ReportLab flowables of a document's blocks."""
+def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
+              on_part: Callable[[b.Part], None] | None = None) -> list[Flowable]:
+    """The ReportLab flowables of a document's blocks (`on_part` is told when a part is drawn)."""
     out: list[Flowable] = []
     for index, block in enumerate(blocks):
         if isinstance(block, b.Title):
@@ -286,6 +287,14 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None) -> l
             out.append(KeepTogether([gap(2), *flowables(block.blocks, photos)]))
         elif isinstance(block, b.PageBreak):
             out.append(PDFPageBreak())
+        elif isinstance(block, b.Part):
+            from boeun_desk.reports.combined import PartMark
+
+            out += [PDFPageBreak(), PartMark(block, on_part)]
+        elif isinstance(block, b.Contents):
+            from boeun_desk.reports.combined import ContentsRows
+
+            out.append(ContentsRows(block.parts))
         else:  # pragma: no cover - a new block kind must be drawn here
             raise TypeError(f"unknown block {block!r}")
     return out
@@ -350,12 +359,14 @@ def page_template(target: Any, document: b.Document) -> BaseDocTemplate:
                            initialFontName=FONT)
 
 
-def write_pdf(document: b.Document, target: Any, photos: PhotoDrawer | None = None) -> None:
+def write_pdf(document: b.Document, target: Any, photos: PhotoDrawer | None = None, *,
+              canvas_class: type[NumberedCanvas] = NumberedCanvas,
+              on_part: Callable[[b.Part], None] | None = None) -> None:
     """Draw a document into a path or a binary file object."""
     register_fonts()
     template = page_template(target, document)
     printed = t("출력일 {date}", date=day_text(document.printed))
-    template.build(flowables(document.blocks, photos), canvasmaker=lambda *a, **k: NumberedCanvas(
+    template.build(flowables(document.blocks, photos, on_part), canvasmaker=lambda *a, **k: canvas_class(
         *a, header_left=document.header, header_right=document.title, printed=printed, **k))
 
 

@@ -106,7 +106,23 @@ class PageBreak:
     pass
 
 
-Block = Title | Heading | Fields | Grid | Text | Box | Photos | Signatures | Group | PageBreak
+@dataclass(frozen=True)
+class Part:
+    """The start of one part of a combined document (one firm): a new page, an entry in the
+    contents and the running header of its pages."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Contents:
+    """목차: the parts' titles with the page each starts on."""
+
+    parts: tuple[Part, ...]
+
+
+Block = Title | Heading | Fields | Grid | Text | Box | Photos | Signatures | Group | PageBreak | Part | Contents
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,10 @@ def plain_text(document: Document) -> list[str]:
         elif isinstance(block, Group):
             for inner in block.blocks:
                 walk(inner)
+        elif isinstance(block, Part):
+            out.append(block.title)
+        elif isinstance(block, Contents):
+            out.extend(part.title for part in block.parts)
 
     for block in document.blocks:
         walk(block)
@@ -166,3 +186,4 @@ def title_block(text: str, subtitle: str, settings: Any, written_on: date, *, ap
         (t("작성자"), settings.author), (t("작성일"), day_text(written_on))) if value)
     boxes = Approval(tuple(settings.approval)) if approval and settings.approval else None
     return Title(text, subtitle, boxes, byline)
+

@@ -27,13 +27,15 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     which.add_argument("--brn", help=t("사업자등록번호"))
     which.add_argument("--all", action="store_true", help=t("모든 기업 (폴더에 기업별 파일, 또는 --combined로 한 파일)"))
     firm.add_argument("-o", "--output", required=True, type=Path)
-    firm.add_argument("--combined", action="store_true", help=t("모든 기업을 한 PDF로"))
+    firm.add_argument("--combined", action="store_true",
+                      help=t("모든 기업을 한 PDF로 (표지, 목차, 이어지는 쪽 번호)"))
     firm.set_defaults(handler=cmd_firm)
 
     visit = kinds.add_parser("visit", help=t("방문상담·기술지도 일지"))
     visit.add_argument("--id", required=True, help=t("방문 기록 UUID"))
     visit.add_argument("-o", "--output", required=True, type=Path)
-    visit.set_defaults(handler=lambda args, services: _done(_api().render_visit_record(services, args.id, args.output)))
+    visit.set_defaults(handler=lambda args, services: _done(_api().render_visit_record(
+        services, args.id, args.output, masked=args.masked)))
 
     certs = kinds.add_parser("certs", help=t("인증·시험분석 현황"))
     certs.add_argument("--brn", help=t("사업자등록번호 (없으면 사업 전체)"))
@@ -43,8 +45,16 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     annual = kinds.add_parser("annual", help=t("연차 성과보고"))
     annual.add_argument("--year", required=True, type=as_argument(parse_year))
     annual.add_argument("-o", "--output", required=True, type=Path)
-    annual.set_defaults(handler=lambda args, services: _done(_api().render_annual_report(services, args.year,
-                                                                                       args.output)))
+    annual.set_defaults(handler=lambda args, services: _done(_api().render_annual_report(
+        services, args.year, args.output, masked=args.masked)))
+    for parser in (firm, visit, certs, annual):
+        add_masked(parser)
+
+
+def add_masked(parser: argparse.ArgumentParser) -> None:
+    """`--masked`: the handout variant, personal data masked (대표자 김*용, 043-***-1234, e-mail)."""
+    parser.add_argument("--masked", action="store_true",
+                        help=t("배포용: 대표자 이름, 전화번호, 이메일을 가립니다"))
 
 
 def _done(*paths: Path) -> int:
@@ -57,7 +67,8 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     if args.brn:
         if args.combined:
             raise InvalidValue(t("--combined는 --all과 함께 씁니다"))
-        return _done(_api().render_firm_summary(services, services.firms.by_brn(args.brn).id, args.output))
+        return _done(_api().render_firm_summary(services, services.firms.by_brn(args.brn).id, args.output,
+                                                masked=args.masked))
     firm_ids = services.firms.ids()
     if not firm_ids:
         raise InvalidValue(t("출력할 기업이 없습니다"))
@@ -67,11 +78,14 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{t('출력 중')} {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
 
-    paths = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, progress=progress)
+    paths = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, masked=args.masked,
+                                     progress=progress)
+    if args.combined:
+        return _done(args.output)
     print(t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=args.output))
     return 0
 
 
 def cmd_certs(args: argparse.Namespace, services: Any) -> int:
     firm_id = services.firms.by_brn(args.brn).id if args.brn else None
-    return _done(_api().render_certifications(services, args.output, firm_id))
+    return _done(_api().render_certifications(services, args.output, firm_id, masked=args.masked))

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from boeun_desk.i18n import t
 from boeun_desk.reports import api
@@ -49,15 +49,21 @@ class ReportsScreen(QWidget):
         self.firm.currentIndexChanged.connect(lambda _i: self._fill_visits())
         for field in (self.kind, self.firm, self.visit, self.year):
             field.currentIndexChanged.connect(lambda _i: self._outdated())
+        # The handout variant: 대표자 김*용, phone 043-***-1234, e-mail masked.
+        self.masked = QCheckBox(t("배포용 (개인정보 가림)"))
+        self.masked.setToolTip(t("대표자 이름, 전화번호, 이메일을 가린 배포용 문서를 만듭니다."))
+        self.masked.toggled.connect(lambda _on: self._outdated())
         form = QFormLayout()
         form.addRow(t("문서"), self.kind)
         form.addRow(t("기업"), self.firm)
         form.addRow(t("방문 기록"), self.visit)
         form.addRow(t("사업연도"), self.year)
+        form.addRow("", self.masked)
         self.status = plain_label(wrap=True)  # errors and paths
         buttons = QVBoxLayout()
         for label, slot in ((t("미리보기"), self.preview), (t("인쇄…"), self.print_current),
-                            (t("PDF로 저장…"), self.save_as), (t("모든 기업 일괄 출력…"), self.batch)):
+                            (t("PDF로 저장…"), self.save_as), (t("모든 기업 일괄 출력…"), self.batch),
+                            (t("모든 기업을 한 파일로…"), self.batch_combined)):
             button = QPushButton(label)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -130,22 +136,22 @@ class ReportsScreen(QWidget):
     # --- rendering ----------------------------------------------------------------------------
 
     def render(self) -> Path | None:
-        kind, services = self.kind.value(), self.context.services
+        kind, services, masked = self.kind.value(), self.context.services, self.masked.isChecked()
         target = self.folder / f"{kind}.pdf"
         try:
             if kind == "annual":
                 if self.year.value() is None:
                     raise ValueError(t("사업연도를 선택하세요"))
-                return api.render_annual_report(services, self.year.value(), target)
+                return api.render_annual_report(services, self.year.value(), target, masked=masked)
             if kind == "certs":
-                return api.render_certifications(services, target, self.firm.value())
+                return api.render_certifications(services, target, self.firm.value(), masked=masked)
             if self.firm.value() is None:
                 raise ValueError(t("기업을 선택하세요"))
             if kind == "firm":
-                return api.render_firm_summary(services, self.firm.value(), target)
+                return api.render_firm_summary(services, self.firm.value(), target, masked=masked)
             if self.visit.value() is None:
                 raise ValueError(t("방문 기록을 선택하세요"))
-            return api.render_visit_record(services, self.visit.value(), target)
+            return api.render_visit_record(services, self.visit.value(), target, masked=masked)
         except (ValueError, LookupError, OSError) as error:
             self.status.setText(str(error))
             return None
@@ -197,13 +203,14 @@ class ReportsScreen(QWidget):
         firm = services.firms.names().get(self.firm.value(), "") if self.firm.value() else ""
         year = self.year.value() or self.context.default_year or date.today().year
         if kind == "annual":
-            return save_target.pdf_name(FILE_TITLES[kind], year)
+            return save_target.pdf_name(FILE_TITLES[kind], year, *(["배포용"] if self.masked.isChecked() else []))
         if kind == "visit" and self.visit.value():
             day = services.visits.get(self.visit.value()).starts_at
-            return save_target.pdf_name(FILE_TITLES[kind], firm, f"{day:%Y-%m-%d}")
+            return save_target.pdf_name(FILE_TITLES[kind], firm, f"{day:%Y-%m-%d}",
+                                        *(["배포용"] if self.masked.isChecked() else []))
         if kind == "certs" and not firm:
             firm = "전체"
-        return save_target.pdf_name(FILE_TITLES[kind], firm, year)
+        return save_target.pdf_name(FILE_TITLES[kind], firm, year, *(["배포용"] if self.masked.isChecked() else []))
 
     def save_as(self) -> None:
         if self.current is None:
@@ -229,12 +236,25 @@ class ReportsScreen(QWidget):
         if folder:
             self.start_batch(Path(folder))
 
-    def start_batch(self, folder: Path) -> Any:
+    def batch_combined(self) -> None:
+        """Every firm in one document (cover, contents, continuous page numbers)."""
+        settings = self.context.settings
+        suggested = save_target.save_folder(settings) / save_target.pdf_name(
+            "기업별지원현황_모음", *(["배포용"] if self.masked.isChecked() else []),
+            self.year.value() or self.context.default_year or date.today().year)
+        target = save_target.choose_save_path(self, t("한 파일로 저장"), suggested)
+        if target is not None:
+            save_target.remember_folder(settings, target)
+            self.start_batch(target, combined=True)
+
+    def start_batch(self, folder: Path, *, combined: bool = False) -> Any:
+        """Every firm's summary, one file each in `folder` or (combined) one document at that path."""
         services, firm_ids = self.context.services, self.context.services.firms.ids()
+        masked = self.masked.isChecked()
 
         def work(_params: Any, progress: Any, cancelled: Any) -> list[Path]:
-            return api.render_firm_batch(services, firm_ids, folder, combined=False, progress=progress,
-                                         cancelled=cancelled)
+            return api.render_firm_batch(services, firm_ids, folder, combined=combined, masked=masked,
+                                         progress=progress, cancelled=cancelled)
 
         def failed(error: Exception) -> None:
             self.status.setText(t("일괄 출력을 취소했습니다.") if isinstance(error, api.Cancelled)
@@ -242,6 +262,7 @@ class ReportsScreen(QWidget):
 
         return run_with_progress(self, t("기업별 지원현황 일괄 출력"), work, None,
                                  on_done=lambda paths: self.status.setText(
+                                     t("저장했습니다: {path}", path=folder) if combined else
                                      t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=folder)),
                                  on_error=failed)
 
