@@ -192,3 +192,14 @@ def test_documents_settings_come_from_the_program(demo):
     settings = Documents(demo).settings()
     assert settings.organisation == "(재)충북테크노파크" and settings.department == "바이오센터"
     assert settings.approval == ("담당", "팀장", "센터장") and settings.author == "테스트담당"
+
+
+def test_no_firm_summary_gets_a_page_only_for_empty_sections(demo, tmp_path):
+    """A section with nothing to show is one line (heading and note), so a firm's last page always
+    carries something more than "... 없습니다."."""
+    for path in api.render_firm_batch(demo, demo.firms.ids(), tmp_path / "each", combined=False):
+        pages = page_texts(path)
+        if len(pages) == 1:
+            continue
+        lines = [line.strip() for line in pages[-1].splitlines()[1:] if line.strip() and not FOOTER.match(line)]
+        assert any(not line.endswith("없습니다.") for line in lines), (path.name, lines)

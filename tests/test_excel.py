@@ -159,8 +159,9 @@ def _formula_file(path: Path, *, saved: str | None) -> Path:
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     xml = parts["xl/worksheets/sheet1.xml"].decode()
-    parts["xl/worksheets/sheet1.xml"] = xml.replace('<c r="A2"><f>', '<c r="A2" t="str"><f>').replace(
-        "<v />", f"<v>{saved}</v>", 1).encode()
+    # openpyxl writes an empty <v />, or <v></v> when lxml is installed.
+    xml = xml.replace('<c r="A2"><f>', '<c r="A2" t="str"><f>')
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r"<v\s*/>|<v></v>", f"<v>{saved}</v>", xml, count=1).encode()
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)

@@ -78,6 +78,9 @@ class Styles:
     subtitle = _style("subtitle", 10, align=TA_CENTER, textColor=colors.HexColor("#444444"), spaceAfter=4 * mm)
     section = _style("section", 11.5, bold=True, leading=16, spaceBefore=5 * mm, spaceAfter=2 * mm,
                      textColor=colors.HexColor("#1f3b5a"))
+    # A section with nothing to show: its heading and the note "... 없습니다." close together.
+    section_empty = _style("section_empty", 11.5, bold=True, leading=16, spaceBefore=4.5 * mm, spaceAfter=1 * mm,
+                           textColor=colors.HexColor("#1f3b5a"))
     body = _style("body", 9.5, leading=14)
     note = _style("note", 8.5, textColor=colors.HexColor("#555555"))
     strong = _style("strong", 9.5, bold=True, leading=14)
@@ -258,14 +261,21 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
         if isinstance(block, b.Title):
             out += _title(block)
         elif isinstance(block, b.Heading):
-            heading = Paragraph(escape(block.text), Styles.section)
             following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(following, b.Grid) and not following.rows and following.empty is not None:
+                # A section with nothing to show is one line: its heading and the note beside it.
+                out.append(Paragraph(f"{escape(block.text)}&nbsp;&nbsp;&nbsp;<font name='{FONT}' size='8.5' "
+                                     f"color='#555555'>{escape(following.empty)}</font>", Styles.section_empty))
+                continue
+            heading = Paragraph(escape(block.text), Styles.section)
             need = heading.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + Styles.section.spaceBefore + \
                 Styles.section.spaceAfter + (_start_height(following) if following is not None else 0)
             out += [CondPageBreak(need), heading]
         elif isinstance(block, b.Fields):
             out.append(fields_table(block.pairs, columns=block.columns))
         elif isinstance(block, b.Grid):
+            if index and isinstance(blocks[index - 1], b.Heading) and not block.rows and block.empty is not None:
+                continue  # drawn with its heading
             if not block.rows and block.empty is not None:
                 out.append(para(block.empty, Styles.note))
             else:

@@ -10,7 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-FOLDER_KEY = "reports/save_folder"
+FOLDER_KEY = "reports/save_folder"  # documents: the settings' folder, then the last one saved in
+EXPORT_KEY = "exports/folder"  # spreadsheets and sync files (설정)
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 # Not allowed in Windows file names, plus control characters; a name may not end in a dot or space.
 _UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f]+')
@@ -52,6 +53,12 @@ def save_folder(settings: QSettings) -> Path:
     if remembered and _usable(Path(remembered)):
         return Path(remembered)
     return documents_folder()
+
+
+def export_folder(settings: QSettings) -> Path:
+    """Where spreadsheets and sync files are offered: the folder set in 설정, else the documents folder."""
+    chosen = str(settings.value(EXPORT_KEY, "") or "")
+    return Path(chosen) if chosen and _usable(Path(chosen)) else documents_folder()
 
 
 def remember_folder(settings: QSettings, saved: Path) -> None:

@@ -1,12 +1,56 @@
-"""Settings: language, officer name, default program year (kept in QSettings)."""
+"""Settings: language, officer name (작성자 of documents and the name in the history), default
+program year, the program's document settings (작성기관, 작성부서, 결재란, 참여기관: shared with every
+laptop through the database) and the default folders for documents and exports (this computer)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from boeun_desk.i18n import t
+from boeun_desk.ui import save_target
 from boeun_desk.ui.context import AppContext
-from boeun_desk.ui.widgets import ChoiceField
+from boeun_desk.ui.widgets import ChoiceField, plain_label
+from boeun_desk.validation import ValidationFailed
+
+# Program fields edited here, with the label shown.
+DOCUMENT_FIELDS = (("lead_agency", "작성기관 (주관기관)"), ("department", "작성부서"),
+                   ("approval_titles", "결재란 (칸 이름을 쉼표로)"), ("participants", "참여기관"))
+
+
+class FolderField(QWidget):
+    """A folder path with a 찾아보기 button."""
+
+    def __init__(self, value: str, title: str):
+        super().__init__()
+        self.edit = QLineEdit(value)
+        self.edit.setPlaceholderText(t("비워 두면 문서 폴더"))
+        browse = QPushButton(t("찾아보기…"))
+        browse.clicked.connect(lambda: self._browse(title))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(browse)
+
+    def _browse(self, title: str) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, title, self.edit.text() or str(save_target.documents_folder()))
+        if chosen:
+            self.edit.setText(chosen)
+
+    def value(self) -> str:
+        return self.edit.text().strip()
 
 
 class SettingsDialog(QDialog):
@@ -18,28 +62,81 @@ class SettingsDialog(QDialog):
         self.language = ChoiceField([("ko", "한국어"), ("en", "English")])
         self.language.set_value(settings.value("language", "ko"))
         self.officer = QLineEdit(str(settings.value("officer", "")))
-        self.officer.setPlaceholderText(t("변경 이력에 기록될 이름"))
+        self.officer.setPlaceholderText(t("변경 이력과 문서의 작성자로 기록될 이름"))
         self.year = ChoiceField([(0, t("가장 최근 연도"))] + [
             (py.year, t("{year}년", year=py.year)) for py in context.services.program_years.list()])
         self.year.set_value(int(settings.value("default_year", 0) or 0))
-        form = QFormLayout(self)
-        form.addRow(t("표시 언어"), self.language)
-        form.addRow(t("담당자 이름"), self.officer)
-        form.addRow(t("기본 사업연도"), self.year)
+        person = QFormLayout()
+        person.addRow(t("표시 언어"), self.language)
+        person.addRow(t("담당자 이름"), self.officer)
+        person.addRow(t("기본 사업연도"), self.year)
+
+        self.program = next(iter(context.services.programs.list()), None)
+        self.document_fields: dict[str, QLineEdit] = {}
+        documents = QFormLayout()
+        for name, label in DOCUMENT_FIELDS:
+            edit = QLineEdit(str(getattr(self.program, name, "") or "") if self.program else "")
+            edit.setEnabled(self.program is not None)
+            self.document_fields[name] = edit
+            documents.addRow(t(label), edit)
+        self.document_error = plain_label(wrap=True)
+        self.document_error.setStyleSheet("color: #b00020")
+        documents.addRow(self.document_error)
+
+        self.documents_folder = FolderField(str(settings.value(save_target.FOLDER_KEY, "") or ""),
+                                            t("문서 저장 폴더"))
+        self.exports_folder = FolderField(str(settings.value(save_target.EXPORT_KEY, "") or ""),
+                                          t("내보내기 폴더"))
+        folders = QFormLayout()
+        folders.addRow(t("문서 저장 폴더"), self.documents_folder)
+        folders.addRow(t("내보내기 폴더"), self.exports_folder)
+
+        layout = QVBoxLayout(self)
+        for title, form in ((t("담당자"), person), (t("문서 (모든 노트북에 공통)"), documents),
+                            (t("폴더 (이 컴퓨터)"), folders)):
+            box = QGroupBox(title)
+            box.setLayout(form)
+            layout.addWidget(box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("확인"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("취소"))
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _save_document_settings(self) -> bool:
+        """The program's document settings through its service (the one gate); False when refused."""
+        if self.program is None:
+            return True
+        changed = {name: edit.text() for name, edit in self.document_fields.items()
+                   if edit.text().strip() != str(getattr(self.program, name, "") or "")}
+        if not changed:
+            return True
+        from boeun_desk.services import StaleEdit  # the window frame starts without the database layer
+
+        try:
+            self.context.update("programs", self.program.id, changed, expected_version=self.program.version)
+        except (ValidationFailed, StaleEdit) as failed:
+            self.document_error.setText(str(failed))
+            return False
+        return True
 
     def apply(self) -> None:
+        self.context.set_officer(self.officer.text().strip())  # the change below is recorded under this name
+        if not self._save_document_settings():
+            return
         settings = self.context.settings
         language_changed = settings.value("language", "ko") != self.language.value()
         settings.setValue("language", self.language.value())
         settings.setValue("officer", self.officer.text().strip())
         settings.setValue("default_year", self.year.value())
-        self.context.set_officer(self.officer.text().strip())
+        for key, field in ((save_target.FOLDER_KEY, self.documents_folder),
+                           (save_target.EXPORT_KEY, self.exports_folder)):
+            if field.value() and not Path(field.value()).is_dir():
+                self.document_error.setText(t("폴더가 없습니다: {path}", path=field.value()))
+                return
+            settings.setValue(key, field.value())
         if language_changed:
             self.context.ask(self, t("설정"), t("언어 설정은 프로그램을 다시 시작하면 적용됩니다."), buttons=("ok",),
                              icon="info")
