@@ -203,3 +203,16 @@ def test_no_firm_summary_gets_a_page_only_for_empty_sections(demo, tmp_path):
             continue
         lines = [line.strip() for line in pages[-1].splitlines()[1:] if line.strip() and not FOOTER.match(line)]
         assert any(not line.endswith("없습니다.") for line in lines), (path.name, lines)
+
+
+def test_visit_record_carries_the_expert_hours_number_and_date(demo, tmp_path):
+    from boeun_desk.models import Visit
+
+    with demo.database.sessions() as session:
+        visit = session.query(Visit).filter(Visit.expert_name != "").first()
+        visit_id, expert, org, created = visit.id, visit.expert_name, visit.expert_org, visit.created_at.date()
+    text = "\n".join(page_texts(api.render_visit_record(demo, visit_id, tmp_path / "v.pdf")))
+    assert f"{expert} ({org})" in text and "지도 시간" in text and "2시간" in text
+    assert re.search(r"기록번호 \d{8}-[0-9A-F]{4}", text)
+    assert f"작성일: {created.year}. {created.month}. {created.day}." in text
+    assert text.count("(서명 또는 인)") == 3  # 담당자, 지도위원, 기업 확인

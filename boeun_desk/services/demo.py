@@ -285,10 +285,12 @@ def _visits(b: _Builder, cases: list[dict[str, Any]], officers: list[str]) -> No
         booked.update((officer, day, h) for h in (10, 14, 15))
         starts = datetime.combine(day, time(hour, 0))
         purpose, situation, advice, action = _visit_notes(case, i)
+        expert, expert_org = D.EXPERTS[i % len(D.EXPERTS)] if case["code"] in D.EXPERT_TYPES else ("", "")
+        attendees = f"{rep} 대표, {D.OFFICERS[i % 3][0]} {D.OFFICERS[i % 3][2]}" + (f", {expert} 지도위원" if expert else "")
         visit_id = b.add(Visit, starts, firm_id=case["firm_id"], case_id=case["id"], support_type_id=case["type_id"],
                          officer_id=officer, starts_at=starts, ends_at=starts + timedelta(hours=2),
-                         place=address, attendees=f"{rep} 대표, {D.OFFICERS[i % 3][0]} {D.OFFICERS[i % 3][2]}",
-                         purpose=f"{case['title']}: {purpose}", situation=situation, advice=advice, notes="")
+                         place=address, attendees=attendees, purpose=f"{case['title']}: {purpose}",
+                         situation=situation, advice=advice, notes="", expert_name=expert, expert_org=expert_org)
         for j in range(1 + i % 2):
             due = working_day(day + timedelta(days=14 + 14 * j))
             done = due < date(2025, 6, 1) and (i + j) % 5 != 0  # some 2024-25 actions left open: overdue

@@ -47,6 +47,10 @@ SUPPLY_COMPANIES = [
     ("하나회계컨설팅", "경영 컨설팅, 세무", "강나래"),
 ]
 
+# 지도위원 (external experts) who join technical guidance visits: invented names.
+EXPERTS = [("정태호", "충북대학교 식품공학과"), ("윤미경", "한국식품연구원"), ("서동균", "충북농업기술원 가공팀")]
+EXPERT_TYPES = {"GUIDE", "SMART", "IMPROVE"}
+
 OFFICERS = [("이서연", "지역산업육성팀", "책임연구원"), ("박민준", "지역산업육성팀", "선임연구원"),
             ("최지훈", "지역산업육성팀", "팀장")]
 
