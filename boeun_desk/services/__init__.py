@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from boeun_desk.services.base import Changes, EntityService, NotFound, StaleEdit, as_dict
+from boeun_desk.services.edits import FormSaves, SavedForm
 from boeun_desk.services.entities import (
     CaseService,
     CertificationService,
@@ -26,7 +27,7 @@ from boeun_desk.services.visits import AttachmentService, VisitService
 from boeun_desk.storage.engine import Database
 from boeun_desk.storage.filestore import files_dir_of
 
-__all__ = ["Changes", "NotFound", "Services", "StaleEdit", "as_dict"]
+__all__ = ["Changes", "FormSaves", "NotFound", "SavedForm", "Services", "StaleEdit", "as_dict"]
 
 
 class Services:
@@ -53,6 +54,7 @@ class Services:
         self.meetings = MeetingService(sessions, officer)
         self.attachments = AttachmentService(sessions, officer, files_dir=files_dir or files_dir_of(database))
         self.queries = Queries(sessions)
+        self.form_saves = FormSaves(self)  # a form's save with its files, and its undo
 
     def set_officer(self, officer: str) -> None:
         """Stamp later changes with this officer's name (the GUI's settings may change it)."""

@@ -8,7 +8,7 @@ leave this package.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -159,14 +159,17 @@ class EntityService:
     def delete(self, record_id: str) -> Changes:
         """Move the record, and the records that go with it (`dependents`), to the 휴지통."""
         with self.session() as session:
-            obj = self._load(session, record_id)
-            if self.kept_while_used:
-                self._refuse_if_used(session, obj)
-            going = [row for rows in self._dependents(session, obj).values() for row in rows]
-            stamp = utcnow()
-            for row in (obj, *going):
-                row.deleted_at = stamp  # one stamp for all: restore() brings back exactly these
-            return Changes(self.entity, (obj.id,), "delete")
+            return self.delete_in(session, record_id)
+
+    def delete_in(self, session: Session, record_id: str) -> Changes:
+        obj = self._load(session, record_id)
+        if self.kept_while_used:
+            self._refuse_if_used(session, obj)
+        going = [row for rows in self._dependents(session, obj).values() for row in rows]
+        stamp = utcnow()
+        for row in (obj, *going):
+            row.deleted_at = stamp  # one stamp for all: restore() brings back exactly these
+        return Changes(self.entity, (obj.id,), "delete")
 
     def _refuse_if_used(self, session: Session, obj: Tracked) -> None:
         """A record others name (a support type of cases, a company of matches) stays while a live
@@ -178,12 +181,15 @@ class EntityService:
     def restore(self, record_id: str) -> Changes:
         """Bring the record back with the records that went to the 휴지통 with it."""
         with self.session() as session:
-            obj = self._load(session, record_id, include_deleted=True)
-            self._check_restore(session, obj)
-            coming = [row for rows in self._dependents(session, obj).values() for row in rows]
-            for row in (obj, *coming):
-                row.deleted_at = None
-            return Changes(self.entity, (obj.id,), "restore")
+            return self.restore_in(session, record_id)
+
+    def restore_in(self, session: Session, record_id: str) -> Changes:
+        obj = self._load(session, record_id, include_deleted=True)
+        self._check_restore(session, obj)
+        coming = [row for rows in self._dependents(session, obj).values() for row in rows]
+        for row in (obj, *coming):
+            row.deleted_at = None
+        return Changes(self.entity, (obj.id,), "restore")
 
     def dependents(self, record_id: str) -> dict[str, int]:
         """Label -> count of the records that go to the 휴지통 with this one (for a deleted record:
@@ -198,6 +204,11 @@ class EntityService:
         """What an edit form keeps when it opens and gives back to `update` as `expected_version`."""
         with self.sessions() as session:
             return self._edit_version(session, self._load(session, record_id))
+
+    def state_in(self, session: Session, record_id: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The values `update` takes under `keys`, as the record has them now (what an undo puts back)."""
+        obj = self._load(session, record_id, include_deleted=True)
+        return {f.name: getattr(obj, f.name) for f in self.schema if f.name in set(keys)}
 
     def get(self, record_id: str, *, include_deleted: bool = False) -> Any:
         with self.sessions() as session:

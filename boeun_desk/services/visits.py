@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,9 @@ class VisitService(FirmRecordService):
 
     `follow_ups` is a list of dicts (`action`, `due_date`, `done`, `done_on`, and `id` for an
     existing one). Saving a visit with that key makes its follow-ups exactly that list: rows without
-    an id are added, listed ids updated, missing ones soft-deleted. All in the visit's transaction.
+    an id are added, listed ids updated (one of this visit removed earlier comes back: an undo puts
+    back the list as it was), missing ones soft-deleted. All in the visit's transaction. A done
+    follow-up keeps the day it was done unless `done_on` says otherwise.
     """
 
     model = Visit
@@ -59,20 +62,31 @@ class VisitService(FirmRecordService):
                 errors += [FieldError("follow_ups", t("후속조치 {n}", n=index), str(e)) for e in failed.errors]
         if errors:
             raise ValidationFailed(errors)
-        existing = {f.id: f for f in session.scalars(select(FollowUp).where(FollowUp.visit_id == obj.id,
-                                                                             FollowUp.deleted_at.is_(None)))}
+        own = {f.id: f for f in session.scalars(select(FollowUp).where(FollowUp.visit_id == obj.id))}
+        live = {key for key, row in own.items() if row.deleted_at is None}
         for row_id, values in rows:
+            target = own.get(row_id) if row_id else None
             if values["done"] and values["done_on"] is None:
-                values["done_on"] = utcnow().date()
+                values["done_on"] = target.done_on if target is not None and target.done else utcnow().date()
             values["done"] = bool(values["done"])
-            target = existing.pop(row_id, None) if row_id else None
             if target is None:
                 session.add(FollowUp(**values))
-            else:
-                for key, value in values.items():
-                    setattr(target, key, value)
-        for leftover in existing.values():
-            leftover.deleted_at = utcnow()
+                continue
+            for key, value in values.items():
+                setattr(target, key, value)
+            target.deleted_at = None
+            live.discard(target.id)
+        for leftover in live:
+            own[leftover].deleted_at = utcnow()
+
+    def state_in(self, session: Session, record_id: str, keys: Iterable[str]) -> dict[str, Any]:
+        keys = set(keys)
+        state = super().state_in(session, record_id, keys)
+        if "follow_ups" in keys:
+            query = select(FollowUp).where(FollowUp.visit_id == record_id, FollowUp.deleted_at.is_(None))
+            state["follow_ups"] = [{"id": f.id, "action": f.action, "due_date": f.due_date, "done": f.done,
+                                    "done_on": f.done_on} for f in session.scalars(query.order_by(FollowUp.created_at, FollowUp.id))]
+        return state
 
     def _edit_version(self, session: Session, obj: Tracked) -> int:
         # The form edits a visit with its follow-ups, and a follow-up also changes on its own (ticked
@@ -102,6 +116,16 @@ class FollowUpService(EntityService):
     order_by = ("due_date", "created_at")
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file copied into the files folder, not yet linked to any record."""
+
+    filename: str
+    media_type: str
+    content_hash: str
+    size: int
+
+
 class AttachmentService(EntityService):
     """Files linked to any record. Bytes go to `files_dir/ab/abcdef...` named by their SHA-256."""
 
@@ -115,19 +139,45 @@ class AttachmentService(EntityService):
     def attach(self, owner_kind: str, owner_id: str, source: Path, caption: str = "") -> Changes:
         """Store a copy of `source` under the hash of the bytes copied (a file changing meanwhile is
         stored as it was read) and link it to the record."""
-        if not source.is_file():
-            raise ValidationFailed([FieldError("file", t("파일"), t("파일을 찾을 수 없습니다: {path}", path=source))])
+        clean(self.schema, {"owner_kind": owner_kind, "owner_id": owner_id, "caption": caption},
+              partial=True)  # a bad caption or owner: refused before the file is copied
+        return self.create(self._link_values(owner_kind, owner_id, self.store(source), caption))
+
+    def store(self, source: Path) -> StoredFile:
+        """Copy `source` into the files folder (no record yet): a form stores its files before the
+        transaction that saves the record with them. ValidationFailed when it cannot be read."""
+        problem = t("파일을 찾을 수 없습니다: {path}", path=source) if not source.is_file() else ""
+        if not problem:
+            try:
+                with source.open("rb") as handle:
+                    staged = filestore.stage(self.files_dir, filestore.chunks_of(handle))
+                try:
+                    filestore.place(self.files_dir, staged)
+                finally:
+                    staged.discard()
+            except OSError as error:  # gone, locked, unreadable (a USB stick pulled out), no space
+                problem = t("파일을 첨부할 수 없습니다: {path} ({error})", path=source, error=error.strerror or error)
+        if problem:
+            raise ValidationFailed([FieldError("file", t("파일"), problem)])
         name = file_name(source.name)
-        values = {"owner_kind": owner_kind, "owner_id": owner_id, "filename": name,
-                  "media_type": mimetypes.guess_type(name)[0] or "", "caption": caption}
-        clean(self.schema, values, partial=True)  # a bad caption or owner: refused before the file is copied
-        with source.open("rb") as handle:
-            staged = filestore.stage(self.files_dir, filestore.chunks_of(handle))
-        try:
-            filestore.place(self.files_dir, staged)
-        finally:
-            staged.discard()
-        return self.create({**values, "content_hash": staged.content_hash, "size": staged.size})
+        return StoredFile(name, mimetypes.guess_type(name)[0] or "", staged.content_hash, staged.size)
+
+    def link_in(self, session: Session, owner_kind: str, owner_id: str, stored: StoredFile,
+                caption: str = "") -> str:
+        """A stored file linked to a record, in the caller's transaction; the attachment's id."""
+        return self.create_in(session, self._link_values(owner_kind, owner_id, stored, caption)).id
+
+    def set_live_in(self, session: Session, attachment_ids: Sequence[str], live: bool) -> None:
+        """Move attachments to the 휴지통 (`live` False) or bring them back, in the caller's transaction."""
+        stamp = utcnow()
+        for row in session.scalars(select(Attachment).where(Attachment.id.in_(attachment_ids))):
+            row.deleted_at = None if live else row.deleted_at or stamp
+
+    @staticmethod
+    def _link_values(owner_kind: str, owner_id: str, stored: StoredFile, caption: str) -> dict[str, Any]:
+        return {"owner_kind": owner_kind, "owner_id": owner_id, "filename": stored.filename,
+                "media_type": stored.media_type, "caption": caption, "content_hash": stored.content_hash,
+                "size": stored.size}
 
     def _check(self, session: Session, values: dict[str, Any], obj: Tracked | None) -> list[FieldError]:
         warnings = super()._check(session, values, obj)

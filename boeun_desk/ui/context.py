@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
@@ -11,9 +12,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from boeun_desk.exchange.drafts import DraftJournal
 from boeun_desk.i18n import t
+from boeun_desk.validation import ValidationFailed
 
 if TYPE_CHECKING:  # the services (SQLAlchemy) load after the window is shown: see app.py
-    from boeun_desk.services import Changes, Services
+    from boeun_desk.services import Changes, SavedForm, Services
 
 
 def ask(parent: QWidget | None, title: str, text: str, *, buttons: tuple[str, ...] = ("yes", "no"),
@@ -39,23 +41,58 @@ def ask(parent: QWidget | None, title: str, text: str, *, buttons: tuple[str, ..
 
 
 class ServiceCommand(QUndoCommand):
-    """An undoable officer action made of two service calls (do / undo)."""
+    """An undoable officer action made of two service calls (do / undo), each returning what it
+    changed. A call the services refuse (the record changed since, its firm is in the 휴지통, it was
+    deleted elsewhere, the disk is full) is told to the officer and the step leaves the stack, so
+    the stack never claims what did not happen."""
 
-    def __init__(self, context: AppContext, text: str, redo: Callable[[], Changes], undo: Callable[[], Changes],
-                 *, done: Changes | None = None):
+    def __init__(self, context: AppContext, text: str, redo: Callable[[], Changes | tuple[Changes, ...]],
+                 undo: Callable[[], Changes | tuple[Changes, ...]], *,
+                 done: Changes | tuple[Changes, ...] | None = None):
         super().__init__(text)
         self._context, self._redo, self._undo, self._skip = context, redo, undo, done is not None
         if done is not None:
-            context.changed.emit(done)
+            context.broadcast(done)
 
     def redo(self) -> None:
         if self._skip:  # the action already ran when the command was made
             self._skip = False
             return
-        self._context.changed.emit(self._redo())
+        self._run(self._redo, t("다시 실행"))
 
     def undo(self) -> None:
-        self._context.changed.emit(self._undo())
+        self._run(self._undo, t("실행 취소"))
+
+    def _run(self, call: Callable[[], Changes | tuple[Changes, ...]], what: str) -> None:
+        from boeun_desk.services import NotFound, StaleEdit
+
+        try:
+            changes = call()
+        except Exception as error:  # noqa: BLE001  (the kinds below are told; anything else is a bug)
+            refused = isinstance(error, ValidationFailed | NotFound | StaleEdit)
+            problem = str(error) if refused else self._context.database_problem(error)
+            if problem is None:
+                raise
+            self.setObsolete(True)  # QUndoStack drops it: the step did not happen
+            self._context.ask(None, t("{what}하지 못했습니다", what=what), t("{step}: {problem}", step=self.text(),
+                              problem=problem), buttons=("ok",), icon="warning")
+            return
+        self._context.broadcast(changes)
+        self._context.notice.emit(t("{what}: {step}", what=what, step=self.text()))
+
+
+class FormCommand(ServiceCommand):
+    """A form's save (fields, a visit's follow-ups, the files added) as one undoable step."""
+
+    def __init__(self, context: AppContext, text: str, saved: SavedForm):
+        self.saved = saved
+        saves = context.services.form_saves
+        super().__init__(context, text, lambda: self._step(saves.redo), lambda: self._step(saves.undo),
+                         done=saved.changes)
+
+    def _step(self, step: Callable[[SavedForm], SavedForm]) -> tuple[Changes, ...]:
+        self.saved = step(self.saved)
+        return self.saved.changes
 
 
 class AppContext(QObject):
@@ -63,6 +100,7 @@ class AppContext(QObject):
 
     changed = Signal(object)  # Changes: what a service call changed
     saved = Signal()
+    notice = Signal(str)  # a short message for the status bar (files saved with a form, an undo)
 
     def __init__(self, services: Services, settings: QSettings | None = None):
         super().__init__()
@@ -96,30 +134,47 @@ class AppContext(QObject):
 
     # --- undoable record edits ------------------------------------------------------------------
 
-    def create(self, service_name: str, data: dict[str, Any]) -> Changes:
-        service = getattr(self.services, service_name)
-        changes = service.create(data)
-        self.undo_stack.push(ServiceCommand(self, t("{label} 추가", label=t(service.label)),
-                                            lambda: service.restore(changes.id), lambda: service.delete(changes.id),
-                                            done=changes))
-        return changes
+    def broadcast(self, changes: Changes | tuple[Changes, ...]) -> None:
+        for change in changes if isinstance(changes, tuple) else (changes,):
+            self.changed.emit(change)
+
+    def save_form(self, service_name: str, record_id: str | None, data: dict[str, Any],
+                  files: Sequence[Path] = (), *, expected_version: int | None = None) -> SavedForm:
+        """Create (no `record_id`) or update a record with the files added in its form, as one
+        undoable step. The files are copied first (ValidationFailed names one that cannot be read,
+        and nothing is saved); raises StaleEdit when `expected_version` (from `edit_version()`) is
+        not the record's any more."""
+        stored = [self.services.attachments.store(path) for path in files]
+        saved = self.services.form_saves.save(service_name, record_id, data, stored,
+                                              expected_version=expected_version)
+        label = t(getattr(self.services, service_name).label)
+        text = t("{label} 추가", label=label) if record_id is None else t("{label} 수정", label=label)
+        self.undo_stack.push(FormCommand(self, text, saved))
+        if files:
+            self.notice.emit(t("{step}: 첨부파일 {n}개 저장 ({names})", step=text, n=len(files),
+                               names=", ".join(stored.filename for stored in stored)))
+        return saved
+
+    def create(self, service_name: str, data: dict[str, Any], files: Sequence[Path] = ()) -> Changes:
+        return self.save_form(service_name, None, data, files).changes[0]
 
     def update(self, service_name: str, record_id: str, data: dict[str, Any], *,
-               expected_version: int | None = None) -> Changes:
-        """Raises StaleEdit when `expected_version` (from `edit_version()`) is not the record's any more."""
-        service = getattr(self.services, service_name)
-        before = service.get(record_id)
-        old = {key: getattr(before, key) for key in data if hasattr(before, key)}
-        changes = service.update(record_id, data, expected_version=expected_version)
-        self.undo_stack.push(ServiceCommand(self, t("{label} 수정", label=t(service.label)),
-                                            lambda: service.update(record_id, data),
-                                            lambda: service.update(record_id, old), done=changes))
-        return changes
+               expected_version: int | None = None, files: Sequence[Path] = ()) -> Changes:
+        return self.save_form(service_name, record_id, data, files, expected_version=expected_version).changes[0]
 
     def delete(self, service_name: str, record_id: str) -> Changes:
         service = getattr(self.services, service_name)
         changes = service.delete(record_id)
         self.undo_stack.push(ServiceCommand(self, t("{label} 삭제", label=t(service.label)),
                                             lambda: service.delete(record_id), lambda: service.restore(record_id),
+                                            done=changes))
+        return changes
+
+    def restore(self, service_name: str, record_id: str) -> Changes:
+        """Bring a record back from the 휴지통 (with what went there with it), undoably."""
+        service = getattr(self.services, service_name)
+        changes = service.restore(record_id)
+        self.undo_stack.push(ServiceCommand(self, t("{label} 복원", label=t(service.label)),
+                                            lambda: service.restore(record_id), lambda: service.delete(record_id),
                                             done=changes))
         return changes

@@ -5,7 +5,9 @@ Kept free of Qt so tests can drive it directly; `RecordForm` only maps widgets t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from boeun_desk.services import Changes
@@ -79,14 +81,15 @@ class FormLogic:
     def dirty(self, values: dict[str, Any]) -> bool:
         return bool(self.changed(values))
 
-    def submit(self, values: dict[str, Any]) -> Changes:
-        """Save; raises ValidationFailed or StaleEdit (nothing saved) so the form can say why."""
+    def submit(self, values: dict[str, Any], files: Sequence[Path] = ()) -> Changes:
+        """Save, with the files added in the form (in the same transaction, one undoable step);
+        raises ValidationFailed or StaleEdit (nothing saved) so the form can say why."""
         if self.is_new:
-            changes = self.context.create(self.spec.service, values)
+            changes = self.context.create(self.spec.service, values, files)
             self.record_id = changes.id
         else:
             changes = self.context.update(self.spec.service, self.record_id, self.changed(values),
-                                          expected_version=self.version)
+                                          expected_version=self.version, files=files)
         self.version = self.service.edit_version(changes.id)
         self.initial = dict(values)
         if "follow_ups" in values:

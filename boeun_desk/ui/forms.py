@@ -203,7 +203,7 @@ class RecordForm(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
-        self.attach_label = plain_label()  # file names
+        self.attach_label = plain_label(wrap=True)  # file names
         attach = QPushButton(t("파일 첨부…"))
         attach.clicked.connect(self._choose_files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -232,6 +232,7 @@ class RecordForm(QDialog):
                 write_editor(self.editors[name], value)
         for editor in self.editors.values():
             _on_change(editor, self.journal_timer.start)
+        self._add_files([])
 
     def _journal(self) -> None:
         values = self.values()
@@ -283,7 +284,8 @@ class RecordForm(QDialog):
         if first is not None:
             first.setFocus()
         self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(t("입력값을 확인하세요. 입력한 내용은 그대로 남아 있습니다."))
+        elsewhere = [str(e) for e in failed.errors if e.field not in self.errors]  # e.g. a file that cannot be read
+        self.message.setText("\n".join([*elsewhere, t("입력값을 확인하세요. 입력한 내용은 그대로 남아 있습니다.")]))
 
     def save(self) -> bool:
         values = self.values()
@@ -291,7 +293,7 @@ class RecordForm(QDialog):
             self.accept()
             return True
         try:
-            changes = self.logic.submit(values)
+            changes = self.logic.submit(values, self.pending_files)
         except ValidationFailed as failed:
             self.show_errors(failed)
             return False
@@ -311,8 +313,7 @@ class RecordForm(QDialog):
             return False
         self.journal_timer.stop()
         self.context.drafts.discard(self.draft_key)
-        for path in self.pending_files:
-            self.context.services.attachments.attach(self.logic.service.entity, changes.id, path)
+        self.pending_files = []  # saved with the record (the status bar says so)
         if changes.warnings:
             self.context.ask(self, t("저장했습니다 (확인 필요)"), "\n".join(str(w) for w in changes.warnings),
                              buttons=("ok",), icon="warning")
@@ -381,9 +382,12 @@ class RecordForm(QDialog):
         self._add_files([Path(p) for p in paths])
 
     def _add_files(self, paths: list[Path]) -> None:
+        """Add files to attach on save; the label names the record's files and those to come."""
         self.pending_files += [p for p in paths if p.is_file()]
-        if self.pending_files:
-            self.attach_label.setText(t("저장할 때 첨부: {names}", names=", ".join(p.name for p in self.pending_files)))
+        held = [a.filename for a in self.context.services.attachments.for_owner(self.record_id)] if self.record_id else []
+        parts = [t("첨부파일: {names}", names=", ".join(held))] if held else []
+        parts += [t("저장할 때 첨부: {names}", names=", ".join(p.name for p in self.pending_files))] if self.pending_files else []
+        self.attach_label.setText(" · ".join(parts))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls():

@@ -237,11 +237,9 @@ class ListScreen(QWidget):
         from boeun_desk.services import NotFound
 
         try:
-            changes = self.model.service.restore(record_id)
+            self.context.restore(self.spec.service, record_id)  # undoable: 실행 취소 sends it back
         except (ValidationFailed, NotFound) as refused:  # e.g. its firm is in the 휴지통, or the number is taken
             self.context.ask(self, t("복원할 수 없습니다"), str(refused), buttons=("ok",), icon="warning")
-            return
-        self.context.changed.emit(changes)
 
     def show_history(self) -> HistoryDialog | None:
         record_id = self.selected_id()

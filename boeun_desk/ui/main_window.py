@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
                 self.database_label.setText(self.database_label.text() + "  ⚠ " + warning)
         self._menus()
         context.saved.connect(self._mark_saved)
+        context.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self._mark_saved()
         if "dashboard" in self.pages:
             self.pages["dashboard"].attach(context, current=self._start_page_current())  # type: ignore[attr-defined]
