@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QLibraryInfo, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QProcess, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -22,7 +22,7 @@ from boeun_desk import __version__
 from boeun_desk.i18n import LANGUAGES, set_language, t
 from boeun_desk.paths import resource
 from boeun_desk.ui.context import AppContext, ask
-from boeun_desk.ui.main_window import MainWindow
+from boeun_desk.ui.main_window import MainWindow, program_command
 from boeun_desk.ui.worker import Worker, keep_running, wait_for_workers
 
 if TYPE_CHECKING:
@@ -148,6 +148,12 @@ def _closing_page(context: AppContext) -> dict[str, Any] | None:
     return {"version": __version__, **overview.to_json()} if overview is not None else None
 
 
+def relaunch() -> None:
+    """Start the program again with the same arguments (a new language applies)."""
+    program = program_command()
+    QProcess.startDetached(program[0], program[1:] + sys.argv[1:])
+
+
 def _load(target: str | Path | None, _progress: Any, _cancelled: Any) -> Database:
     """On the worker thread: import the database layer and the screens' modules, open the file.
     A file that needs its integrity check gets it meanwhile, on a thread of its own."""
@@ -229,6 +235,7 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         loader.wait()  # closed while the file was opening: the worker's result is closed below
         if not opened and loader.result is not None:
             opened.append(loader.result)
+        restart = window.restart_requested
         # Delete the window (and its models and threads) while Qt is alive; left to the garbage
         # collector at interpreter exit, PySide6 can crash after the event loop has ended.
         shiboken6.delete(window)
@@ -236,4 +243,6 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         page = _closing_page(contexts[0]) if contexts and not damaged else None
         for database in opened:
             database.close(page, clean=not damaged)
+        if restart:  # after the close: the new window finds the file free
+            relaunch()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -69,15 +70,22 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def table_view(model: RowsModel, widths: Sequence[int]) -> QTableView:
+def table_view(model: RowsModel, widths: Sequence[int], *, stretch: int | None = None) -> QTableView:
+    """A read-only list; with `stretch`, that column gives way on a narrow screen and the columns
+    after it (dates, days left) keep their whole text."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(stretch is None)
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        for column in range(stretch + 1, model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     return view
 
 
@@ -117,8 +125,8 @@ class Dashboard(QWidget):
 
         self.expiring = RowsModel([t("기업"), t("인증"), t("만료일"), t("남은 일수")])
         self.overdue = RowsModel([t("기업"), t("후속조치"), t("기한")])
-        expiring_view = table_view(self.expiring, [170, 180, 95])
-        overdue_view = table_view(self.overdue, [120, 190])  # the due date fits beside them
+        expiring_view = table_view(self.expiring, [170, 180, 95], stretch=1)
+        overdue_view = table_view(self.overdue, [120, 190], stretch=1)
         expiring_view.doubleClicked.connect(lambda i: self.open_record.emit("certifications",
                                                                             self.expiring.data(i, Qt.ItemDataRole.UserRole)))
         overdue_view.doubleClicked.connect(lambda i: self.open_record.emit("visits",

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from boeun_desk.i18n import t
 from boeun_desk.kinds import REFERENCES
 from boeun_desk.services import NotFound, StaleEdit
+from boeun_desk.ui import screen_fit
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.form_logic import FormLogic
 from boeun_desk.ui.specs import ListSpec
@@ -187,7 +188,7 @@ class RecordForm(QDialog):
         self.setWindowTitle(t("{label} {action}", label=t(spec.title),
                               action=t("추가") if self.logic.is_new else t("수정")))
         self.setAcceptDrops(True)
-        self.resize(720, 640)
+        screen_fit.resize_within(self, QSize(720, 640))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -85,9 +85,10 @@ class ListScreen(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
+        header = self.view.horizontalHeader()
         for column, spec_column in enumerate(spec.columns):
-            if spec_column.width:
-                self.view.setColumnWidth(column, spec_column.width)
+            if spec_column.width:  # wide enough for its heading too (English headings are longer)
+                self.view.setColumnWidth(column, max(spec_column.width, header.sectionSizeHint(column)))
         self.view.horizontalHeader().setStretchLastSection(True)
         self._restore_columns()
         for column, spec_column in enumerate(spec.columns):

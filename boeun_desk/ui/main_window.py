@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
+from boeun_desk.ui import screen_fit
 from boeun_desk.ui.settings_dialog import SettingsDialog
 from boeun_desk.ui.widgets import plain_label
 
@@ -38,6 +39,15 @@ PAGES = (("dashboard", "대시보드", ()), ("firms", "기업", ("firms",)), ("c
          ("ip", "지식재산권", ("ip_rights",)), ("indicators", "성과지표", ("indicators",)),
          ("supply", "공급기업·매칭", ("supply_companies", "matches")), ("meetings", "회의", ("meetings",)),
          ("reports", "보고서", ()))
+
+
+# The first window's size where the screen has room (1366x768 less the taskbar otherwise: maximized).
+PREFERRED_SIZE = QSize(1366, 740)
+
+
+def program_command() -> list[str]:
+    """How this program is started again (a frozen build is its own executable)."""
+    return [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "boeun_desk"]
 
 
 def _dialogs() -> Any:
@@ -61,9 +71,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(resource("icons", "boeun-desk.png"))))
 
         self.nav = QListWidget()
-        self.nav.setFixedWidth(150)
         self.nav.setIconSize(QSize(0, 0))
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 9px 10px; }")
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}  # built on first visit: start-up shows only the dashboard
         self.placeholders: dict[str, QWidget] = {}
@@ -71,6 +81,8 @@ class MainWindow(QMainWindow):
             self.placeholders[key] = QWidget()
             self.stack.addWidget(self.placeholders[key])
             self.nav.addItem(QListWidgetItem(t(label)))
+        self.nav.ensurePolished()  # the style sheet's font and padding count in the width
+        self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8))
         self.loading = QLabel(t("데이터베이스를 여는 중…"))
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading.setStyleSheet("font-size: 15px; color: #555;")
@@ -99,10 +111,10 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.nav.currentRowChanged.connect(self._show_row)  # a page chosen while the file opens comes then
         geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1366, 740)
+        # Qt fits a remembered geometry (from a larger monitor, say) into the screen's available area.
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            screen_fit.place(self, PREFERRED_SIZE)  # on a small screen: maximized
+        self.restart_requested = False
         if context is not None:
             self.attach(context)
 
@@ -276,7 +288,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, t("노트북 간 동기화…"), lambda: _dialogs().SyncDialog(self.context, self).exec())
         self._action(file_menu, t("지금 백업"), lambda: _dialogs().backup_now(self.context, self))
         file_menu.addSeparator()
-        self._action(file_menu, t("설정…"), lambda: SettingsDialog(self.context, self).exec(), "Ctrl+,")
+        self._action(file_menu, t("설정…"), self.open_settings, "Ctrl+,")
         file_menu.addSeparator()
         self._action(file_menu, t("끝내기"), self.close, QKeySequence.StandardKey.Quit)
         undo = self.context.undo_stack.createUndoAction(self, t("실행 취소"))
@@ -292,6 +304,12 @@ class MainWindow(QMainWindow):
         for number, (key, label, _specs) in enumerate(PAGES):
             self._action(view_menu, t(label), lambda _=False, k=key: self.go(k), f"Ctrl+{(number + 1) % 10}")
         self._action(help_menu, t("보은 데스크 정보"), self._about)
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.context, self)
+        if dialog.exec() and dialog.restart_now:  # a new language: the officer chose to restart now
+            self.restart()
+        return dialog
 
     def offer_drafts(self) -> int:
         """After a crash, offer back what was typed into forms that were never saved."""
@@ -318,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def _open_in_new_window(self, arguments: list[str]) -> None:
         """Open another database in a new program window (this one stays as it is)."""
-        program = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "boeun_desk"]
+        program = program_command()
         QProcess.startDetached(program[0], program[1:] + arguments)
 
     def _focus_search(self) -> None:
@@ -335,6 +353,11 @@ class MainWindow(QMainWindow):
 
     def _mark_saved(self) -> None:
         self.saved_label.setText(t("모든 변경 사항 저장됨 ({time})", time=datetime.now().strftime("%H:%M:%S")))
+
+    def restart(self) -> None:
+        """Close, and start again once the database is closed (app.run): for a new language."""
+        self.restart_requested = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("window/geometry", self.saveGeometry())

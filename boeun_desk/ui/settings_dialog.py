@@ -57,6 +57,7 @@ class SettingsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
+        self.restart_now = False  # the language changed and the officer chose to restart at once
         self.setWindowTitle(t("설정"))
         settings = context.settings
         self.language = ChoiceField([("ko", "한국어"), ("en", "English")])
@@ -127,8 +128,6 @@ class SettingsDialog(QDialog):
         if not self._save_document_settings():
             return
         settings = self.context.settings
-        language_changed = settings.value("language", "ko") != self.language.value()
-        settings.setValue("language", self.language.value())
         settings.setValue("officer", self.officer.text().strip())
         settings.setValue("default_year", self.year.value())
         for key, field in ((save_target.FOLDER_KEY, self.documents_folder),
@@ -137,7 +136,11 @@ class SettingsDialog(QDialog):
                 self.document_error.setText(t("폴더가 없습니다: {path}", path=field.value()))
                 return
             settings.setValue(key, field.value())
-        if language_changed:
-            self.context.ask(self, t("설정"), t("언어 설정은 프로그램을 다시 시작하면 적용됩니다."), buttons=("ok",),
-                             icon="info")
+        # Last, so that a refused folder leaves the question for the next 확인.
+        language_changed = settings.value("language", "ko") != self.language.value()
+        settings.setValue("language", self.language.value())
+        if language_changed:  # every screen is built in the language: a restart applies it
+            self.restart_now = self.context.ask(self, t("표시 언어"), t(
+                "표시 언어는 프로그램을 다시 시작하면 바뀝니다. 지금 다시 시작할까요?\n"
+                "저장한 내용은 그대로 있고, 실행 취소 기록만 지워집니다. (아니오: 다음에 시작할 때 바뀝니다)")) == "yes"
         self.accept()
