@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QTabWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,6 +32,7 @@ def main() -> int:
     database = open_database(write_demo(folder / "demo.sqlite3", today=date.today()))
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(AppContext(Services(database, "이서연"), settings))
+    window.setWindowState(Qt.WindowState.WindowNoState)  # not maximized to the offscreen screen
     window.resize(1366, 768)
     window.show()
 
