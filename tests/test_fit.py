@@ -182,6 +182,16 @@ def test_a_new_language_asks_to_restart_and_restarts_on_yes(context, qtbot, monk
     dialog = SettingsDialog(context, window)
     dialog.apply()
     assert context.ask.asked == [] and not dialog.restart_now
+    # A folder that does not exist keeps the dialog open: the language waits for the next 확인.
+    dialog = SettingsDialog(context, window)
+    dialog.language.set_value("en")
+    dialog.documents_folder.edit.setText("/없는/폴더")
+    dialog.apply()
+    assert context.ask.asked == [] and context.settings.value("language") == "ko"
+    dialog.documents_folder.edit.setText("")
+    context.ask = Answers("no")
+    dialog.apply()
+    assert context.settings.value("language") == "en" and "다시 시작" in context.ask.asked[0]
 
 
 def test_the_program_starts_again_after_the_database_is_closed(demo_path, monkeypatch, qapp):
