@@ -1,4 +1,5 @@
-"""Rendering entry points for the GUI, the CLI and the self-test. Every PDF is written atomically."""
+"""Rendering entry points for the GUI, the CLI and the self-test. Every file (PDF, or HWPX for an
+.hwpx name) is written atomically."""
 
 from __future__ import annotations
 
@@ -52,9 +53,9 @@ def render_annual_report(services: Any, year: int, out: Path, *, today: date | N
     return AnnualReport().render(Documents(services, masked=masked).annual_report(year, today=today), out)
 
 
-def firm_file_name(name: str, brn: str) -> str:
+def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:
     safe = "".join(ch if ch.isalnum() or ch in " ()-_" else "_" for ch in name).strip()
-    return f"기업별지원현황_{safe}_{format_brn(brn)}.pdf"
+    return f"기업별지원현황_{safe}_{format_brn(brn)}{suffix}"
 
 
 def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, masked: bool = False,
@@ -99,14 +100,22 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
             progress(min(drawn[0], total), total)
 
     with atomic_write(out) as handle:
-        write_pdf(document, handle, canvas_class=CombinedCanvas, on_part=on_part)
+        if Path(out).suffix.lower() == ".hwpx":  # the editable copy: 한글 numbers the pages itself
+            from boeun_desk.reports.hwpx import write_hwpx
+
+            write_hwpx(document, handle)
+            if progress:
+                progress(total, total)
+        else:
+            write_pdf(document, handle, canvas_class=CombinedCanvas, on_part=on_part)
     return out
 
 
 def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined: bool, masked: bool = False,
                       progress: Callable[[int, int], None] | None = None,
-                      cancelled: Callable[[], bool] | None = None) -> list[Path]:
-    """All firms' summaries: one PDF per firm in the folder `out`, or one combined PDF at `out`.
+                      cancelled: Callable[[], bool] | None = None, hwpx: bool = False) -> list[Path]:
+    """All firms' summaries: one PDF (HWPX with `hwpx`) per firm in the folder `out`, or one combined
+    document at `out` (HWPX for an .hwpx name).
 
     Files are rendered into a scratch folder (or file) and moved into place only when all are done,
     so a cancel or an error leaves nothing behind.
@@ -125,9 +134,10 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
             if cancelled and cancelled():
                 raise Cancelled()
             data = documents.firm_summary(firm_id)
-            name = firm_file_name(data.detail.firm.name, data.detail.firm.brn)
-            part = Path(scratch) / f"{done:05d}.pdf"
-            renderer.write(data, str(part))
+            suffix = ".hwpx" if hwpx else ".pdf"
+            name = firm_file_name(data.detail.firm.name, data.detail.firm.brn, suffix)
+            part = Path(scratch) / f"{done:05d}{suffix}"
+            renderer.write(data, str(part), hwpx=hwpx)
             parts.append((part, name))
             if progress:
                 progress(done + 1, len(firm_ids))

@@ -19,7 +19,7 @@ def _api() -> Any:
 
 
 def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    report = sub.add_parser("report", help=t("문서(PDF) 출력"))
+    report = sub.add_parser("report", help=t("문서 출력 (PDF, 한글 HWPX)"))
     kinds = report.add_subparsers(dest="report_kind", required=True, parser_class=parser_class)
 
     firm = kinds.add_parser("firm", help=t("기업별 지원현황"))
@@ -47,8 +47,40 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     annual.add_argument("-o", "--output", required=True, type=Path)
     annual.set_defaults(handler=lambda args, services: _done(_api().render_annual_report(
         services, args.year, args.output, masked=args.masked)))
-    for parser in (firm, visit, certs, annual):
+    for parser in kinds.choices.values():
         add_masked(parser)
+        add_format(parser)
+
+
+FORMATS = ("pdf", "hwpx")
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    """`--format hwpx` (or an .hwpx output name): the editable 한글 copy with the same content."""
+    parser.add_argument("--format", choices=FORMATS,
+                        help=t("파일 형식: pdf(기본) 또는 hwpx(한글에서 고칠 수 있는 문서). "
+                               "출력 이름이 .hwpx로 끝나면 hwpx"))
+    handler = parser.get_default("handler")
+    parser.set_defaults(handler=lambda args, services: handler(_with_output(args), services))
+
+
+def output_path(path: Path, wanted: str | None) -> Path:
+    """The file to write: its extension decides the format (.hwpx: HWPX, else PDF); `--format`
+    must agree with an extension it names, and gives its own to a name without one."""
+    suffix = path.suffix.lower()
+    if wanted is None or suffix == f".{wanted}":
+        return path
+    if suffix in {f".{name}" for name in FORMATS}:
+        raise InvalidValue(t("--format {format}과(와) 출력 파일 이름이 맞지 않습니다: {path} "
+                             "(확장자를 .{format}으로 하거나 --format을 빼세요)", format=wanted, path=path))
+    return path.with_name(f"{path.name}.{wanted}")
+
+
+def _with_output(args: argparse.Namespace) -> argparse.Namespace:
+    # `firm --all` without --combined writes a folder of files: --format names their kind there.
+    if not (getattr(args, "all", False) and not getattr(args, "combined", False)):
+        args.output = output_path(args.output, args.format)
+    return args
 
 
 def add_masked(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +111,7 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
         print(f"\r{t('출력 중')} {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
 
     paths = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, masked=args.masked,
-                                     progress=progress)
+                                     progress=progress, hwpx=args.format == "hwpx")
     if args.combined:
         return _done(args.output)
     print(t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=args.output))

@@ -31,9 +31,8 @@ def photo_cell(photo: Photo, width: float) -> list[Flowable]:
     try:
         if photo.path is None:  # not in the files folder (or a record naming no proper file)
             raise FileNotFoundError(photo.caption)
-        printed = _printable(photo.path)
-    except (OSError, ValueError, SyntaxError, MemoryError, UnidentifiedImageError, PILImage.DecompressionBombError,
-            PILImage.DecompressionBombWarning):
+        printed = printable_photo(photo.path)
+    except PHOTO_ERRORS:
         return [para(t("사진을 열 수 없습니다: {name}", name=photo.caption), Styles.note)]
     pixel_width, pixel_height = printed.size
     scale = min(width / pixel_width, PHOTO_MAX_HEIGHT / pixel_height)
@@ -43,7 +42,12 @@ def photo_cell(photo: Photo, width: float) -> list[Flowable]:
     return [Image(buffer, pixel_width * scale, pixel_height * scale), para(photo.caption, Styles.note)]
 
 
-def _printable(path: Any) -> PILImage.Image:
+# What a photo that cannot be printed raises: a note is printed in its place (PDF and HWPX alike).
+PHOTO_ERRORS = (OSError, ValueError, SyntaxError, MemoryError, UnidentifiedImageError,
+                PILImage.DecompressionBombError, PILImage.DecompressionBombWarning)
+
+
+def printable_photo(path: Any) -> PILImage.Image:
     """The picture at most PHOTO_MAX_SIDE pixels on its long side, RGB; its size is checked before
     any pixel is decoded (a 48 KB PNG can claim 20,000 x 20,000)."""
     with warnings.catch_warnings():  # Pillow's own size warning is our refusal

@@ -1,11 +1,12 @@
-"""Reports: choose a document and its firm, visit or year; preview in the app, print, save as PDF,
-or print every firm's summary in the background with progress and Cancel."""
+"""Reports: choose a document and its firm, visit or year; preview in the app, print, save as PDF
+(or as HWPX to edit in 한글), or print every firm's summary in the background with progress and Cancel."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ class ReportsScreen(QWidget):
         self.status = plain_label(wrap=True)  # errors and paths
         buttons = QVBoxLayout()
         for label, slot in ((t("미리보기"), self.preview), (t("인쇄…"), self.print_current),
-                            (t("PDF로 저장…"), self.save_as), (t("모든 기업 일괄 출력…"), self.batch),
+                            (t("파일로 저장 (PDF·HWPX)…"), self.save_as), (t("모든 기업 일괄 출력…"), self.batch),
                             (t("모든 기업을 한 파일로…"), self.batch_combined)):
             button = QPushButton(label)
             button.clicked.connect(slot)
@@ -109,7 +110,7 @@ class ReportsScreen(QWidget):
 
     def _outdated(self) -> None:
         """Another document was chosen, or the data changed: the preview shown is not what 인쇄 or
-        PDF로 저장 would give any more, so it goes; they render the current choice."""
+        파일로 저장 would give any more, so it goes; they render the current choice."""
         if self.current is None:
             return
         self.current = None
@@ -135,23 +136,28 @@ class ReportsScreen(QWidget):
 
     # --- rendering ----------------------------------------------------------------------------
 
-    def render(self) -> Path | None:
+    def render_job(self, target: Path) -> Callable[[], Path]:
+        """The current choice rendered into `target` (PDF, or HWPX for an .hwpx name), as a job to
+        run now or on the worker; ValueError names what is still to be chosen."""
         kind, services, masked = self.kind.value(), self.context.services, self.masked.isChecked()
-        target = self.folder / f"{kind}.pdf"
+        firm, visit, year = self.firm.value(), self.visit.value(), self.year.value()
+        if kind == "annual":
+            if year is None:
+                raise ValueError(t("사업연도를 선택하세요"))
+            return lambda: api.render_annual_report(services, year, target, masked=masked)
+        if kind == "certs":
+            return lambda: api.render_certifications(services, target, firm, masked=masked)
+        if firm is None:
+            raise ValueError(t("기업을 선택하세요"))
+        if kind == "firm":
+            return lambda: api.render_firm_summary(services, firm, target, masked=masked)
+        if visit is None:
+            raise ValueError(t("방문 기록을 선택하세요"))
+        return lambda: api.render_visit_record(services, visit, target, masked=masked)
+
+    def render(self) -> Path | None:
         try:
-            if kind == "annual":
-                if self.year.value() is None:
-                    raise ValueError(t("사업연도를 선택하세요"))
-                return api.render_annual_report(services, self.year.value(), target, masked=masked)
-            if kind == "certs":
-                return api.render_certifications(services, target, self.firm.value(), masked=masked)
-            if self.firm.value() is None:
-                raise ValueError(t("기업을 선택하세요"))
-            if kind == "firm":
-                return api.render_firm_summary(services, self.firm.value(), target, masked=masked)
-            if self.visit.value() is None:
-                raise ValueError(t("방문 기록을 선택하세요"))
-            return api.render_visit_record(services, self.visit.value(), target, masked=masked)
+            return self.render_job(self.folder / f"{self.kind.value()}.pdf")()
         except (ValueError, LookupError, OSError) as error:
             self.status.setText(str(error))
             return None
@@ -219,8 +225,11 @@ class ReportsScreen(QWidget):
             return
         settings = self.context.settings
         suggested = save_target.save_folder(settings) / self.suggested_name()
-        target = save_target.choose_save_path(self, t("PDF로 저장"), suggested)
+        target = save_target.choose_save_path(self, t("파일로 저장"), suggested)
         if target is None:
+            return
+        if target.suffix.lower() == ".hwpx":
+            self.save_hwpx(target)
             return
         try:
             with atomic_path(target) as scratch:
@@ -230,6 +239,23 @@ class ReportsScreen(QWidget):
             return
         save_target.remember_folder(settings, target)
         self.status.setText(t("저장했습니다: {path}", path=target))
+
+    def save_hwpx(self, target: Path) -> Worker | None:
+        """The current choice as an editable 한글 document (HWPX), rendered on the worker."""
+        try:
+            job = self.render_job(target)
+        except ValueError as error:
+            self.status.setText(str(error))
+            return None
+
+        def saved(path: Path) -> None:
+            save_target.remember_folder(self.context.settings, path)
+            self.status.setText(t("저장했습니다: {path}", path=path))
+
+        return run_with_progress(self, t("한글 문서(HWPX)로 저장"), lambda _params, _progress, _cancelled: job(),
+                                 None, on_done=saved,
+                                 on_error=lambda error: self.status.setText(t("저장하지 못했습니다: {error}",
+                                                                             error=error)))
 
     def batch(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, t("기업별 PDF를 저장할 폴더"))

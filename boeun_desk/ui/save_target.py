@@ -1,5 +1,6 @@
-"""Where a saved PDF goes: a default name that says what the document is, in the folder the
-officer used last (the documents folder the first time, never the program's own folder)."""
+"""Where a saved document (PDF, or HWPX to edit in 한글) goes: a default name that says what the
+document is, in the folder the officer used last (the documents folder the first time, never the
+program's own folder)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from boeun_desk.i18n import t
 
 FOLDER_KEY = "reports/save_folder"  # documents: the settings' folder, then the last one saved in
 EXPORT_KEY = "exports/folder"  # spreadsheets and sync files (설정)
@@ -65,10 +68,26 @@ def remember_folder(settings: QSettings, saved: Path) -> None:
     settings.setValue(FOLDER_KEY, str(saved.resolve().parent))
 
 
+def file_types() -> dict[str, str]:
+    """The kinds of file a document is saved as (extension: dialog filter): PDF to print and send,
+    HWPX to go on editing in 한글 (same content, tables and 결재란)."""
+    return {".pdf": "PDF (*.pdf)", ".hwpx": t("한글 문서 HWPX (*.hwpx)")}
+
+
+def chosen_path(chosen: str, selected_filter: str) -> Path:
+    """The file to write: a name ending in .pdf or .hwpx keeps it; any other name takes the
+    extension of the file type chosen in the dialog (PDF when none)."""
+    path = Path(chosen)
+    types = file_types()
+    if path.suffix.lower() in types:
+        return path
+    suffix = next((ext for ext, label in types.items() if label == selected_filter), ".pdf")
+    return path.with_name(path.name + suffix)
+
+
 def choose_save_path(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
     """The file dialog seam (tests replace it): the path chosen, or None when cancelled."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), "PDF (*.pdf)")
-    if not chosen:
-        return None
-    path = Path(chosen)
-    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+    types = file_types()
+    chosen, selected = QFileDialog.getSaveFileName(parent, title, str(suggested), ";;".join(types.values()),
+                                                   types.get(suggested.suffix.lower(), types[".pdf"]))
+    return chosen_path(chosen, selected) if chosen else None
