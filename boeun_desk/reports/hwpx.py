@@ -324,10 +324,11 @@ class HwpxWriter:
         self.doc.parts.set_document_metadata(title=source.title, creator=source.author or None,
                                              subject=source.subject or None,
                                              keyword=", ".join(source.keywords) or None)
-        if isinstance(target, str | bytes) or hasattr(target, "__fspath__"):
-            self.doc.save_to_path(target)
+        if isinstance(target, str) or hasattr(target, "__fspath__"):  # a path: HWPX whatever its name
+            with open(target, "wb") as handle:
+                self.doc.save_to_stream(handle, format="hwpx")
         else:
-            self.doc.save_to_stream(target)
+            self.doc.save_to_stream(target, format="hwpx")
 
 
 def write_hwpx(document: b.Document, target: Any) -> None:
