@@ -100,12 +100,13 @@ class HwpxWriter:
 
     # --- paragraphs ---------------------------------------------------------------------
 
-    def paragraph(self, value: str, run: str = "body", **shape: Any) -> None:
-        """One paragraph per line of `value` (a value may hold line breaks)."""
+    def paragraph(self, value: str, run: str = "body", **shape: Any) -> Any:
+        """One paragraph per line of `value` (a value may hold line breaks); the last is returned."""
         for line in value.split("\n"):
             paragraph = self.doc.add_paragraph(line, para_pr_id_ref=self.para(**shape),
                                                char_pr_id_ref=self.run(run), inherit_style=False)
             self._mark_break(paragraph)
+        return paragraph
 
     def _mark_break(self, paragraph: Any) -> None:
         if self._page_break:
@@ -261,6 +262,16 @@ class HwpxWriter:
             self.cell(row.cells[0], number, "body", "r", borders=False)
             self.cell(row.cells[1], title, "body", borders=False)
 
+    def blocks(self, blocks: Sequence[b.Block]) -> None:
+        for index, block in enumerate(blocks):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(block, b.Heading) and _empty(following):
+                # A section with nothing to show is one line, as in the PDF: the heading, then its note.
+                heading = self.paragraph(block.text, "section", before=12, after=3)
+                heading.add_run("   " + following.empty, char_pr_id_ref=self.run("note"))
+            elif not (_empty(block) and isinstance(blocks[index - 1] if index else None, b.Heading)):
+                self.block(block)
+
     def block(self, block: b.Block) -> None:
         if isinstance(block, b.Title):
             self.title(block)
@@ -279,8 +290,7 @@ class HwpxWriter:
         elif isinstance(block, b.Signatures):
             self.signatures(block)
         elif isinstance(block, b.Group):
-            for inner in block.blocks:
-                self.block(inner)
+            self.blocks(block.blocks)
         elif isinstance(block, b.PageBreak):
             self._page_break = True
         elif isinstance(block, b.Part):
@@ -317,8 +327,7 @@ class HwpxWriter:
                 run.set("charPrIDRef", self.run("small"))
 
     def write(self, target: Any) -> None:
-        for block in self.source.blocks:
-            self.block(block)
+        self.blocks(self.source.blocks)
         self.frame()
         source = self.source
         self.doc.parts.set_document_metadata(title=source.title, creator=source.author or None,
@@ -329,6 +338,11 @@ class HwpxWriter:
                 self.doc.save_to_stream(handle, format="hwpx")
         else:
             self.doc.save_to_stream(target, format="hwpx")
+
+
+def _empty(block: b.Block | None) -> bool:
+    """A table with no rows, printed as its note."""
+    return isinstance(block, b.Grid) and not block.rows and block.empty is not None
 
 
 def write_hwpx(document: b.Document, target: Any) -> None:
