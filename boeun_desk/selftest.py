@@ -75,6 +75,12 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             for path in files:
                 data = path.read_bytes()
                 assert data.startswith(b"%PDF") and b"NanumGothic" in data and b"/FontFile2" in data, path.name
+            # The editable 한글 copy: python-hwpx and its template and schemas travel with the build.
+            hwpx = api.render_annual_report(services, 2024, work / "annual.hwpx")
+            from hwpx.tools.package_validator import validate_package
+
+            assert validate_package(hwpx).ok and b"Contents/section0.xml" in hwpx.read_bytes(), hwpx.name
+            files.append(hwpx)
             import importlib.util
 
             # ReportLab's C helpers (rl_accel) halve the time of every document; a build without them works, slowly.

@@ -24,9 +24,6 @@ from boeun_desk.reports.format import day_text, text
 
 FONT = "함초롬돋움"
 UNIT_PER_MM = 7200 / 25.4  # HWPUNIT: 1/7200 inch
-# breakNonLatinWord: python-hwpx measured that 한글 keeps Hangul words whole (어절 단위) under
-# BREAK_WORD, the reverse of the name (hwpx.form_fit.measure.TextStyle); 바탕글 has it too.
-WORD_BREAK = "BREAK_WORD"
 PHOTO_WIDTH_MM = 80
 PHOTO_MAX_HEIGHT_MM = 70
 
@@ -55,7 +52,7 @@ class HwpxWriter:
         self._header = self.doc.oxml.headers[0]
         self._runs: dict[str, str] = {}
         self._paras: dict[tuple[Any, ...], str] = {}
-        self._fills: dict[str | None, str] = {}
+        self._fills: dict[str, str] = {}
         self.doc.page.setup(paper_size="A4", margin_left_mm=MARGIN_X / mm, margin_right_mm=MARGIN_X / mm,
                             margin_top_mm=MARGIN_TOP / mm, margin_bottom_mm=MARGIN_BOTTOM / mm,
                             header_margin_mm=10, footer_margin_mm=7)
@@ -73,8 +70,10 @@ class HwpxWriter:
 
     def para(self, align: str = "LEFT", *, spacing: int = 150, before: float = 0, after: float = 0,
              keep_next: bool = False, tab_right: bool = False) -> str:
-        """A paragraph shape (alignment, line spacing %, space before/after in pt), breaking
-        Hangul lines between words."""
+        """A paragraph shape (alignment, line spacing %, space before/after in pt). Every shape
+        derives from 바탕글 (paraPr 0), whose breakNonLatinWord="BREAK_WORD" keeps Hangul words
+        whole: python-hwpx measured that 한글 reads it so, the reverse of its name
+        (hwpx.form_fit.measure.TextStyle); tests check every shape a document uses."""
         key = (align, spacing, before, after, keep_next, tab_right)
         if key not in self._paras:
             # a tab to the right end of the line (the page header's and footer's right-hand text)
@@ -83,9 +82,6 @@ class HwpxWriter:
                 base_para_pr_id=0, alignment=align, line_spacing_percent=spacing,
                 margins={"prev": round(before * 100), "next": round(after * 100)},
                 break_setting={"keep_with_next": keep_next, "widow_orphan": True}, tab_pr_id_ref=tabs)
-            for element in self._header.element.iter("{*}paraPr"):
-                if element.get("id") == shape:
-                    element.find("{*}breakSetting").set("breakNonLatinWord", WORD_BREAK)
             self._paras[key] = shape
         return self._paras[key]
 
