@@ -146,7 +146,7 @@ def _keystroke(ctx: Context, spec_key: str, text: str) -> tuple[float, float, st
         QApplication.processEvents()
         time.sleep(0.005)
     preparing = screen.model._preparing
-    loaded = screen.model._rows is not None or (preparing is not None and preparing[1].isFinished())
+    loaded = screen.model._rows is not None or (preparing is not None and not preparing[1].running)
     started = time.perf_counter()
     screen.search.setText(terms[0])
     first = time.perf_counter() - started

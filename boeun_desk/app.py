@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QLibraryInfo, QProcess, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QProcess, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -23,7 +24,7 @@ from boeun_desk.i18n import LANGUAGES, set_language, t
 from boeun_desk.paths import resource
 from boeun_desk.ui.context import AppContext, ask
 from boeun_desk.ui.main_window import MainWindow, program_command
-from boeun_desk.ui.worker import Worker, keep_running, wait_for_workers
+from boeun_desk.ui.worker import Task, error_message, run_with_progress, wait_for_workers
 
 if TYPE_CHECKING:
     from boeun_desk.overview import Overview
@@ -92,40 +93,54 @@ def open_for_window(target: str | Path | None, checked: IntegrityCheck | None = 
     return open_database(target, exclusive=True, auto_backup=True, checked=checked)
 
 
-def open_or_restore(target: str | Path | None, parent: QWidget | None = None) -> Database | None:
-    """Open for this window alone. A damaged file offers the newest sound backup; the damaged
-    file itself is kept aside. None when nothing could be opened (the officer was told why)."""
+def open_or_restore(target: str | Path | None, then: Callable[[Database | None], object],
+                    parent: QWidget | None = None) -> Task | None:
+    """Open for this window alone, then `then(database)`. A damaged file offers the newest sound
+    backup (restored on a worker: the Task); the damaged file itself is kept aside. `then(None)`
+    when nothing could be opened (the officer was told why)."""
     from boeun_desk.storage.errors import DatabaseError
 
     try:
-        return open_for_window(target)
+        database = open_for_window(target)
     except DatabaseError as error:
-        return recover(error, target, parent)
+        return recover(error, target, then, parent)
+    then(database)
+    return None
 
 
-def recover(error: Exception, target: str | Path | None, parent: QWidget | None = None) -> Database | None:
-    """After a failed open: say why, and for a damaged file offer the newest sound backup.
+def recover(error: Exception, target: str | Path | None, then: Callable[[Database | None], object],
+            parent: QWidget | None = None) -> Task | None:
+    """After a failed open: say why, and for a damaged file offer the newest sound backup, restored
+    and opened on a worker with progress (`then(database)`, or `then(None)`: the officer was told).
     (Any error is told to the officer: an unreadable lock file is an OSError, not a DatabaseError.)"""
     from boeun_desk.storage import backup, restore
-    from boeun_desk.storage.errors import DamagedDatabase, DatabaseError
+    from boeun_desk.storage.errors import DamagedDatabase
 
     if not isinstance(error, DamagedDatabase) or error.path is None or not backup.list_backups(error.path):
         ask(parent, t("데이터베이스를 열 수 없습니다"), str(error), buttons=("ok",), icon="error")
+        then(None)
         return None
     question = str(error) + "\n\n" + t("가장 최근의 정상 백업으로 복원할까요? (손상된 파일은 지우지 않고 옆에 보관합니다)")
     if ask(parent, t("데이터베이스 손상"), question, icon="warning") != "yes":
+        then(None)
         return None
-    try:
-        result = restore.restore(error.path)
-        database = open_for_window(target)
-    except DatabaseError as failure:
-        ask(parent, t("복원할 수 없습니다"), str(failure), buttons=("ok",), icon="error")
-        return None
-    ask(parent, t("복원했습니다"), t("{source} 백업으로 복원했습니다. 손상된 파일은 {aside}에 보관했습니다.",
-                                  source=result.restored_from.name,
-                                  aside=", ".join(p.name for p in result.kept_aside) or "-"),
-        buttons=("ok",), icon="info")
-    return database
+
+    def work(path: Path, progress: Any, cancelled: Any) -> tuple[Any, Database]:
+        return restore.restore(path, progress=progress, cancelled=cancelled), open_for_window(target)
+
+    def restored(outcome: tuple[Any, Database]) -> None:
+        result, database = outcome
+        ask(parent, t("복원했습니다"), t("{source} 백업으로 복원했습니다. 손상된 파일은 {aside}에 보관했습니다.",
+                                      source=result.restored_from.name,
+                                      aside=", ".join(p.name for p in result.kept_aside) or "-"),
+            buttons=("ok",), icon="info")
+        then(database)
+
+    def failed(failure: Exception) -> None:
+        ask(parent, t("복원할 수 없습니다"), error_message(failure), buttons=("ok",), icon="error")
+        then(None)
+
+    return run_with_progress(parent, t("백업에서 복원"), work, error.path, on_done=restored, on_error=failed)
 
 
 def _start_page(target: str | Path | None) -> Overview | None:
@@ -221,10 +236,9 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         if quit_when_ready:
             QTimer.singleShot(0, app.quit)
 
-    loader = Worker(_load, target)
-    loader.succeeded.connect(attach)
-    loader.failed.connect(lambda error: None if ended else attach(recover(error, target, window)))
-    keep_running(loader)
+    restoring: list[Task | None] = []  # a damaged file's restore, if the officer chose one
+    loader = Task(_load, target)
+    loader.then(attach, lambda error: None if ended else restoring.append(recover(error, target, attach, window)))
     QTimer.singleShot(0, loader.start)  # after the frame is on screen: the import holds the GIL
     previous_hook, sys.excepthook = sys.excepthook, report
     try:
@@ -236,9 +250,17 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         if not opened and loader.result is not None:
             opened.append(loader.result)
         restart = window.restart_requested
+        for task in restoring:  # closed while a backup was being restored: it finishes first
+            if task is not None:
+                task.wait()
+                if not opened and task.result is not None:
+                    opened.append(task.result[1])
         # Delete the window (and its models and threads) while Qt is alive; left to the garbage
         # collector at interpreter exit, PySide6 can crash after the event loop has ended.
         shiboken6.delete(window)
+        # Closing the windows posted another quit; handled with no loop running, it would end every
+        # later event loop in this process (a test's) at once.
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
         wait_for_workers()  # a list's search texts may still be loading: let them finish first
         page = _closing_page(contexts[0]) if contexts and not damaged else None
         for database in opened:

@@ -10,10 +10,11 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, QStandardPaths, QThread, QTimer
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QProgressDialog, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from boeun_desk.ui import printing, save_target
 from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.progress_dialog import ProgressDialog
 from boeun_desk.ui.main_window import MainWindow
 
 FORBIDDEN = set('/\\:*?"<>|')
@@ -63,7 +64,7 @@ def test_printing_runs_on_the_worker_at_300_dpi_while_the_window_keeps_working(s
     timer.start()
     assert screen.print_current() is not None
     QTimer.singleShot(50, loop_ran.set)
-    # The worker is deleted once done, so wait for what the officer sees, not for its signals.
+    # Wait for what the officer sees.
     qtbot.waitUntil(lambda: "프린터로 보냈습니다" in screen.status.text(), timeout=60_000)
     finished = time.perf_counter()
     timer.stop()
@@ -99,7 +100,7 @@ def test_cancel_stops_the_printer_between_pages(screen, qtbot, tmp_path, monkeyp
     monkeypatch.setattr(printing, "page_image", slow_render)
     assert screen.print_current() is not None
     qtbot.waitUntil(lambda: pages_rendered == [0])
-    progress = screen.findChild(QProgressDialog)
+    progress = screen.findChild(ProgressDialog)
     assert progress.labelText().startswith("인쇄")
     [cancel] = [button for button in progress.findChildren(QPushButton) if button.text() == "취소"]
     cancel.click()

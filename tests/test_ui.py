@@ -34,6 +34,12 @@ def context(demo, tmp_path, qapp):
     return ctx
 
 
+def finished(qtbot, task):
+    """Wait for long work (a worker's Task) to end; its result (None after an error)."""
+    qtbot.waitUntil(lambda: task.done, timeout=60_000)
+    return task.result
+
+
 @pytest.fixture
 def window(context, qtbot):
     win = MainWindow(context)
@@ -296,23 +302,33 @@ def test_records_are_found_by_their_firms_name(demo):
         assert all("황토사과" in texts[i] for i in found)
 
 
-def test_second_window_on_the_same_file_gets_a_clear_message(demo_path, monkeypatch, qapp):
+def opened_by(open_or_restore, qtbot, *args):
+    """What app.open_or_restore hands over (a restore runs on a worker: waited for)."""
+    got = []
+    task = open_or_restore(*args, got.append)
+    if task is not None:
+        qtbot.waitUntil(lambda: task.done, timeout=60_000)
+    [database] = got
+    return database
+
+
+def test_second_window_on_the_same_file_gets_a_clear_message(demo_path, monkeypatch, qtbot):
     from boeun_desk import app
 
-    first = app.open_or_restore(demo_path)
+    first = opened_by(app.open_or_restore, qtbot, demo_path)
     shown = Answers()
     monkeypatch.setattr(app, "ask", shown)
     try:
-        assert app.open_or_restore(demo_path) is None
+        assert opened_by(app.open_or_restore, qtbot, demo_path) is None
         assert "사용 중" in shown.asked[0]
     finally:
         first.close()
-    second = app.open_or_restore(demo_path)
+    second = opened_by(app.open_or_restore, qtbot, demo_path)
     assert second is not None
     second.close()
 
 
-def test_damaged_file_offers_the_newest_backup_and_keeps_the_damaged_one(demo_path, monkeypatch, qapp):
+def test_damaged_file_offers_the_newest_backup_and_keeps_the_damaged_one(demo_path, monkeypatch, qtbot):
     from boeun_desk import app
     from boeun_desk.storage import backup
 
@@ -320,7 +336,7 @@ def test_damaged_file_offers_the_newest_backup_and_keeps_the_damaged_one(demo_pa
     demo_path.write_bytes(b"\x00" * 4096 + b"broken" * 1000)
     shown = Answers("yes", "ok")
     monkeypatch.setattr(app, "ask", shown)
-    database = app.open_or_restore(demo_path)
+    database = opened_by(app.open_or_restore, qtbot, demo_path)
     assert database is not None
     try:
         from boeun_desk.services import Services
@@ -379,17 +395,18 @@ def test_import_dialog_previews_refuses_bad_files_and_imports_good_ones(context,
 
     dialog = ImportDialog(context, window)
     qtbot.addWidget(dialog)
-    bad = dialog.preview(sheet([["새 기업", "124-81-00998", "홍길동", "보은읍"], ["틀린 번호", "124-81-00999", "", ""]]))
+    bad = finished(qtbot, dialog.preview(sheet([["새 기업", "124-81-00998", "홍길동", "보은읍"],
+                                                ["틀린 번호", "124-81-00999", "", ""]])))
     assert not bad.ok and not dialog.apply_button.isEnabled() and "오류 1건" in dialog.summary.text()
     assert context.services.firms.list(search="새 기업") == []
-    good = dialog.preview(sheet([["새 기업", "124-81-00998", "홍길동", "보은읍"]]))
+    good = finished(qtbot, dialog.preview(sheet([["새 기업", "124-81-00998", "홍길동", "보은읍"]])))
     assert good.ok and dialog.apply_button.isEnabled()
     context.services.firms.create({"name": "다른 창에서", "brn": "124-81-00998"})  # after the preview
-    dialog.apply()
+    finished(qtbot, dialog.apply())
     assert "미리보기 뒤에 데이터가 바뀌었습니다" in context.ask.asked[-1]
     assert context.services.firms.by_brn("1248100998").name == "다른 창에서"
-    assert "변경 1건" in dialog.summary.text()  # previewed again: now a change of that firm
-    dialog.apply()
+    qtbot.waitUntil(lambda: "변경 1건" in dialog.summary.text())  # previewed again: now a change of that firm
+    finished(qtbot, dialog.apply())
     assert context.services.firms.by_brn("1248100998").name == "새 기업"
     assert window.screen("firms").model.row_of(context.services.firms.by_brn("1248100998").id) >= 0
 
@@ -411,7 +428,7 @@ def test_sync_dialog_merges_a_laptop_copy_and_settles_a_conflict(context, window
     services.firms.update(firm.id, {"phone": "043-111-0000"})
     dialog = SyncDialog(context, window)
     qtbot.addWidget(dialog)
-    result = dialog.import_from(bundle)
+    result = finished(qtbot, dialog.import_from(bundle))
     assert result.conflicts == 1 and dialog.conflicts.rowCount() == 1
     assert services.firms.get(firm.id).phone == "043-111-0000"  # nothing overwritten silently
     dialog.view.selectRow(0)
@@ -436,19 +453,20 @@ def test_sync_dialog_refuses_a_hand_made_bundle_with_a_korean_message(context, w
     write_lines(bundle, lines)
     dialog = SyncDialog(context, window)
     qtbot.addWidget(dialog)
-    assert dialog.import_from(bundle) is None
+    assert finished(qtbot, dialog.import_from(bundle)) is None
     assert "아무것도 가져오지 않았습니다" in dialog.status.text() and "사업자등록번호" in dialog.status.text()
     (tmp_path / "empty.sync").write_bytes(b"")
-    assert dialog.import_from(tmp_path / "empty.sync") is None
+    assert finished(qtbot, dialog.import_from(tmp_path / "empty.sync")) is None
     assert "동기화 파일" in dialog.status.text()
 
 
-def test_a_list_exports_what_it_shows(window, tmp_path):
+def test_a_list_exports_what_it_shows(window, tmp_path, qtbot):
     from openpyxl import load_workbook
 
     screen = window.screen("firms")
     screen.search.setText("대추")
-    path = screen.export_shown(tmp_path / "firms.xlsx")
+    path = tmp_path / "firms.xlsx"
+    finished(qtbot, screen.export_shown(path))
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0][0] == "업체명" and len(rows) - 1 == screen.model.rowCount() < 22
     assert all("대추" in " ".join(str(v) for v in row if v) for row in rows[1:])

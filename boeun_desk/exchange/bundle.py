@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from boeun_desk.i18n import t
 from boeun_desk.models import Attachment, AuditEntry, Base, Tracked, utcnow
+from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.services.gate import RecordRejected, check_layout
 from boeun_desk.storage.files import atomic_write
 from boeun_desk.storage.filestore import chunks_of, content_path, is_content_hash
@@ -155,9 +156,11 @@ def _records(session: Session, table: Table) -> Iterator[tuple[list[Any], list[l
         yield [dump_value(v) for v in row], found
 
 
-def write_bundle(session: Session, path: Path, schema: str, replica: str, files_dir: Path) -> dict[str, int]:
+def write_bundle(session: Session, path: Path, schema: str, replica: str, files_dir: Path, *,
+                 progress: Progress = quiet, cancelled: IsCancelled = never) -> dict[str, int]:
     """Stream every tracked record with its history, then the files of the live attachments, into
-    `path` (atomically); the counts. `replica`: the identity of the copy it comes from."""
+    `path` (atomically); the counts. `replica`: the identity of the copy it comes from. Stopped
+    (`cancelled`), the temporary file is removed and nothing is left at `path`."""
     tables = tracked_tables()
     audit_columns = [c.name for c in AuditEntry.__table__.columns]
     created = utcnow().isoformat()
@@ -171,16 +174,21 @@ def write_bundle(session: Session, path: Path, schema: str, replica: str, files_
                     "tables": {table.name: [c.name for c in _columns(table)] for table in tables},
                     "audit": audit_columns}
             packed.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
-            for table in tables:
+            for done, table in enumerate(tables):
+                progress(done, len(tables), stage=t("기록을 담는 중"))
                 named = _live_file(table)
                 for row, entries in _records(session, table):
+                    if counts["records"] % 1000 == 0:
+                        stop_if(cancelled)
                     packed.write(json.dumps([table.name, row, entries], ensure_ascii=False,
                                             separators=(",", ":")).encode() + b"\n")
                     counts["records"] += 1
                     counts["history"] += len(entries)
                     if named is not None and (content_hash := named(row)):
                         hashes.add(content_hash)
-        for content_hash in sorted(hashes):
+        for done, content_hash in enumerate(sorted(hashes)):
+            stop_if(cancelled)
+            progress(done, len(hashes), stage=t("첨부파일을 담는 중"))
             size = _carry(body, files_dir, content_hash)
             counts["files" if size is not None else "files_missing"] += 1
             counts["file_bytes"] += size or 0

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from boeun_desk.exchange.sheets import BY_KEY, SHEETS, Sheet
 from boeun_desk.i18n import t
 from boeun_desk.kinds import REFERENCES, shown_names
+from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.storage.engine import Database
 from boeun_desk.storage.files import atomic_write
 from boeun_desk.validation import Field, format_brn, format_crn
@@ -33,21 +34,27 @@ ID_HEADER = "ID"
 
 
 def export_workbook(database: Database, keys: Sequence[str], path: Path, *,
-                    only_ids: Collection[str] | None = None) -> dict[str, int]:
-    """Write the sheets named by `keys` ("all" for every one) to `path`; rows written per sheet title."""
+                    only_ids: Collection[str] | None = None, progress: Progress = quiet,
+                    cancelled: IsCancelled = never) -> dict[str, int]:
+    """Write the sheets named by `keys` ("all" for every one) to `path`; rows written per sheet title.
+    Stopped (`cancelled`) before the file is saved, nothing is written."""
     chosen = list(SHEETS) if "all" in keys else [BY_KEY[key] for key in keys]
     workbook = Workbook(write_only=True)
     counts = {}
     with database.sessions() as session:
-        for sheet in chosen:
-            counts[t(sheet.title)] = _write_sheet(session, workbook.create_sheet(t(sheet.title)), sheet, only_ids)
+        for done, sheet in enumerate(chosen):
+            progress(done, len(chosen), stage=t("{sheet} 시트를 쓰는 중", sheet=t(sheet.title)))
+            counts[t(sheet.title)] = _write_sheet(session, workbook.create_sheet(t(sheet.title)), sheet, only_ids,
+                                                  cancelled)
+    stop_if(cancelled)
+    progress(len(chosen), len(chosen), stage=t("파일로 저장하는 중"), stoppable=False)
     with atomic_write(path) as handle:
         workbook.save(handle)
     return counts
 
 
 def _write_sheet(session: Session, ws: WriteOnlyWorksheet, sheet: Sheet,
-                 only_ids: Collection[str] | None) -> int:
+                 only_ids: Collection[str] | None, cancelled: IsCancelled = never) -> int:
     fields = list(sheet.schema)
     for index, spec in enumerate(fields, start=1):
         ws.column_dimensions[get_column_letter(index)].width = 28 if spec.kind in {"text"} else 16
@@ -68,6 +75,8 @@ def _write_sheet(session: Session, ws: WriteOnlyWorksheet, sheet: Sheet,
         values = [_cell(ws, spec, row[spec.name], names) for spec in fields] + [row["id"]]
         ws.append([_text(ws, value) if isinstance(value, str) else value for value in values])
         count += 1
+        if count % 1000 == 0:
+            stop_if(cancelled)
     return count
 
 

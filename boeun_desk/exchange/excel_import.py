@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY, Kind
+from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.services.base import SERVICE_OF_TABLE, unit_of_work
 from boeun_desk.services.entities import _UniqueBrn
 from boeun_desk.storage import backup
@@ -114,12 +115,14 @@ def _json(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
-    """Read, validate and compare with the database; nothing is written."""
+def plan_import(database: Database, kind: str, path: Path, *, progress: Progress = quiet,
+                cancelled: IsCancelled = never) -> ImportPlan:
+    """Read, validate and compare with the database; nothing is written (so it stops anywhere)."""
     described, required = KINDS[kind]
     schema = described.schema
     plan = ImportPlan(kind, path)
     labels = {f.name: t(f.label) for f in schema}
+    progress(0, 0, stage=t("파일을 읽는 중"))
     try:
         sheet = read_sheet(path, header_map(schema, ALIASES[kind]), required, [labels[n] for n in required])
     except SheetError as error:
@@ -144,7 +147,10 @@ def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
         plan.warnings.append(RowError(sheet.header_row, "", t("알 수 없는 열은 가져오지 않습니다: {names}",
                                                               names=", ".join(sheet.ignored))))
     seen: dict[str, int] = {}
-    for row, raw in sheet.rows:
+    for done, (row, raw) in enumerate(sheet.rows):
+        if done % 200 == 0:
+            stop_if(cancelled)
+            progress(done, len(sheet.rows), stage=t("행을 검사하는 중"))
         values = {name: plain(value) for name, value in raw.items()}
         if "phone" in values and isinstance(values["phone"], int):
             values["phone"] = f"0{values['phone']}"  # a number typed as 0431234567 lost its leading 0
@@ -164,7 +170,9 @@ def plan_import(database: Database, kind: str, path: Path) -> ImportPlan:
             continue
         seen[key] = row
         plan._rows.append((row, cleaned.values, given))
+    stop_if(cancelled)
     if not plan.errors:
+        progress(0, 0, stage=t("데이터베이스와 비교하는 중"))
         with database.sessions() as session:
             _compare(session, _service(database, kind), plan)
     if not plan._rows and not plan.errors:
@@ -227,17 +235,21 @@ def _outline(plan: ImportPlan) -> tuple[Any, ...]:
     return tuple((item.row, item.record_id, item.values, item.old) for item in plan.new + plan.changed)
 
 
-def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> ImportPlan:
+def apply_import(database: Database, plan: ImportPlan, officer: str = "", *, progress: Progress = quiet,
+                 cancelled: IsCancelled = never) -> ImportPlan:
     """Write the plan through the service in one transaction (after a backup): every row or none.
 
     The rows are compared again inside the transaction: when the database changed since the
-    preview in a way that changes the plan, nothing is written and the officer looks again."""
+    preview in a way that changes the plan, nothing is written and the officer looks again.
+    Stopped (`cancelled`) before the commit, the transaction is rolled back: nothing is written."""
     if plan.errors:
         raise ValueError("a rejected import plan cannot be applied")
     service = _service(database, plan.kind, officer)
     if database.path is not None:
-        backup.create_backup(database.path, reason="import")
+        progress(0, 0, stage=t("가져오기 전에 백업하는 중"))
+        backup.create_backup(database.path, reason="import", cancelled=cancelled)
     previewed = _outline(plan)
+    items = plan.new + plan.changed
     with unit_of_work(database.sessions, officer) as session:
         _compare(session, service, plan, check=False)
         if not plan.errors and _outline(plan) != previewed:
@@ -247,7 +259,9 @@ def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> Imp
             session.rollback()
             return plan
         try:
-            for item in plan.new + plan.changed:
+            for done, item in enumerate(items):
+                stop_if(cancelled)  # raised inside the transaction: it is rolled back
+                progress(done, len(items), stage=t("기록을 저장하는 중"))
                 if item.record_id is None:
                     service.create_in(session, item.values)
                 else:
@@ -256,5 +270,7 @@ def apply_import(database: Database, plan: ImportPlan, officer: str = "") -> Imp
             plan.errors.extend(RowError(item.row, e.label, e.message) for e in failed.errors)
             session.rollback()
             return plan
+        stop_if(cancelled)
+        progress(len(items), len(items), stage=t("저장을 마무리하는 중"), stoppable=False)  # the commit
     plan.applied = True
     return plan

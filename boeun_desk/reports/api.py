@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from boeun_desk.i18n import t
+from boeun_desk.progress import Cancelled as Cancelled  # a batch stopped by 취소
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.annual_report import AnnualReport
 from boeun_desk.reports.base import write_pdf
@@ -22,11 +23,6 @@ from boeun_desk.reports.visit_record import VisitRecord
 from boeun_desk.services.documents import Documents
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
 from boeun_desk.validation import format_brn
-
-
-class Cancelled(Exception):
-    """A batch stopped because the officer pressed Cancel; nothing partial was left behind."""
-
 
 # `today` (default: the real today) dates the print and counts days to expiry and due dates.
 

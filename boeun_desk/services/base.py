@@ -32,18 +32,33 @@ class StaleEdit(Exception):
     """The record changed since the form was opened; str() is Korean."""
 
 
+EVERYTHING = "*"  # Changes.entity of work that may have changed any record (sync, import, restore)
+
+
 @dataclass(frozen=True)
 class Changes:
     """What a service call changed: broadcast by the GUI so each view refreshes what it shows."""
 
-    entity: str
+    entity: str  # a kind's key (kinds.py), or EVERYTHING
     ids: tuple[str, ...]
     action: str
     warnings: tuple[FieldError, ...] = ()
 
+    @classmethod
+    def everything(cls, action: str) -> Changes:
+        return cls(EVERYTHING, (), action)
+
     @property
     def id(self) -> str:
         return self.ids[0]
+
+    def touches(self, *entities: str) -> bool:
+        """Whether records of any of these kinds may have changed."""
+        return self.entity == EVERYTHING or self.entity in entities
+
+    def touches_record(self, entity: str, record_id: str) -> bool:
+        """Whether this record may have changed (no ids: any record of its kind may have)."""
+        return self.entity == EVERYTHING or (self.entity == entity and (not self.ids or record_id in self.ids))
 
 
 @cache

@@ -35,6 +35,7 @@ from boeun_desk.exchange.bundle import (
 from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry, Base, Meta, utcnow
 from boeun_desk.models.audit import _text as audit_text
+from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.services.base import NotFound, in_use, unit_of_work
 from boeun_desk.services.firm_records import firm_dependents
 from boeun_desk.services.gate import RecordRejected, check_fields, check_history, check_record, rules_for
@@ -89,9 +90,11 @@ def replica_id(session: Session) -> str:
     return meta.value
 
 
-def export_bundle(database: Database, path: Path, files_dir: Path | None = None) -> dict[str, int]:
+def export_bundle(database: Database, path: Path, files_dir: Path | None = None, *, progress: Progress = quiet,
+                  cancelled: IsCancelled = never) -> dict[str, int]:
     """Write this copy's records and history, and the files its attachments name, to a bundle file:
-    {"records", "history", "files", "file_bytes", "files_missing"} (a file not in the folder is left out)."""
+    {"records", "history", "files", "file_bytes", "files_missing"} (a file not in the folder is left out).
+    Stopped (`cancelled`), no file is written."""
     with database.sessions() as session:  # a read: other copies keep writing while it streams
         meta = session.get(Meta, REPLICA_KEY)
         if meta is None:  # the first bundle of this copy: its identity is made in a short write
@@ -99,7 +102,8 @@ def export_bundle(database: Database, path: Path, files_dir: Path | None = None)
                 replica = replica_id(writing)
         else:
             replica = meta.value
-        return write_bundle(session, path, head_revision(), replica, files_dir or filestore.files_dir_of(database))
+        return write_bundle(session, path, head_revision(), replica, files_dir or filestore.files_dir_of(database),
+                            progress=progress, cancelled=cancelled)
 
 
 @dataclass(frozen=True)
@@ -134,19 +138,23 @@ def clone(database_path: Path, target: Path) -> Cloned:
     return Cloned(new_id, copied[0])
 
 
-def import_bundle(database: Database, path: Path, files_dir: Path | None = None) -> SyncResult:
+def import_bundle(database: Database, path: Path, files_dir: Path | None = None, *, progress: Progress = quiet,
+                  cancelled: IsCancelled = never) -> SyncResult:
     """Merge a bundle in one transaction (after a backup); the whole file is verified first, and
     every file it carries is checked against its hash before any is stored.
 
     Records are read from the file and merged a batch at a time, so memory does not grow with
-    the size of the bundle; files are copied a chunk at a time."""
+    the size of the bundle; files are copied a chunk at a time. Stopped (`cancelled`) before the
+    commit, nothing of the file is kept: the transaction is rolled back, its files removed."""
+    progress(0, 0, stage=t("동기화 파일을 검사하는 중"))
     bundle = open_bundle(path, head_revision())
     files_dir = files_dir or filestore.files_dir_of(database)
     try:
-        with filestore.placed(files_dir, _receive_files(bundle, files_dir)) as new_files:
+        with filestore.placed(files_dir, _receive_files(bundle, files_dir, progress, cancelled)) as new_files:
             if database.path is not None:
-                backup.create_backup(database.path, reason="merge")
-            result = _merge_bundle(database, bundle)
+                progress(0, 0, stage=t("합치기 전에 백업하는 중"))
+                backup.create_backup(database.path, reason="merge", cancelled=cancelled)
+            result = _merge_bundle(database, bundle, progress, cancelled)
         result.files = len(new_files)
         return result
     except RecordRejected as error:  # rolled back: nothing of the file was kept
@@ -156,13 +164,16 @@ def import_bundle(database: Database, path: Path, files_dir: Path | None = None)
                             detail=error.orig, path=path.name)) from error
 
 
-def _receive_files(bundle: Bundle, files_dir: Path) -> list[filestore.Staged]:
+def _receive_files(bundle: Bundle, files_dir: Path, progress: Progress = quiet,
+                   cancelled: IsCancelled = never) -> list[filestore.Staged]:
     """Copy the carried files into temporary files in the files folder, hashing the bytes as they
     are written; one file whose bytes are not its hash refuses the whole bundle."""
     staged: list[filestore.Staged] = []
     named = _named_files(bundle)
     try:
-        for carried, chunks in bundle.files():
+        for done, (carried, chunks) in enumerate(bundle.files()):
+            stop_if(cancelled)
+            progress(done, len(bundle.carried), stage=t("첨부파일을 받는 중"))
             if carried.content_hash in named:  # a file no record names is not stored (a hand-made bundle)
                 staged.append(filestore.stage(files_dir, chunks, expected=carried.content_hash))
     except BaseException as error:
@@ -191,7 +202,8 @@ def _named_files(bundle: Bundle) -> set[str]:
     return found
 
 
-def _merge_bundle(database: Database, bundle: Bundle) -> SyncResult:
+def _merge_bundle(database: Database, bundle: Bundle, progress: Progress = quiet,
+                  cancelled: IsCancelled = never) -> SyncResult:
     result = SyncResult(replica=bundle.replica)
     columns: dict[str, list[str]] = bundle.head["tables"]
     audit_columns: list[str] = bundle.head["audit"]
@@ -200,16 +212,22 @@ def _merge_bundle(database: Database, bundle: Bundle) -> SyncResult:
         declined = {key[len(DECLINED_PREFIX):] for key in session.scalars(
             select(Meta.key).where(Meta.key.like(f"{DECLINED_PREFIX}%")))}
         batch: list[BundleRecord] = []
+        merged = 0
         for record in bundle.records():
             if record.table not in columns:
                 raise RecordRejected(t("동기화 파일의 머리글에 없는 종류의 기록이 있습니다: {name}",
                                        name=record.table[:60]))
             if batch and (record.table != batch[0].table or len(batch) >= _CHUNK):
+                stop_if(cancelled)  # raised inside the transaction: it is rolled back
                 _merge_batch(session, batch, columns, audit_columns, pending, declined, result)
+                merged += len(batch)
+                progress(merged, 0, stage=t("기록을 합치는 중"))
                 batch = []
             batch.append(record)
         if batch:
             _merge_batch(session, batch, columns, audit_columns, pending, declined, result)
+        stop_if(cancelled)
+        progress(merged + len(batch), 0, stage=t("저장을 마무리하는 중"), stoppable=False)  # the commit
     return result
 
 

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from boeun_desk.i18n import t
+from boeun_desk.progress import IsCancelled, Progress, stop_if
 from boeun_desk.storage import filestore
 from boeun_desk.storage.errors import DatabaseError
 from boeun_desk.storage.files import LEFTOVERS, PART, atomic_path, sweep_leftovers
@@ -39,6 +40,7 @@ INTERVAL = timedelta(minutes=30)  # automatic backups at most this often
 SIZE_FACTOR = 10  # the backups of a database hold at most this many times its size
 LOW_SPACE = 500 * 1024 * 1024  # free bytes below which the officer is warned (or 2x the database)
 _STAMP = "%Y%m%d-%H%M%S"
+STEP_PAGES = 1024  # pages the backup API copies between progress reports (4 MB of 4 KiB pages)
 STORE_GRACE = 3600.0  # seconds a stored file no backup names stays (a parallel backup may need it)
 
 
@@ -93,17 +95,19 @@ def list_backups(database_path: Path) -> list[BackupInfo]:
     return [b for b, _ in sorted(found, key=lambda f: (f[0].taken_at, f[1]), reverse=True)]
 
 
-def copy_database(source: Path, target: Path, then: Callable[[Path], object] | None = None) -> None:
+def copy_database(source: Path, target: Path, then: Callable[[Path], object] | None = None, *,
+                  progress: Progress | None = None, cancelled: IsCancelled | None = None) -> None:
     """A consistent 0600 copy of a live database (WAL included) through the online backup API,
     written under a unique temporary name beside the target and renamed into place (after
-    `then(copy)` has run on the finished copy, if given)."""
+    `then(copy)` has run on the finished copy, if given). With `progress` or `cancelled` it copies
+    a few pages at a time, reporting and stopping between them (stopped, no copy is left)."""
     try:
         with atomic_path(target) as scratch:
             src = sqlite3.connect(source, timeout=30)
             try:
                 dst = sqlite3.connect(scratch)
                 try:
-                    src.backup(dst)
+                    copy_pages(src, dst, progress, cancelled)
                     dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
                 finally:
                     dst.close()
@@ -115,6 +119,21 @@ def copy_database(source: Path, target: Path, then: Callable[[Path], object] | N
         raise DatabaseError(_copy_failed(error, target)) from error
 
 
+def copy_pages(src: sqlite3.Connection, dst: sqlite3.Connection, progress: Progress | None = None,
+               cancelled: IsCancelled | None = None) -> None:
+    """SQLite's backup API: all at once, or (someone watching) `STEP_PAGES` pages at a time."""
+    if progress is None and cancelled is None:
+        src.backup(dst)
+        return
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        stop_if(cancelled)  # raised here, SQLite abandons the copy
+        if progress is not None:
+            progress(total - remaining, total, stage=t("데이터베이스를 복사하는 중"))
+
+    src.backup(dst, pages=STEP_PAGES, progress=step)
+
+
 def _copy_failed(error: Exception, target: Path) -> str:
     text = str(error).lower()
     if "full" in text or getattr(error, "errno", None) == 28:
@@ -122,13 +141,17 @@ def _copy_failed(error: Exception, target: Path) -> str:
     return t("백업을 만들 수 없습니다: {detail}", detail=error)
 
 
-def create_backup(database_path: Path, *, reason: str = "", now: datetime | None = None) -> Path:
+def create_backup(database_path: Path, *, reason: str = "", now: datetime | None = None,
+                  progress: Progress | None = None, cancelled: IsCancelled | None = None) -> Path:
     """Write a backup now (then thin old ones) and return its path."""
-    return make_backup(database_path, reason=reason, now=now).path
+    return make_backup(database_path, reason=reason, now=now, progress=progress, cancelled=cancelled).path
 
 
-def make_backup(database_path: Path, *, reason: str = "", now: datetime | None = None) -> BackupResult:
-    """Write a backup with its files in the shared store, thin old backups, sweep the store."""
+def make_backup(database_path: Path, *, reason: str = "", now: datetime | None = None,
+                progress: Progress | None = None, cancelled: IsCancelled | None = None) -> BackupResult:
+    """Write a backup with its files in the shared store, thin old backups, sweep the store.
+    Stopped (`cancelled`) before the backup has its name, no backup is left (files it already put
+    in the shared store are whole files, swept later like any other no backup names)."""
     if not database_path.is_file():
         raise DatabaseError(t("데이터베이스 파일이 없습니다: {path}", path=database_path))
     folder = backups_dir(database_path)
@@ -142,18 +165,27 @@ def make_backup(database_path: Path, *, reason: str = "", now: datetime | None =
         counter += 1
         target = folder / f"{base}-{counter}.sqlite3"
     copied: list[filestore.Copied] = []
-    copy_database(database_path, target, then=lambda copy: copied.append(_store_files(database_path, copy)))
+
+    def store(copy: Path) -> None:
+        if progress is not None:
+            progress(0, 0, stage=t("첨부파일을 보관하는 중"))
+        copied.append(_store_files(database_path, copy, cancelled))
+        stop_if(cancelled)
+        if progress is not None:  # the rename that names the backup, then thinning: moments
+            progress(1, 1, stage=t("백업을 마무리하는 중"), stoppable=False)
+
+    copy_database(database_path, target, then=store, progress=progress, cancelled=cancelled)
     return BackupResult(target, copied[0], _thin(database_path, taken))
 
 
-def _store_files(database_path: Path, copy: Path) -> filestore.Copied:
+def _store_files(database_path: Path, copy: Path, cancelled: IsCancelled | None = None) -> filestore.Copied:
     store = files_store(database_path)
     store.mkdir(mode=0o700, exist_ok=True)
     hashes = filestore.named_hashes(copy)
     for content_hash in hashes:  # files this backup names are fresh: a parallel sweep spares them
         with contextlib.suppress(OSError):
             os.utime(filestore.content_path(store, content_hash))
-    return filestore.copy_named(hashes, filestore.files_dir_for(database_path), store)
+    return filestore.copy_named(hashes, filestore.files_dir_for(database_path), store, cancelled=cancelled)
 
 
 def _thin(database_path: Path, now: datetime) -> int:

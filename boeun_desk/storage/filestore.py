@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from boeun_desk.i18n import t
+from boeun_desk.progress import IsCancelled, stop_if
 from boeun_desk.storage.files import PART, fsync_folder, sweep_leftovers
 from boeun_desk.storage.lock import sqlite_uri
 from boeun_desk.validation import InvalidValue
@@ -176,13 +177,16 @@ class Copied:
     size: int = 0  # bytes copied
 
 
-def copy_named(hashes: Iterable[str], source_dir: Path, target_dir: Path) -> Copied:
+def copy_named(hashes: Iterable[str], source_dir: Path, target_dir: Path, *,
+               cancelled: IsCancelled | None = None) -> Copied:
     """Copy each file of `hashes` that `target_dir` lacks from `source_dir`, its bytes checked
     against its hash on the way (a copy is stored only under the hash of what was written). A file
-    missing or damaged at the source is listed, never stored, and does not stop the others."""
+    missing or damaged at the source is listed, never stored, and does not stop the others.
+    `cancelled` is asked between files (each file is whole or absent)."""
     copied = present = size = 0
     missing: list[str] = []
     for content_hash in sorted(hashes):
+        stop_if(cancelled)
         if content_path(target_dir, content_hash).is_file():
             present += 1
             continue

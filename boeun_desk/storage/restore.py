@@ -21,8 +21,9 @@ from datetime import datetime
 from pathlib import Path
 
 from boeun_desk.i18n import t
+from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.storage import filestore, identity
-from boeun_desk.storage.backup import backups_dir, files_store, list_backups
+from boeun_desk.storage.backup import backups_dir, copy_pages, files_store, list_backups
 from boeun_desk.storage.errors import DatabaseError, InvalidDatabasePath, NewerDatabase
 from boeun_desk.storage.files import atomic_path
 from boeun_desk.storage.lock import InstanceLock, sqlite_uri
@@ -38,8 +39,9 @@ class RestoreResult:
     files: filestore.Copied = filestore.Copied()  # attachment files brought back, there, missing
 
 
-def integrity_errors(path: Path, *, quick: bool = False) -> list[str]:
-    """Problems SQLite finds in a file (full integrity_check by default); [] when it is sound."""
+def integrity_errors(path: Path, *, quick: bool = False, cancelled: IsCancelled | None = None) -> list[str]:
+    """Problems SQLite finds in a file (full integrity_check by default); [] when it is sound.
+    `cancelled` is asked while SQLite checks (Cancelled when it says yes)."""
     if not path.is_file():
         return [t("파일이 없습니다: {path}", path=path)]
     if path.stat().st_size == 0:
@@ -47,19 +49,25 @@ def integrity_errors(path: Path, *, quick: bool = False) -> list[str]:
     try:
         conn = sqlite3.connect(sqlite_uri(path.resolve()) + "?mode=ro", uri=True, timeout=5)
         try:
+            if cancelled is not None:  # SQLite calls it every so many steps; 1 interrupts the check
+                conn.set_progress_handler(lambda: int(cancelled()), 100_000)
             rows = conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
         finally:
             conn.close()
     except sqlite3.Error as error:
+        stop_if(cancelled)  # interrupted by the officer, not a damaged file
         return [t("데이터베이스 파일을 읽을 수 없습니다: {detail}", detail=error)]
     messages = [str(row[0]) for row in rows]
     return [] if messages == ["ok"] else messages
 
 
-def restore(database_path: Path, source: Path | None = None) -> RestoreResult:
+def restore(database_path: Path, source: Path | None = None, *, progress: Progress = quiet,
+            cancelled: IsCancelled = never) -> RestoreResult:
     """Replace the database with a sound backup (the newest sound one when `source` is None).
 
     Takes the instance lock first: a file another copy of the program holds is never replaced.
+    It stops (`cancelled`) while it copies and checks the backup, never during the swap or the
+    attachment files after it (`progress` says so: not stoppable).
     """
     if source is not None:
         _refuse_obvious(database_path, source)
@@ -69,10 +77,11 @@ def restore(database_path: Path, source: Path | None = None) -> RestoreResult:
         problem: DatabaseError | None = None
         for candidate in candidates:
             try:
-                result = _restore_from(database_path, candidate)
+                result = _restore_from(database_path, candidate, progress, cancelled)
             except _Unusable as error:
                 problem = error.reason
                 continue
+            progress(0, 0, stage=t("첨부파일을 되살리는 중"), stoppable=False)
             return dataclasses.replace(result, files=restore_files(database_path))
         if source is not None and problem is not None:
             raise problem
@@ -102,7 +111,8 @@ def _refuse_obvious(database_path: Path, source: Path) -> None:
         raise InvalidDatabasePath(t("빈 파일(0바이트)로는 복원할 수 없습니다: {path}", path=source))
 
 
-def _restore_from(database_path: Path, source: Path) -> RestoreResult:
+def _restore_from(database_path: Path, source: Path, progress: Progress = quiet,
+                  cancelled: IsCancelled = never) -> RestoreResult:
     try:
         kind = identity.inspect_file(source)
     except DatabaseError as error:  # another program's file, a newer version's, damaged
@@ -112,11 +122,14 @@ def _restore_from(database_path: Path, source: Path) -> RestoreResult:
                                               path=source)))
     with atomic_path(database_path) as scratch:
         try:
-            _copy(source, scratch)
+            _copy(source, scratch, progress, cancelled)
         except sqlite3.Error as error:
             raise _Unusable(DatabaseError(t("백업 파일을 읽을 수 없습니다: {detail}", detail=error))) from error
-        if integrity_errors(scratch):
+        progress(0, 0, stage=t("백업 파일을 검사하는 중"))
+        if integrity_errors(scratch, cancelled=cancelled):
             raise _Unusable(DatabaseError(t("백업 파일이 손상되어 복원할 수 없습니다: {path}", path=source)))
+        stop_if(cancelled)  # the last place to stop: from here the files are swapped
+        progress(0, 0, stage=t("데이터베이스 파일을 바꿔 넣는 중"), stoppable=False)
         kept = _set_aside(database_path)
         # the rename at the end of this block puts the restored file in place in one step
     return RestoreResult(source, tuple(kept))
@@ -130,12 +143,12 @@ def _refusal(error: DatabaseError, source: Path) -> DatabaseError:
     return DatabaseError(t("백업 파일이 손상되어 복원할 수 없습니다: {path}", path=source))
 
 
-def _copy(source: Path, target: Path) -> None:
+def _copy(source: Path, target: Path, progress: Progress = quiet, cancelled: IsCancelled = never) -> None:
     src = sqlite3.connect(sqlite_uri(source.resolve()) + "?mode=ro", uri=True, timeout=30)
     try:
         dst = sqlite3.connect(target)
         try:
-            src.backup(dst)
+            copy_pages(src, dst, progress, cancelled)
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()

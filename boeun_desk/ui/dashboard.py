@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from boeun_desk.funding import Funding, Stages
 from boeun_desk.i18n import t
 from boeun_desk.overview import EXPIRY_DAYS, Overview, TypeTotal
+from boeun_desk.ui.refresh import RefreshWhenShown
 from boeun_desk.ui.widgets import plain_tooltip
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ class Dashboard(QWidget):
         exactly this file (the start page of an untouched file), so it is not queried again."""
         self.context = context
         self.year.setEnabled(True)
-        context.changed.connect(lambda _changes: self.refresh())
+        RefreshWhenShown(self, context, lambda _changes: True, self.refresh)  # any record may count
         if not current:
             self.refresh(opening=True)
 

@@ -1,4 +1,6 @@
-"""Excel import with a preview, Excel export, sync bundles with the conflict list, backup now."""
+"""Excel import with a preview, Excel export, sync bundles with the conflict list, backup now.
+Each reads or writes files on a worker with progress and 취소 (worker.run_with_progress); what
+changes data ends with one broadcast that every screen understands (Changes.everything)."""
 
 from __future__ import annotations
 
@@ -14,16 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boeun_desk.exchange.bundle import BundleError
 from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import KINDS, ImportPlan, apply_import, plan_import
 from boeun_desk.i18n import t
 from boeun_desk.services import Changes, sync
 from boeun_desk.storage import backup
-from boeun_desk.storage.errors import DatabaseError
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
 from boeun_desk.ui.widgets import ChoiceField, plain_label
+from boeun_desk.ui.worker import Task, error_message, run_with_progress
 from boeun_desk.validation import InvalidValue
 
 
@@ -65,8 +66,15 @@ class ImportDialog(QDialog):
         if path:
             self.preview(Path(path))
 
-    def preview(self, path: Path) -> ImportPlan:
-        plan = plan_import(self.context.services.database, self.kind.value(), path)
+    def preview(self, path: Path) -> Task:
+        """Read and check the file on a worker; the plan is shown when it is ready."""
+        database, kind = self.context.services.database, self.kind.value()
+        self.apply_button.setEnabled(False)
+        return run_with_progress(self, t("엑셀 파일 검사"), lambda _p, progress, cancelled: plan_import(
+            database, kind, path, progress=progress, cancelled=cancelled), on_done=self.show_plan,
+            context=self.context)
+
+    def show_plan(self, plan: ImportPlan) -> ImportPlan:
         self.plan = plan
         rows = [(t("오류"), e.row or "", "", str(e), "") for e in plan.errors]
         rows += [(t("새로 추가"), r.row, r.name, "", "") for r in plan.new]
@@ -81,19 +89,25 @@ class ImportDialog(QDialog):
         self.apply_button.setEnabled(plan.ok and bool(plan.new or plan.changed))
         return plan
 
-    def apply(self) -> None:
+    def apply(self) -> Task:
+        """Write the previewed plan on a worker (all rows or none; 취소 until the commit)."""
         assert self.plan is not None and self.plan.ok
-        plan = apply_import(self.context.services.database, self.plan, self.context.services.officer)
-        if not plan.applied:  # the database changed since the preview: nothing was written
-            self.context.ask(self, t("가져오기"), "\n".join(str(e) for e in plan.errors), buttons=("ok",),
-                             icon="warning")
-            self.preview(plan.path)
-            return
-        self.context.changed.emit(Changes(KINDS[plan.kind][0].key, (), "import"))
-        self.context.ask(self, t("가져오기 완료"), t("새로 추가 {new}건, 변경 {changed}건을 저장했습니다.",
-                                                  new=len(plan.new), changed=len(plan.changed)), buttons=("ok",),
-                         icon="info")
-        self.accept()
+        database, officer = self.context.services.database, self.context.services.officer
+
+        def done(plan: ImportPlan) -> None:
+            if not plan.applied:  # the database changed since the preview: nothing was written
+                self.context.ask(self, t("가져오기"), "\n".join(str(e) for e in plan.errors), buttons=("ok",),
+                                 icon="warning")
+                self.preview(plan.path)
+                return
+            self.context.ask(self, t("가져오기 완료"), t("새로 추가 {new}건, 변경 {changed}건을 저장했습니다.",
+                                                      new=len(plan.new), changed=len(plan.changed)),
+                             buttons=("ok",), icon="info")
+            self.accept()
+
+        return run_with_progress(self, t("엑셀에서 가져오기"), lambda plan, progress, cancelled: apply_import(
+            database, plan, officer, progress=progress, cancelled=cancelled), self.plan, on_done=done,
+            context=self.context, changes=lambda plan: Changes.everything("import") if plan.applied else None)
 
 
 class SyncDialog(QDialog):
@@ -131,54 +145,79 @@ class SyncDialog(QDialog):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> dict[str, int]:
-        counts = sync.export_bundle(self.context.services.database, path)
-        missing = t(" (이 사본에 없는 첨부파일 {n}개는 담지 못했습니다)", n=counts["files_missing"])
-        self.status.setText(t("동기화 파일을 저장했습니다: {path}", path=path) + (missing if counts["files_missing"] else ""))
-        return counts
+    def export_to(self, path: Path) -> Task:
+        def done(counts: dict[str, int]) -> None:
+            missing = t(" (이 사본에 없는 첨부파일 {n}개는 담지 못했습니다)", n=counts["files_missing"])
+            self.status.setText(t("동기화 파일을 저장했습니다: {path}", path=path)
+                                + (missing if counts["files_missing"] else ""))
+
+        database = self.context.services.database
+        return run_with_progress(self, t("동기화 파일 내보내기"), lambda _p, progress, cancelled: sync.export_bundle(
+            database, path, progress=progress, cancelled=cancelled), on_done=done, on_error=self._failed)
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("동기화 파일 가져오기"), "", "(*.sync);;(*)")
         if path:
             self.import_from(Path(path))
 
-    def import_from(self, path: Path) -> Any:
-        try:
-            result = sync.import_bundle(self.context.services.database, path)
-        except (DatabaseError, BundleError, OSError) as error:  # nothing of the file was kept
-            self.status.setText(str(error))
-            return None
-        self.status.setText(t("추가 {added}건, 변경 {updated}건, 충돌 {conflicts}건", added=result.added,
-                              updated=result.updated, conflicts=result.conflicts))
-        self.context.changed.emit(Changes("sync", (), "import"))
-        self.reload()
-        return result
+    def import_from(self, path: Path) -> Task:
+        """Merge a bundle on a worker (all of it or nothing; 취소 until the commit); then every
+        screen is told that anything may have changed."""
+        def done(result: Any) -> None:
+            self.status.setText(t("추가 {added}건, 변경 {updated}건, 충돌 {conflicts}건", added=result.added,
+                                  updated=result.updated, conflicts=result.conflicts))
+            self.reload()
+
+        database = self.context.services.database
+        return run_with_progress(self, t("동기화 파일 가져오기"), lambda _p, progress, cancelled: sync.import_bundle(
+            database, path, progress=progress, cancelled=cancelled), on_done=done, on_error=self._failed,
+            context=self.context, changes=Changes.everything("sync"))
+
+    def _failed(self, error: Exception) -> None:
+        self.status.setText(error_message(error, self.context))  # nothing of the file was kept or left
 
     def resolve(self, take: str) -> None:
-        rows = self.view.selectionModel().selectedRows()
-        for index in rows:
+        settled = []
+        for index in self.view.selectionModel().selectedRows():
             try:
-                sync.resolve_conflict(self.context.services.database, self.conflicts.rows[index.row()][-1], take,
-                                      self.context.services.officer)
+                settled.append(sync.resolve_conflict(self.context.services.database,
+                                                     self.conflicts.rows[index.row()][-1], take,
+                                                     self.context.services.officer))
             except InvalidValue as refused:  # e.g. the other copy's number now belongs to another firm
                 self.status.setText(str(refused))
-        if rows:
-            self.context.changed.emit(Changes("sync", (), "resolve"))
+        kinds = {conflict.entity for conflict in settled}
+        if len(kinds) == 1:
+            self.context.changed.emit(Changes(kinds.pop(), tuple(c.entity_id for c in settled), "resolve"))
+        elif kinds:
+            self.context.changed.emit(Changes.everything("resolve"))
         self.reload()
 
 
-def export_excel(context: AppContext, parent: QWidget) -> None:
+def export_excel(context: AppContext, parent: QWidget) -> Task | None:
     path, _ = QFileDialog.getSaveFileName(parent, t("엑셀로 내보내기"), "보은데스크.xlsx", "Excel (*.xlsx)")
-    if path:
-        counts = export_workbook(context.services.database, ["all"], Path(path))
-        context.ask(parent, t("엑셀로 내보내기"), t("{n}개 시트를 저장했습니다: {path}", n=len(counts), path=path),
-                    buttons=("ok",), icon="info")
+    return export_sheets(context, parent, ["all"], Path(path)) if path else None
 
 
-def backup_now(context: AppContext, parent: QWidget) -> Path | None:
+def export_sheets(context: AppContext, parent: QWidget, keys: list[str], path: Path, *,
+                  only_ids: set[str] | None = None, announce: bool = True) -> Task:
+    """Write sheets to an Excel file on a worker (nothing is left at `path` when it is cancelled)."""
+    database = context.services.database
+
+    def done(counts: dict[str, int]) -> None:
+        if announce:
+            context.ask(parent, t("엑셀로 내보내기"), t("{n}개 시트를 저장했습니다: {path}", n=len(counts), path=path),
+                        buttons=("ok",), icon="info")
+
+    return run_with_progress(parent, t("엑셀로 내보내기"), lambda _p, progress, cancelled: export_workbook(
+        database, keys, path, only_ids=only_ids, progress=progress, cancelled=cancelled), on_done=done,
+        context=context)
+
+
+def backup_now(context: AppContext, parent: QWidget) -> Task | None:
     path = context.services.database.path
     if path is None:
         return None
-    written = backup.create_backup(path, reason="manual")
-    context.ask(parent, t("백업"), t("백업을 저장했습니다: {path}", path=written), buttons=("ok",), icon="info")
-    return written
+    return run_with_progress(parent, t("백업"), lambda _p, progress, cancelled: backup.create_backup(
+        path, reason="manual", progress=progress, cancelled=cancelled), on_done=lambda written: context.ask(
+        parent, t("백업"), t("백업을 저장했습니다: {path}", path=written), buttons=("ok",), icon="info"),
+        context=context)

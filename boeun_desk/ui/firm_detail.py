@@ -25,6 +25,7 @@ from boeun_desk.services import NotFound
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.forms import RecordForm
 from boeun_desk.ui.list_screen import ListScreen
+from boeun_desk.ui.refresh import RefreshWhenShown
 from boeun_desk.ui.specs import SPECS
 from boeun_desk.ui.table_model import Lookups
 from boeun_desk.ui.widgets import plain_label
@@ -53,6 +54,7 @@ class AttachmentList(QWidget):
         layout.addLayout(row)
         self.setAcceptDrops(True)
         self.reload()
+        RefreshWhenShown(self, context, lambda changes: changes.touches("attachment"), self.reload)
 
     def reload(self) -> None:
         self.list.clear()
@@ -65,8 +67,7 @@ class AttachmentList(QWidget):
     def attach(self, paths: list[Path]) -> None:
         for path in paths:
             changes = self.context.services.attachments.attach(self.owner_kind, self.owner_id, path)
-            self.context.changed.emit(changes)
-        self.reload()
+            self.context.changed.emit(changes)  # the list reloads with every other screen
 
     def _choose(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, t("첨부할 파일"))
@@ -120,7 +121,8 @@ class FirmDetail(QWidget):
         layout.addLayout(top)
         layout.addLayout(self.facts)
         layout.addWidget(self.tabs, 1)
-        context.changed.connect(self._changed)
+        RefreshWhenShown(self, context, lambda changes: changes.touches_record("firm", self.firm_id),
+                         self._fill_header)
         self._fill_header()
 
     def _fill_header(self) -> None:
@@ -143,10 +145,6 @@ class FirmDetail(QWidget):
             self.facts.addWidget(text, i // 3, (i % 3) * 2 + 1)
         for column in (1, 3, 5):
             self.facts.setColumnStretch(column, 1)
-
-    def _changed(self, changes: Any) -> None:
-        if changes.entity == "firm" and self.firm_id in changes.ids:
-            self._fill_header()
 
     def _edit(self) -> None:
         RecordForm(self.context, SPECS["firms"], self.lookups, self.firm_id, parent=self).exec()

@@ -26,6 +26,7 @@ from boeun_desk.i18n import t
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.forms import RecordForm
 from boeun_desk.ui.history_dialog import HistoryDialog
+from boeun_desk.ui.refresh import RefreshWhenShown
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel
 from boeun_desk.validation import ValidationFailed
@@ -123,7 +124,7 @@ class ListScreen(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        context.changed.connect(self._changed)
+        RefreshWhenShown(self, context, self._shows, lambda: self.refresh(refetch=True))
         self._update_count()
 
     # --- filters and refresh ------------------------------------------------------------------
@@ -159,9 +160,9 @@ class ListScreen(QWidget):
         self.add_button.setEnabled(not on)
         self.refresh()
 
-    def _changed(self, changes: Any) -> None:
-        if changes.entity == self.entity or changes.entity in {"firm", "support_type", "supply_company", "officer"}:
-            self.refresh(refetch=True)
+    def _shows(self, changes: Any) -> bool:
+        """A change to its own records or to the names its rows show."""
+        return changes.touches(self.entity, "firm", "support_type", "supply_company", "officer")
 
     def refresh(self, *, refetch: bool = False) -> None:
         """Reload, keeping the selected record and the scroll position."""
@@ -250,9 +251,10 @@ class ListScreen(QWidget):
         dialog.open()
         return dialog
 
-    def export_shown(self, path: Path | None = None) -> Path | None:
-        """The rows on screen (search and filters applied) as an Excel sheet."""
-        from boeun_desk.exchange.excel_export import export_workbook  # openpyxl loads on first use
+    def export_shown(self, path: Path | None = None) -> Any:
+        """The rows on screen (search and filters applied) as an Excel sheet, written on a worker
+        (the Task; None when no file was chosen)."""
+        from boeun_desk.ui.exchange_dialogs import export_sheets  # openpyxl loads on first use
 
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(self, t("엑셀로 내보내기"), f"{t(self.spec.title)}.xlsx",
@@ -260,9 +262,7 @@ class ListScreen(QWidget):
             if not chosen:
                 return None
             path = Path(chosen)
-        export_workbook(self.context.services.database, [self.spec.kind.sheet], path,
-                        only_ids=set(self.model.ids()))
-        return path
+        return export_sheets(self.context, self, [self.spec.kind.sheet], path, only_ids=set(self.model.ids()))
 
     def print_selected(self) -> None:
         record_id = self.selected_id()

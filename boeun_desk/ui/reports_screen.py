@@ -20,9 +20,10 @@ from boeun_desk.reports import api
 from boeun_desk.storage.files import atomic_path
 from boeun_desk.ui import printing, save_target
 from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.refresh import RefreshWhenShown
 from boeun_desk.ui.table_model import Lookups
 from boeun_desk.ui.widgets import ChoiceField, plain_label
-from boeun_desk.ui.worker import Worker, run_with_progress
+from boeun_desk.ui.worker import Task, run_with_progress
 
 DOCUMENTS = (("firm", "기업별 지원현황"), ("visit", "방문상담·기술지도 일지"), ("certs", "인증·시험분석 현황"),
              ("annual", "연차 성과보고"))
@@ -80,8 +81,9 @@ class ReportsScreen(QWidget):
         layout.addWidget(panel)
         layout.addWidget(self.view, 1)
         self.reload_choices()
-        context.changed.connect(lambda changes: (self._outdated(), changes.entity in {"firm", "visit", "program_year"}
-                                                 and self.reload_choices()))
+        context.changed.connect(lambda _changes: self._outdated())  # at once: 인쇄 never prints old data
+        RefreshWhenShown(self, context, lambda changes: changes.touches("firm", "visit", "program_year"),
+                         self.reload_choices)
 
     # --- choices ------------------------------------------------------------------------------
 
@@ -177,7 +179,7 @@ class ReportsScreen(QWidget):
         dialog = QPrintDialog(printer, self)
         return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
 
-    def print_current(self) -> Worker | None:
+    def print_current(self) -> Task | None:
         """Print the chosen document page by page on the worker, with progress and 취소."""
         if self.current is None:
             self.preview()
@@ -201,7 +203,7 @@ class ReportsScreen(QWidget):
 
         self.status.setText(t("인쇄하는 중…"))
         return run_with_progress(self, t("인쇄"), printing.print_pages, printing.job_for(pdf, printer),
-                                 on_done=done, on_error=failed)
+                                 on_done=done, on_error=failed, modal=False)  # the officer works on meanwhile
 
     def suggested_name(self) -> str:
         """The default file name: the document, then the firm and year (or the visit's day)."""
@@ -240,7 +242,7 @@ class ReportsScreen(QWidget):
         save_target.remember_folder(settings, target)
         self.status.setText(t("저장했습니다: {path}", path=target))
 
-    def save_hwpx(self, target: Path) -> Worker | None:
+    def save_hwpx(self, target: Path) -> Task | None:
         """The current choice as an editable 한글 document (HWPX), rendered on the worker."""
         try:
             job = self.render_job(target)
@@ -290,5 +292,5 @@ class ReportsScreen(QWidget):
                                  on_done=lambda paths: self.status.setText(
                                      t("저장했습니다: {path}", path=folder) if combined else
                                      t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=folder)),
-                                 on_error=failed)
+                                 on_error=failed, modal=False)
 

@@ -16,7 +16,7 @@ from boeun_desk.kinds import BY_KEY
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.specs import Column, ListSpec
 from boeun_desk.ui.widgets import plain_tooltip
-from boeun_desk.ui.worker import Worker, keep_running
+from boeun_desk.ui.worker import Task
 from boeun_desk.validation import format_brn
 
 CHUNK = 200
@@ -40,7 +40,8 @@ class Lookups:
         return self._cache[kind]
 
     def _forget(self, changes: Any) -> None:
-        self._cache.pop(changes.entity, None)
+        for kind in [kind for kind in self._cache if changes.touches(kind)]:  # all of them after a sync
+            del self._cache[kind]
 
 
 def display(column: Column, value: Any, lookups: Lookups) -> str:
@@ -82,7 +83,7 @@ class RecordTableModel(QAbstractTableModel):
         self._rows: list[tuple[str, str]] | None = None  # (id, searchable text) in row order, on first search
         self._last: tuple[str, list[tuple[str, str]]] | None = None  # (search, its rows)
         self._filters: dict[str, Any] = {}  # as applied by the last reload
-        self._preparing: tuple[Any, Worker] | None = None  # (the _base it is for, its worker)
+        self._preparing: tuple[Any, Task] | None = None  # (the _base it is for, its task)
         self.reload()
 
     # --- Qt model API ---------------------------------------------------------------------------
@@ -150,12 +151,11 @@ class RecordTableModel(QAbstractTableModel):
         if self._rows is not None or self._preparing is not None or self._base is None:
             return
         base = self._base
-        worker = Worker(lambda params, _progress, _cancelled: self._search_rows(*params), (self._filters, base[1]))
-        self._preparing = (base, worker)
-        worker.succeeded.connect(lambda rows: self._prepared(base, rows))
-        worker.failed.connect(lambda _error: self._prepared(base, None))  # the keystroke loads them itself
-        keep_running(worker)
-        worker.start()
+        task = Task(lambda params, _progress, _cancelled: self._search_rows(*params), (self._filters, base[1]))
+        self._preparing = (base, task)
+        task.then(lambda rows: self._prepared(base, rows),
+                  lambda _error: self._prepared(base, None))  # the keystroke loads them itself
+        task.start()
 
     def _prepared(self, base: Any, rows: list[tuple[str, str]] | None) -> None:
         if self._preparing is not None and self._preparing[0] is base:
@@ -166,9 +166,9 @@ class RecordTableModel(QAbstractTableModel):
     def _matching(self, filters: dict[str, Any]) -> list[str]:
         """The rows whose text holds every typed term (in any of its forms), in row order."""
         if self._rows is None and self._preparing is not None and self._preparing[0] is self._base:
-            base, worker = self._preparing
-            worker.wait()  # typed before the texts were in: the rest of the load, not all of it
-            self._prepared(base, worker.result)
+            base, task = self._preparing
+            task.wait()  # typed before the texts were in: the rest of the load, not all of it
+            self._prepared(base, task.result)
         if self._rows is None:
             self._rows, self._last = self._search_rows(filters, self._base[1]), None  # type: ignore[index]
         # Typing narrows: a search that extends the last one filters its result, not all rows.
