@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QPushButton
 
 from boeun_desk.ui import printing, save_target
 from boeun_desk.ui.context import AppContext
-from boeun_desk.ui.progress_dialog import ProgressDialog
 from boeun_desk.ui.main_window import MainWindow
+from boeun_desk.ui.progress_dialog import ProgressDialog
 
 FORBIDDEN = set('/\\:*?"<>|')
 

@@ -7,6 +7,7 @@ always written as text: a value such as `=HYPERLINK(...)` or `@SUM(A1)` stays a 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -41,16 +42,31 @@ def export_workbook(database: Database, keys: Sequence[str], path: Path, *,
     chosen = list(SHEETS) if "all" in keys else [BY_KEY[key] for key in keys]
     workbook = Workbook(write_only=True)
     counts = {}
-    with database.sessions() as session:
-        for done, sheet in enumerate(chosen):
-            progress(done, len(chosen), stage=t("{sheet} 시트를 쓰는 중", sheet=t(sheet.title)))
-            counts[t(sheet.title)] = _write_sheet(session, workbook.create_sheet(t(sheet.title)), sheet, only_ids,
-                                                  cancelled)
-    stop_if(cancelled)
-    progress(len(chosen), len(chosen), stage=t("파일로 저장하는 중"), stoppable=False)
-    with atomic_write(path) as handle:
-        workbook.save(handle)
+    try:
+        with database.sessions() as session:
+            for done, sheet in enumerate(chosen):
+                stop_if(cancelled)
+                progress(done, len(chosen), stage=t("{sheet} 시트를 쓰는 중", sheet=t(sheet.title)))
+                counts[t(sheet.title)] = _write_sheet(session, workbook.create_sheet(t(sheet.title)), sheet,
+                                                      only_ids, cancelled)
+        stop_if(cancelled)
+        progress(len(chosen), len(chosen), stage=t("파일로 저장하는 중"), stoppable=False)
+        with atomic_write(path) as handle:
+            workbook.save(handle)
+    except BaseException:  # cancelled, or the file cannot be written (a folder gone, a full disk)
+        _discard(workbook)
+        raise
     return counts
+
+
+def _discard(workbook: Workbook) -> None:
+    """A workbook given up half-way (취소, or a file that cannot be written): each sheet's temporary file is finished and removed
+    (openpyxl would leave them until the program ends)."""
+    for ws in workbook.worksheets:
+        if ws._writer is not None:  # noqa: SLF001  (openpyxl has no public way to give a sheet up)
+            with contextlib.suppress(Exception):
+                ws.close()
+                ws._writer.cleanup()  # noqa: SLF001
 
 
 def _write_sheet(session: Session, ws: WriteOnlyWorksheet, sheet: Sheet,

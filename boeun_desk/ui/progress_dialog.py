@@ -62,7 +62,7 @@ class ProgressDialog(QDialog):
         if total > 0:
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))
-            counted = t("{done}/{total}", done=f"{done:,}", total=f"{total:,}")
+            counted = f"{done:,}/{total:,}"
         else:
             self.bar.setRange(0, 0)
             counted = t("{done}건", done=f"{done:,}") if done else ""

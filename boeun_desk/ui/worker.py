@@ -9,11 +9,13 @@ says stopping is not safe), one change broadcast at the end, and errors as Korea
 
 from __future__ import annotations
 
+import errno
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
@@ -145,12 +147,22 @@ KOREAN_ERRORS = (("boeun_desk.progress", "Cancelled"), ("boeun_desk.storage.erro
 def error_message(error: BaseException, context: AppContext | None = None) -> str:
     """What the officer reads about an error from long work: the Korean message our errors carry;
     anything unforeseen gets the general message (its details go to stderr, not on screen)."""
+    from boeun_desk.storage.files import PART
+
     problem = context.database_problem(error) if context is not None else None
     if problem:
         return problem
     if any(module in sys.modules and isinstance(error, getattr(sys.modules[module], name))
            for module, name in KOREAN_ERRORS):
         return str(error)
+    if isinstance(error, OSError) and error.filename:  # a file chosen to read or write
+        reason = {errno.ENOSPC: t("디스크 공간이 부족합니다"), errno.EACCES: t("권한이 없습니다"),
+                  errno.EPERM: t("권한이 없습니다"), errno.ENOENT: t("파일이나 폴더가 없습니다"),
+                  errno.EROFS: t("읽기 전용 위치입니다")}.get(error.errno or 0, error.strerror or str(error))
+        path = Path(error.filename)
+        if path.name.startswith(".") and path.name.endswith(PART):  # our temporary file: its folder
+            path = path.parent
+        return t("파일을 읽거나 쓸 수 없습니다: {path} ({reason})", path=path, reason=reason)
     traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
     return t("예기치 않은 오류가 발생했습니다. 방금 한 작업을 다시 확인하세요.\n({detail})",
              detail=f"{type(error).__name__}: {error}")
