@@ -23,6 +23,7 @@ from boeun_desk.services import Changes, sync
 from boeun_desk.storage import backup
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
+from boeun_desk.ui.save_target import export_folder
 from boeun_desk.ui.widgets import ChoiceField, plain_label
 from boeun_desk.ui.worker import Task, error_message, run_with_progress
 from boeun_desk.validation import InvalidValue
@@ -62,7 +63,8 @@ class ImportDialog(QDialog):
         layout.addLayout(bottom)
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, t("가져올 엑셀 파일"), "", "Excel (*.xlsx)")
+        path, _ = QFileDialog.getOpenFileName(self, t("가져올 엑셀 파일"), str(export_folder(self.context.settings)),
+                                              "Excel (*.xlsx)")
         if path:
             self.preview(Path(path))
 
@@ -141,7 +143,8 @@ class SyncDialog(QDialog):
                                  for c in sync.list_conflicts(self.context.services.database)])
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, t("동기화 파일 내보내기"), "boeun-desk.sync", "(*.sync)")
+        path, _ = QFileDialog.getSaveFileName(self, t("동기화 파일 내보내기"),
+                                              str(export_folder(self.context.settings) / "boeun-desk.sync"), "(*.sync)")
         if path:
             self.export_to(Path(path))
 
@@ -156,7 +159,8 @@ class SyncDialog(QDialog):
             database, path, progress=progress, cancelled=cancelled), on_done=done, on_error=self._failed)
 
     def _import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, t("동기화 파일 가져오기"), "", "(*.sync);;(*)")
+        path, _ = QFileDialog.getOpenFileName(self, t("동기화 파일 가져오기"), str(export_folder(self.context.settings)),
+                                              "(*.sync);;(*)")
         if path:
             self.import_from(Path(path))
 
@@ -194,7 +198,8 @@ class SyncDialog(QDialog):
 
 
 def export_excel(context: AppContext, parent: QWidget) -> Task | None:
-    path, _ = QFileDialog.getSaveFileName(parent, t("엑셀로 내보내기"), "보은데스크.xlsx", "Excel (*.xlsx)")
+    path, _ = QFileDialog.getSaveFileName(parent, t("엑셀로 내보내기"), str(export_folder(context.settings) / "보은데스크.xlsx"),
+                                          "Excel (*.xlsx)")
     return export_sheets(context, parent, ["all"], Path(path)) if path else None
 
 

@@ -255,9 +255,11 @@ class ListScreen(QWidget):
         """The rows on screen (search and filters applied) as an Excel sheet, written on a worker
         (the Task; None when no file was chosen)."""
         from boeun_desk.ui.exchange_dialogs import export_sheets  # openpyxl loads on first use
+        from boeun_desk.ui.save_target import export_folder
 
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, t("엑셀로 내보내기"), f"{t(self.spec.title)}.xlsx",
+            suggested = export_folder(self.context.settings) / f"{t(self.spec.title)}.xlsx"
+            chosen, _ = QFileDialog.getSaveFileName(self, t("엑셀로 내보내기"), str(suggested),
                                                     "Excel (*.xlsx)")
             if not chosen:
                 return None
