@@ -126,7 +126,9 @@ def recover(error: Exception, target: str | Path | None, then: Callable[[Databas
         return None
 
     def work(path: Path, progress: Any, cancelled: Any) -> tuple[Any, Database]:
-        return restore.restore(path, progress=progress, cancelled=cancelled), open_for_window(target)
+        result = restore.restore(path, progress=progress, cancelled=cancelled)
+        progress(0, 0, stage=t("데이터베이스를 여는 중…"), stoppable=False)
+        return result, open_for_window(target)
 
     def restored(outcome: tuple[Any, Database]) -> None:
         result, database = outcome

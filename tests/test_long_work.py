@@ -65,12 +65,13 @@ def press_cancel(qtbot, parent):
 
 
 def laptop_bundle(services, tmp_path):
-    """A laptop copy that added a firm with a visit (and renamed a firm): its bundle."""
+    """A laptop copy that added a firm with a visit and a support type, and renamed a firm: its bundle."""
     laptop_path = tmp_path / "laptop.sqlite3"
     sync.clone(services.database.path, laptop_path)
     laptop = Services(open_database(laptop_path), "현장담당")
     firm = laptop.firms.create({"name": "노트북에서 등록한 기업", "brn": "124-81-00998"}).id
     laptop.visits.create({"firm_id": firm, "starts_at": "2026-11-20 10:00", "purpose": "노트북 방문"})
+    laptop.support_types.create({"code": "MKT", "name": "마케팅지원", "grant_share_percent": 75})
     renamed = laptop.firms.list()[0].id
     laptop.firms.update(renamed, {"name": "이름 바꾼 기업"})
     bundle = tmp_path / "laptop.sync"
@@ -86,14 +87,20 @@ def test_a_sync_runs_off_the_gui_thread_and_every_screen_shows_what_it_brought(c
     services = context.services
     bundle, new_firm, renamed = laptop_bundle(services, tmp_path)
     # Every screen built and its caches filled; the visits list is the one on display.
-    for key in ("dashboard", "firms", "reports", "visits"):
+    for key in ("dashboard", "firms", "reports", "cases", "visits"):
         window.go(key)
+    cases = window.screen("cases")
+    types = cases.filters["support_type_id"]
+    types.setCurrentIndex(1)  # the officer looks at one type's cases
+    chosen = types.currentData()
     visits = window.screen("visits")
     firms = window.screen("firms")
     reports = window.report_screen()
     old_names = dict(window.lookups.get("firm"))
     assert new_firm not in old_names and old_names[renamed] != "이름 바꾼 기업"
-    cases_before = window.pages["dashboard"].summary.text()
+    overviews = []
+    real_overview = services.queries.overview
+    services.queries.overview = lambda *a, **k: overviews.append(1) or real_overview(*a, **k)
     # The merge waits for a timer on the GUI thread: it can only finish if the event loop runs.
     reached, go_on = pause_in(monkeypatch, sync, "_merge_bundle")
     dialog = SyncDialog(context, window)
@@ -115,8 +122,11 @@ def test_a_sync_runs_off_the_gui_thread_and_every_screen_shows_what_it_brought(c
     assert firms.model.row_of(new_firm) >= 0
     window.go("reports")
     assert reports.firm.findData(new_firm) >= 0
+    window.go("cases")  # its type filter offers the new type; the one chosen stays
+    assert types.findText("마케팅지원") > 0 and types.currentData() == chosen
+    assert overviews == []
     window.go("dashboard")
-    assert window.pages["dashboard"].summary.text() != cases_before or result.added  # queried again
+    assert overviews == [1]  # the dashboard counted again when shown
     assert "추가" in dialog.status.text()
 
 

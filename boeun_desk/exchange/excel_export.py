@@ -50,7 +50,7 @@ def export_workbook(database: Database, keys: Sequence[str], path: Path, *,
                 counts[t(sheet.title)] = _write_sheet(session, workbook.create_sheet(t(sheet.title)), sheet,
                                                       only_ids, cancelled)
         stop_if(cancelled)
-        progress(len(chosen), len(chosen), stage=t("파일로 저장하는 중"), stoppable=False)
+        progress(0, 0, stage=t("파일로 저장하는 중"), stoppable=False)  # openpyxl says not how far
         with atomic_write(path) as handle:
             workbook.save(handle)
     except BaseException:  # cancelled, or the file cannot be written (a folder gone, a full disk)

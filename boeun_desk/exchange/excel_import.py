@@ -271,6 +271,6 @@ def apply_import(database: Database, plan: ImportPlan, officer: str = "", *, pro
             session.rollback()
             return plan
         stop_if(cancelled)
-        progress(len(items), len(items), stage=t("저장을 마무리하는 중"), stoppable=False)  # the commit
+        progress(0, 0, stage=t("저장을 마무리하는 중"), stoppable=False)  # the commit
     plan.applied = True
     return plan

@@ -172,7 +172,7 @@ def make_backup(database_path: Path, *, reason: str = "", now: datetime | None =
         copied.append(_store_files(database_path, copy, cancelled))
         stop_if(cancelled)
         if progress is not None:  # the rename that names the backup, then thinning: moments
-            progress(1, 1, stage=t("백업을 마무리하는 중"), stoppable=False)
+            progress(0, 0, stage=t("백업을 마무리하는 중"), stoppable=False)
 
     copy_database(database_path, target, then=store, progress=progress, cancelled=cancelled)
     return BackupResult(target, copied[0], _thin(database_path, taken))

@@ -55,13 +55,9 @@ class ListScreen(QWidget):
         bar.addWidget(self.search, 2)
         self.filters: dict[str, QComboBox] = {}
         if spec.year_field and not compact:
-            years = sorted(lookups.get("program_year").items(), key=lambda item: item[1])
-            values = [(None, t("전체 연도"))] + [
-                (key if spec.year_field == "program_year_id" else year, t("{year}년", year=year)) for key, year in years]
-            self._add_filter(bar, spec.year_field, values)
+            self._add_filter(bar, spec.year_field, self._year_choices())
         if spec.type_field and not compact:
-            types = lookups.get("support_type")
-            self._add_filter(bar, spec.type_field, [(None, t("전체 유형"))] + [(k, t(v)) for k, v in types.items()])
+            self._add_filter(bar, spec.type_field, self._type_choices())
         if spec.status_choices and not compact:
             self._add_filter(bar, "status", [(None, t("전체 상태"))] + [(k, t(v)) for k, v in
                                                                       spec.status_choices.items()])
@@ -124,10 +120,33 @@ class ListScreen(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        RefreshWhenShown(self, context, self._shows, lambda: self.refresh(refetch=True))
+        RefreshWhenShown(self, context, self._shows, self._catch_up)
         self._update_count()
 
     # --- filters and refresh ------------------------------------------------------------------
+
+    def _year_choices(self) -> list[tuple[Any, str]]:
+        years = sorted(self.lookups.get("program_year").items(), key=lambda item: item[1])
+        return [(None, t("전체 연도"))] + [(key if self.spec.year_field == "program_year_id" else year,
+                                          t("{year}년", year=year)) for key, year in years]
+
+    def _type_choices(self) -> list[tuple[Any, str]]:
+        return [(None, t("전체 유형"))] + [(k, t(v)) for k, v in self.lookups.get("support_type").items()]
+
+    def _catch_up(self) -> None:
+        """After a change it shows: the filters' years and types as they are now (a sync may bring
+        new ones; the one chosen stays), the certificates expiring soon, then the rows."""
+        for key, choices in ((self.spec.year_field, self._year_choices), (self.spec.type_field, self._type_choices)):
+            combo = self.filters.get(key or "")
+            if combo is not None:
+                chosen = combo.currentData()
+                combo.blockSignals(True)
+                combo.clear()
+                for value, label in choices():
+                    combo.addItem(label, value)
+                combo.setCurrentIndex(max(0, combo.findData(chosen)))
+                combo.blockSignals(False)
+        self._filter_changed(refetch=True)
 
     def _add_filter(self, bar: QHBoxLayout, key: str, values: list[tuple[Any, str]]) -> None:
         combo = QComboBox()
@@ -146,14 +165,14 @@ class ListScreen(QWidget):
         self.model.search = text.strip()
         self.refresh()
 
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, *, refetch: bool = False) -> None:
         self.model.filters = {key: combo.currentData() for key, combo in self.filters.items()
                               if not key.startswith("_")}
         expiring = self.filters.get("_expiring")
         days = expiring.currentData() if expiring else None
         self.model.allowed = None if days is None else {
             row.id for row in self.context.services.queries.expiring_certifications(days, include_expired=True)}
-        self.refresh()
+        self.refresh(refetch=refetch)
 
     def _trash_toggled(self, on: bool) -> None:
         self.delete_button.setText(t("복원") if on else t("삭제"))
@@ -162,7 +181,7 @@ class ListScreen(QWidget):
 
     def _shows(self, changes: Any) -> bool:
         """A change to its own records or to the names its rows show."""
-        return changes.touches(self.entity, "firm", "support_type", "supply_company", "officer")
+        return changes.touches(self.entity, "firm", "support_type", "supply_company", "officer", "program_year")
 
     def refresh(self, *, refetch: bool = False) -> None:
         """Reload, keeping the selected record and the scroll position."""

@@ -86,7 +86,10 @@ class ProgressDialog(QDialog):
         elif not self.stoppable:
             self.note.setText(t("이 단계는 멈출 수 없습니다 (중간에 멈추면 일이 반쯤 된 채 남습니다). 끝날 때까지 "
                                 "기다려 주세요."))
-        self.note.setVisible(self.cancelling or not self.stoppable)
+        showing = self.cancelling or not self.stoppable
+        if showing != self.note.isVisibleTo(self):
+            self.note.setVisible(showing)
+            self.adjustSize()  # room for the note's lines (or none)
         self.cancel_button.setEnabled(self.stoppable and not self.cancelling)
 
     def finish(self) -> None:
