@@ -95,6 +95,19 @@ class Stages:
         return cls(*(Funding(**{k: int(v) for k, v in value[f.name].items()}) for f in fields(cls)))
 
 
+@dataclass(frozen=True)
+class FirmLimits:
+    """The call's limits per firm and program year (program settings): 정부지원금 of the firm's
+    counted cases (any stage: an agreed case is committed money) and their number."""
+
+    amount: int
+    cases: int
+
+    def exceeded(self, cases: int, grant: int) -> tuple[str, ...]:
+        """Which limits a firm's year passes: "cases", "amount", both or none."""
+        return tuple(name for name, over in (("cases", cases > self.cases), ("amount", grant > self.amount)) if over)
+
+
 def counts(status: str) -> bool:
     """Whether a case of this status counts in any figure (a cancelled one never does)."""
     return status in STAGES

@@ -9,6 +9,7 @@ from boeun_desk.models.choices import (
     IP_STATUS,
     MATCH_STATUS,
     MEETING_KIND,
+    TARGET_METRICS,
 )
 from boeun_desk.validation import MAX_YEAR, MIN_YEAR, Field
 
@@ -164,6 +165,15 @@ INDICATOR = (
           choices={code: label for code, (label, _unit) in INDICATOR_METRICS.items()}),
     Field("baseline", "기준값", "amount"),
     Field("result", "실적값", "amount"),
+    Field("notes", "비고", "note"),
+)
+
+INDICATOR_TARGET = (
+    Field("program_year_id", "사업연도", "ref", required=True),
+    Field("metric", "지표", "choice", required=True,
+          choices={code: label for code, (label, _unit) in TARGET_METRICS.items()}),
+    Field("firm_id", "대상 기업", "ref"),  # empty: the program's own target
+    Field("target", "목표값", "amount", required=True),
     Field("notes", "비고", "note"),
 )
 

@@ -39,13 +39,18 @@ def demo_documents(demo, folder: Path, *, masked: bool = False) -> dict[str, Pat
         "certs-firm": api.render_certifications(demo, folder / "certs-firm.pdf", firm.id, **kw),
         "annual-2024": api.render_annual_report(demo, 2024, folder / "annual-2024.pdf", **kw),
         "annual-2025": api.render_annual_report(demo, 2025, folder / "annual-2025.pdf", **kw),
+        **{f"{kind}-{year}": render(demo, year, folder / f"{kind}-{year}.pdf", **kw)
+           for kind, render in (("indicators", api.render_indicator_report), ("budget", api.render_budget_report))
+           for year in (2024, 2025)},
     }
 
 
 def test_every_demo_document_prints_with_its_title_byline_and_page_numbers(demo, tmp_path):
     titles = {"firm": "기업별 지원현황", "visit": "방문상담·기술지도 일지", "certs": "인증·시험분석 현황",
               "certs-firm": "인증·시험분석 현황", "annual-2024": "2024년 연차 성과보고",
-              "annual-2025": "2025년 연차 성과보고"}
+              "annual-2025": "2025년 연차 성과보고", "indicators-2024": "2024년 성과지표 달성 현황",
+              "indicators-2025": "2025년 성과지표 달성 현황", "budget-2024": "2024년 사업비 집행 현황",
+              "budget-2025": "2025년 사업비 집행 현황"}
     documents = demo_documents(demo, tmp_path)
     assert set(documents) == set(titles)
     for kind, path in documents.items():

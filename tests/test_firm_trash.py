@@ -26,7 +26,8 @@ FIRM_NAME = "속리산대추명가 농업회사법인(주)"  # demo firm with ca
 YEARS = (2024, 2025)
 # Services of the kinds that name a firm, with the label a confirmation shows them by.
 FIRM_RECORDS = {"selections": "수혜기업 선정", "cases": "지원과제", "visits": "방문·상담", "certifications": "인증",
-                "tests": "시험분석", "ip_rights": "지식재산권", "indicators": "성과지표", "matches": "매칭"}
+                "tests": "시험분석", "ip_rights": "지식재산권", "indicators": "성과지표", "indicator_targets": "성과지표 목표",
+                "matches": "매칭"}
 
 
 @pytest.fixture
@@ -51,6 +52,8 @@ def figures(demo: Services) -> dict[str, object]:
         "stats": [demo.queries.annual_stats(year) for year in YEARS],
         "overview": [demo.queries.overview(year, today=DEMO_TODAY) for year in YEARS],
         "annual_report": [documents.annual_report(year, today=DEMO_TODAY) for year in YEARS],
+        "indicator_report": [documents.indicator_report(year, today=DEMO_TODAY) for year in YEARS],
+        "budget_report": [documents.budget_report(year, today=DEMO_TODAY) for year in YEARS],
         "certifications": documents.certifications(today=DEMO_TODAY),
         "overdue": demo.queries.overdue_follow_ups(today=DEMO_TODAY),
     }
@@ -118,6 +121,12 @@ def test_a_deleted_firm_counts_nowhere_and_its_restore_brings_everything_back(de
     for report in after["annual_report"]:
         assert FIRM_NAME not in {line.name for line in report.firms}
         assert sum(line.cases for line in report.firms) == report.stats.cases_total
+    for indicators, budget, report in zip(after["indicator_report"], after["budget_report"], after["annual_report"],
+                                          strict=True):
+        assert FIRM_NAME not in {name for name, _a in indicators.current.firm_lines}  # its own targets went too
+        assert FIRM_NAME not in {r.firm_name for r in indicators.current.records}
+        assert FIRM_NAME not in {f.name for f in budget.execution.firms}
+        assert budget.execution.stages == report.stats.stages
     assert FIRM_NAME not in {c.firm_name for c in after["certifications"].certifications}
     assert FIRM_NAME not in {x.firm_name for x in after["certifications"].tests}
     assert FIRM_NAME not in {f.firm_name for f in after["overdue"]}

@@ -11,7 +11,7 @@ from boeun_desk import i18n, schemas
 from boeun_desk.i18n import t
 from boeun_desk.kinds import KINDS
 from boeun_desk.models import choices
-from boeun_desk.ui.specs import HEADERS
+from boeun_desk.ui.specs import BLANKS, HEADERS
 from boeun_desk.validation import Field
 
 PACKAGE = Path(__file__).resolve().parent.parent / "boeun_desk"
@@ -33,6 +33,8 @@ def message_ids() -> set[str]:
     for name in ("CASE_STATUS", "MATCH_STATUS", "IP_KIND", "IP_STATUS", "MEETING_KIND"):
         found.update(getattr(choices, name).values())
     found.update(label for label, _unit in choices.INDICATOR_METRICS.values())
+    found.update(label for label, _unit in choices.TARGET_METRICS.values())
+    found.update(BLANKS.values())
     found.update(text for kind in KINDS for text in (kind.label, kind.title))  # titles of lists, forms, sheets
     found.update(HEADERS.values())
     return found

@@ -78,6 +78,10 @@ def documents(demo_template, tmp_path_factory) -> dict[str, str]:
     for year in (2024, 2025):
         paths[f"annual {year}"] = api.render_annual_report(services, year, folder / f"annual{year}.pdf",
                                                            today=DEMO_TODAY)
+        paths[f"indicators {year}"] = api.render_indicator_report(services, year, folder / f"indicators{year}.pdf",
+                                                                  today=DEMO_TODAY)
+        paths[f"budget {year}"] = api.render_budget_report(services, year, folder / f"budget{year}.pdf",
+                                                           today=DEMO_TODAY)
     paths["certifications"] = api.render_certifications(services, folder / "certs.pdf", today=DEMO_TODAY)
     paths["visit"] = api.render_visit_record(services, visit, folder / "visit.pdf", today=DEMO_TODAY)
     texts = {name: layout_text(path) for name, path in paths.items()}
@@ -88,6 +92,8 @@ def documents(demo_template, tmp_path_factory) -> dict[str, str]:
 def test_every_total_row_is_the_sum_of_its_rows(documents):
     checked = {name: check_totals(text) for name, text in documents.items()}
     assert checked["annual 2024"] == checked["annual 2025"] == 4  # types, grants, firms' share, firms
+    # Grants, firms' share, both, by type, firms; 2025 also the in-progress and planned money by type.
+    assert (checked["budget 2024"], checked["budget 2025"]) == (5, 6)
     assert all(n == 1 for name, n in checked.items() if name.startswith("firm ")), checked
 
 

@@ -32,3 +32,22 @@ INDICATOR_METRICS = {
     "cert_count": ("인증", "건"),
     "prototype_count": ("시제품", "건"),
 }
+
+# 성과지표 목표 (targets per program year): code -> (Korean label, unit). How each is achieved:
+# sales and exports by their increase over the baseline (INCREASE_METRICS), the other reported
+# metrics by the year's result, and COUNTED_METRICS from the records (certificates issued, rights
+# filed or registered in the year by the firms supported that year).
+TARGET_METRICS = {
+    "sales": ("매출액 증가", "원"),
+    "exports": ("수출액 증가", "원"),
+    "hires_regular": ("신규고용(정규직)", "명"),
+    "hires_youth": ("신규고용(청년)", "명"),
+    "hires_women": ("신규고용(여성)", "명"),
+    "investment": ("투자유치", "원"),
+    "prototype_count": ("시제품", "건"),
+    "cert_acquired": ("인증 취득", "건"),
+    "ip_filed": ("지식재산권 출원", "건"),
+    "ip_registered": ("지식재산권 등록", "건"),
+}
+INCREASE_METRICS = ("sales", "exports")
+COUNTED_METRICS = ("cert_acquired", "ip_filed", "ip_registered")

@@ -1,10 +1,22 @@
-"""What a firm holds and achieves: certifications, tests, IP rights, performance indicators."""
+"""What a firm holds and achieves: certifications, tests, IP rights, performance indicators, and the
+program's indicator targets."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from boeun_desk.models.base import Base, Tracked
@@ -71,4 +83,25 @@ class Indicator(Tracked, Base):
     metric: Mapped[str] = mapped_column(String(30))
     baseline: Mapped[int] = mapped_column(BigInteger, default=0)
     result: Mapped[int] = mapped_column(BigInteger, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class IndicatorTarget(Tracked, Base):
+    """성과지표 목표 of a program year: for the whole program (no firm) or for one firm.
+
+    `metric` is a code of `choices.TARGET_METRICS`; money in KRW, counts as plain numbers. One target
+    per year, metric and firm; the program's own (firm NULL) is kept unique by a partial index,
+    since NULLs never clash in a unique constraint."""
+
+    __tablename__ = "indicator_target"
+    __table_args__ = (
+        UniqueConstraint("program_year_id", "firm_id", "metric"),
+        Index("uq_indicator_target_program", "program_year_id", "metric", unique=True,
+              sqlite_where=text("firm_id IS NULL"), postgresql_where=text("firm_id IS NULL")),
+    )
+
+    program_year_id: Mapped[str] = mapped_column(ForeignKey("program_year.id"), index=True)
+    firm_id: Mapped[str | None] = mapped_column(ForeignKey("firm.id"), default=None, index=True)
+    metric: Mapped[str] = mapped_column(String(30))
+    target: Mapped[int] = mapped_column(BigInteger, default=0)
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -15,10 +15,12 @@ from boeun_desk.progress import Cancelled as Cancelled  # a batch stopped by 취
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.annual_report import AnnualReport
 from boeun_desk.reports.base import write_pdf
-from boeun_desk.reports.combined import CombinedCanvas
+from boeun_desk.reports.budget import BudgetExecutionReport
 from boeun_desk.reports.certifications import CertificationSummary
+from boeun_desk.reports.combined import CombinedCanvas
 from boeun_desk.reports.firm_summary import FirmSummary
 from boeun_desk.reports.format import day_text
+from boeun_desk.reports.indicators import IndicatorAchievementReport
 from boeun_desk.reports.visit_record import VisitRecord
 from boeun_desk.services.documents import Documents
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
@@ -47,6 +49,17 @@ def render_certifications(services: Any, out: Path, firm_id: str | None = None, 
 def render_annual_report(services: Any, year: int, out: Path, *, today: date | None = None,
                          masked: bool = False) -> Path:
     return AnnualReport().render(Documents(services, masked=masked).annual_report(year, today=today), out)
+
+
+def render_indicator_report(services: Any, year: int, out: Path, *, today: date | None = None,
+                            masked: bool = False) -> Path:
+    return IndicatorAchievementReport().render(Documents(services, masked=masked).indicator_report(year, today=today),
+                                               out)
+
+
+def render_budget_report(services: Any, year: int, out: Path, *, today: date | None = None,
+                         masked: bool = False) -> Path:
+    return BudgetExecutionReport().render(Documents(services, masked=masked).budget_report(year, today=today), out)
 
 
 def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:

@@ -47,6 +47,13 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     annual.add_argument("-o", "--output", required=True, type=Path)
     annual.set_defaults(handler=lambda args, services: _done(_api().render_annual_report(
         services, args.year, args.output, masked=args.masked)))
+    indicators = kinds.add_parser("indicators", help=t("성과지표 달성 현황"))
+    budget = kinds.add_parser("budget", help=t("사업비 집행 현황"))
+    for parser, render in ((indicators, "render_indicator_report"), (budget, "render_budget_report")):
+        parser.add_argument("--year", required=True, type=as_argument(parse_year))
+        parser.add_argument("-o", "--output", required=True, type=Path)
+        parser.set_defaults(handler=lambda args, services, render=render: _done(getattr(_api(), render)(
+            services, args.year, args.output, masked=args.masked)))
     for parser in kinds.choices.values():
         add_masked(parser)
         add_format(parser)

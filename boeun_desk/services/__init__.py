@@ -11,6 +11,7 @@ from boeun_desk.services.entities import (
     CertificationService,
     FirmService,
     IndicatorService,
+    IndicatorTargetService,
     IPRightService,
     MatchService,
     MeetingService,
@@ -50,6 +51,7 @@ class Services:
         self.tests = TestAnalysisService(sessions, officer)
         self.ip_rights = IPRightService(sessions, officer)
         self.indicators = IndicatorService(sessions, officer)
+        self.indicator_targets = IndicatorTargetService(sessions, officer)
         self.matches = MatchService(sessions, officer)
         self.meetings = MeetingService(sessions, officer)
         self.attachments = AttachmentService(sessions, officer, files_dir=files_dir or files_dir_of(database))

@@ -23,6 +23,7 @@ from boeun_desk.models import (
     Firm,
     FollowUp,
     Indicator,
+    IndicatorTarget,
     IPRight,
     Match,
     Meeting,
@@ -152,6 +153,7 @@ def build_demo(database: Database, *, today: date | None = None) -> None:
     _visits(b, cases, officers)
     _matches(b, years, firms_2024, firms_2025, suppliers)
     _meetings(b, years)
+    _targets(b, years, firms)  # last: the rows before it keep the ids and numbers they always had
 
     with database.sessions() as session, session.begin():
         for model, rows in b.rows.items():
@@ -333,6 +335,16 @@ def _meetings(b: _Builder, years: dict[int, str]) -> None:
           attendees="외부 전문가 3인, 보은군 담당자, 사업 담당자",
           findings="신규 수혜기업 9개사 선정 및 과제 착수 점검",
           recommendations="하반기 수출 컨설팅 수요 조사\n공급기업 매칭 후 만족도 조사 실시")
+
+
+def _targets(b: _Builder, years: dict[int, str], firms: list[tuple]) -> None:
+    for year, targets in D.TARGETS.items():
+        for metric, target in targets.items():
+            b.add(IndicatorTarget, date(year, 3, 4), program_year_id=years[year], firm_id=None, metric=metric,
+                  target=target, notes="사업계획서 목표")
+    for index, metric, target in D.FIRM_TARGETS_2025:
+        b.add(IndicatorTarget, date(2025, 3, 14), program_year_id=years[2025],
+              firm_id=firms[D.RETURNING_2025[index]][0], metric=metric, target=target, notes="기업 제출 목표")
 
 
 def write_demo(path: Path, *, force: bool = False, today: date | None = None) -> Path:

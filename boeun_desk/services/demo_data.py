@@ -196,3 +196,15 @@ _ALL_NOTES = [note for notes in VISIT_NOTES.values() for note in notes] + list(T
 SITUATIONS = [situation for situation, _advice, _action in _ALL_NOTES]
 ADVICE = [advice for _situation, advice, _action in _ALL_NOTES]
 FOLLOW_UPS = ["다음 방문 시 진행 상황 확인", "증빙 서류 사본 제출", "공급기업 작업 일정 공유"]
+
+# 성과지표 목표 per program year. The published two-year targets (신규고용 20명, 매출 9.86억, 수출 9.25억)
+# split over the years; the certificate and IP targets are made up for the demo.
+TARGETS = {
+    2024: {"sales": 450_000_000, "exports": 400_000_000, "hires_regular": 10, "cert_acquired": 3, "ip_filed": 5,
+           "ip_registered": 2},
+    2025: {"sales": 536_000_000, "exports": 525_000_000, "hires_regular": 10, "cert_acquired": 3, "ip_filed": 4,
+           "ip_registered": 3},
+}
+# Targets two returning firms set themselves for 2025: (index into RETURNING_2025, metric, target).
+FIRM_TARGETS_2025 = [(0, "sales", 150_000_000), (0, "hires_regular", 2), (1, "sales", 100_000_000),
+                     (1, "exports", 50_000_000)]

@@ -23,7 +23,15 @@ from boeun_desk.models import (
     TestAnalysis,
     Visit,
 )
+from boeun_desk.services.achievement import (
+    Achievement,
+    YearAchievements,
+    first_support_years,
+    shown_metrics,
+    year_achievements,
+)
 from boeun_desk.services.base import NotFound, to_view
+from boeun_desk.services.budget import BudgetExecution, budget_execution
 from boeun_desk.services.queries import COUNTED, AnnualStats, CertificationRow, FirmDetail
 
 PROGRAM_FALLBACK = "시군구연고산업육성사업(보은)"
@@ -117,6 +125,33 @@ class AnnualReportData:
     start_year: int | None = None
     end_year: int | None = None
     total_budget: Funding = Funding()  # every program year's budget
+    settings: DocumentSettings = DocumentSettings()
+
+
+@dataclass(frozen=True)
+class IndicatorReportData:
+    """성과지표 달성 현황 of `year`: every year of the program, those after `year` with their targets only."""
+
+    program_name: str
+    program_title: str
+    today: date
+    year: int
+    years: tuple[YearAchievements, ...]  # every program year, in order
+    start_year: int | None = None
+    end_year: int | None = None
+    settings: DocumentSettings = DocumentSettings()
+
+    @property
+    def current(self) -> YearAchievements:
+        return next(y for y in self.years if y.year == self.year)
+
+
+@dataclass(frozen=True)
+class BudgetReportData:
+    program_name: str
+    program_title: str
+    today: date
+    execution: BudgetExecution
     settings: DocumentSettings = DocumentSettings()
 
 
@@ -215,6 +250,40 @@ class Documents:
         return AnnualReportData(stats.program_name, program.title if program else "",
                                 program.lead_agency if program else "", today or date.today(), stats, firms,
                                 total_budget=total_budget, settings=self.settings(), **facts)
+
+
+    def _program_years(self, s: Any, year: int) -> tuple[Program, ProgramYear, list[ProgramYear]]:
+        """The program year `year`, its program and all the program's years in order; NotFound without it."""
+        program_year = s.scalars(select(ProgramYear).where(ProgramYear.year == year,
+                                                           ProgramYear.deleted_at.is_(None))).first()
+        if program_year is None:
+            raise NotFound(t("{year}년 사업연도가 없습니다", year=year))
+        years = s.scalars(select(ProgramYear).where(ProgramYear.program_id == program_year.program_id,
+                                                    ProgramYear.deleted_at.is_(None))
+                          .order_by(ProgramYear.year)).all()
+        return program_year.program, program_year, list(years)
+
+    def indicator_report(self, year: int, *, today: date | None = None) -> IndicatorReportData:
+        with self.sessions() as s:
+            program, _program_year, years = self._program_years(s, year)
+            metrics = shown_metrics(s, years)  # the same rows in every year's document
+            first_years = first_support_years(s, program.id)
+            achieved = []
+            for program_year in years:
+                if program_year.year <= year:
+                    achieved.append(year_achievements(s, program_year, metrics, first_years))
+                else:  # a later year: its targets only, nothing achieved yet in this document
+                    later = year_achievements(s, program_year, metrics, first_years)
+                    achieved.append(YearAchievements(program_year.year, tuple(
+                        Achievement(a.metric, a.target) for a in later.lines), (), (), 0, 0, future=True))
+            return IndicatorReportData(program.name, program.title, today or date.today(), year, tuple(achieved),
+                                       program.start_year, program.end_year, self.settings())
+
+    def budget_report(self, year: int, *, today: date | None = None) -> BudgetReportData:
+        with self.sessions() as s:
+            program, program_year, _years = self._program_years(s, year)
+            return BudgetReportData(program.name, program.title, today or date.today(),
+                                    budget_execution(s, program_year), self.settings())
 
 
 def visit_record_no(starts_at: Any, visit_id: str) -> str:

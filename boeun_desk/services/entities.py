@@ -6,15 +6,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from boeun_desk.funding import Funding
+from boeun_desk.funding import STAGES, FirmLimits, Funding, counts
 from boeun_desk.i18n import t
 from boeun_desk.models import (
     Certification,
     Firm,
     Indicator,
+    IndicatorTarget,
     IPRight,
     Match,
     Meeting,
@@ -28,6 +29,7 @@ from boeun_desk.models import (
     TestAnalysis,
     Tracked,
 )
+from boeun_desk.models.choices import TARGET_METRICS
 from boeun_desk.services.base import EntityService, NotFound, field_error, to_view
 from boeun_desk.services.firm_records import FirmRecordService, firm_dependents
 from boeun_desk.validation import FieldError, ValidationFailed, grant_share_warning, out_of_order, parse_brn
@@ -174,7 +176,30 @@ class CaseService(FirmRecordService):
         assert support_type is not None
         funding = Funding.of(merged)
         warning = grant_share_warning(funding.grant, funding.firm, support_type.grant_share_percent)
-        return [field_error(self.schema, "grant_national", warning, warning=True)] if warning else []
+        warnings = [field_error(self.schema, "grant_national", warning, warning=True)] if warning else []
+        limit = self._limit_warning(session, merged, funding, obj)
+        return warnings + ([field_error(self.schema, "firm_id", limit, warning=True)] if limit else [])
+
+    def _limit_warning(self, session: Session, merged: Mapping[str, Any], funding: Funding,
+                       obj: Tracked | None) -> str | None:
+        """The firm's counted cases of the year, this one included, against the call's per-firm limits."""
+        if not counts(merged.get("status") or "planned"):
+            return None
+        program_year = session.get(ProgramYear, merged["program_year_id"])
+        program = session.get(Program, program_year.program_id) if program_year else None
+        if program is None:
+            return None
+        others = session.execute(select(func.count(), *SupportCase.funding_sums()).where(
+            SupportCase.firm_id == merged["firm_id"], SupportCase.program_year_id == program_year.id,
+            SupportCase.status.in_(STAGES), SupportCase.deleted_at.is_(None),
+            SupportCase.id != (obj.id if obj is not None else ""))).one()
+        cases, grant = others[0] + 1, (Funding.from_sums(others[1:]) + funding).grant
+        limits = FirmLimits(program.firm_limit_amount, program.firm_limit_cases)
+        if not limits.exceeded(cases, grant):
+            return None
+        return t("이 기업의 {year}년 과제가 {n}건, 정부지원금 {amount}원으로 기업당 한도({limit_n}건, {limit_amount}원)를 "
+                 "넘습니다", year=program_year.year, n=cases, amount=f"{grant:,}", limit_n=limits.cases,
+                 limit_amount=f"{limits.amount:,}")
 
 
 class CertificationService(FirmRecordService):
@@ -208,6 +233,47 @@ class IndicatorService(FirmRecordService):
     order_by = ("year", "metric")
     search_refs = ("firm_id",)
 
+
+
+class IndicatorTargetService(FirmRecordService):
+    """성과지표 목표: the program's own (no firm) or one firm's, one per year and metric."""
+
+    model = IndicatorTarget
+    search_columns = ("notes",)
+    search_refs = ("firm_id",)
+
+    def query(self, **kwargs: Any) -> Select[Any]:
+        """By year, the metrics in the documents' order, the program's own target before the firms'."""
+        year = select(ProgramYear.year).where(ProgramYear.id == IndicatorTarget.program_year_id).scalar_subquery()
+        metric = case({code: n for n, code in enumerate(TARGET_METRICS)}, value=IndicatorTarget.metric,
+                      else_=len(TARGET_METRICS))
+        return super().query(**kwargs).order_by(None).order_by(year, metric, IndicatorTarget.firm_id.is_not(None),
+                                                               IndicatorTarget.created_at)
+
+    def _in_trash(self) -> Any:
+        # A program target names no firm: `firm_id IN (...)` would be NULL for it, and so would its negation.
+        deleted_firms = select(Firm.id).where(Firm.deleted_at.is_not(None))
+        return IndicatorTarget.deleted_at.is_not(None) | (
+            IndicatorTarget.firm_id.is_not(None) & IndicatorTarget.firm_id.in_(deleted_firms))
+
+    def _check_restore(self, session: Session, obj: Tracked) -> None:
+        if obj.firm_id is not None:  # type: ignore[attr-defined]
+            super()._check_restore(session, obj)
+
+    def _unique_clashes(self, session: Session, values: Mapping[str, Any], merged: Mapping[str, Any],
+                        obj: Tracked | None) -> list[FieldError]:
+        clashes = super()._unique_clashes(session, values, merged, obj)
+        if clashes or merged.get("firm_id") is not None or not {"program_year_id", "metric", "firm_id"} & set(values):
+            return clashes
+        # The program's own target: NULL firms never clash in the unique key, so the rule is here.
+        other = session.connection().execute(select(IndicatorTarget.id, IndicatorTarget.deleted_at).where(
+            IndicatorTarget.program_year_id == merged.get("program_year_id"),
+            IndicatorTarget.metric == merged.get("metric"), IndicatorTarget.firm_id.is_(None))).first()
+        if other is None or (obj is not None and other.id == obj.id):
+            return []
+        message = (t("휴지통에 같은 연도·지표의 사업 목표가 있습니다. 복원해서 사용하세요") if other.deleted_at is not None
+                   else t("같은 연도·지표의 사업 목표가 이미 있습니다"))
+        return [field_error(self.schema, "metric", message)]
 
 
 class MatchService(FirmRecordService):

@@ -1,7 +1,7 @@
 """Records of a firm go to the 휴지통 with it and come back with it.
 
 Deleting a firm stamps its live records (selections, cases, visits with their follow-ups,
-certifications, tests, IP rights, indicators, matches, and the files attached to any of them or to
+certifications, tests, IP rights, indicators and their targets, matches, and the files attached to any of them or to
 the firm) with the firm's own `deleted_at`, in the firm's transaction. Restoring the firm brings
 back exactly the rows carrying that stamp: a record the officer deleted before keeps its own,
 earlier stamp and stays in the 휴지통. The stamp is an ordinary column changed through the ORM, so
@@ -28,6 +28,7 @@ from boeun_desk.models import (
     Firm,
     FollowUp,
     Indicator,
+    IndicatorTarget,
     IPRight,
     Match,
     Selection,
@@ -43,10 +44,12 @@ from boeun_desk.validation import ValidationFailed
 # them; follow-ups come with their visits and files with whatever they are attached to.
 FIRM_RECORDS: tuple[tuple[type[Tracked], str], ...] = (
     (Selection, "수혜기업 선정"), (SupportCase, "지원과제"), (Visit, "방문·상담"), (Certification, "인증"),
-    (TestAnalysis, "시험분석"), (IPRight, "지식재산권"), (Indicator, "성과지표"), (Match, "매칭"),
+    (TestAnalysis, "시험분석"), (IPRight, "지식재산권"), (Indicator, "성과지표"), (IndicatorTarget, "성과지표 목표"),
+    (Match, "매칭"),
 )
 FOLLOW_UPS, ATTACHMENTS = "후속조치", "첨부파일"
-_ORDER = ("수혜기업 선정", "지원과제", "방문·상담", FOLLOW_UPS, "인증", "시험분석", "지식재산권", "성과지표", "매칭",
+_ORDER = ("수혜기업 선정", "지원과제", "방문·상담", FOLLOW_UPS, "인증", "시험분석", "지식재산권", "성과지표", "성과지표 목표",
+          "매칭",
           ATTACHMENTS)
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 # Navigation: (key, label, list specs shown on that page; two specs become tabs).
 PAGES = (("dashboard", "대시보드", ()), ("firms", "기업", ("firms",)), ("cases", "지원과제", ("cases",)),
          ("visits", "방문·상담", ("visits",)), ("certs", "인증·시험분석", ("certifications", "tests")),
-         ("ip", "지식재산권", ("ip_rights",)), ("indicators", "성과지표", ("indicators",)),
+         ("ip", "지식재산권", ("ip_rights",)), ("indicators", "성과지표", ("indicators", "indicator_targets")),
          ("supply", "공급기업·매칭", ("supply_companies", "matches")), ("meetings", "회의", ("meetings",)),
          ("reports", "보고서", ()))
 

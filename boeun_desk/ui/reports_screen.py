@@ -1,19 +1,28 @@
-"""Reports: choose a document and its firm, visit or year; preview in the app, print, save as PDF
+"""Reports: choose a document and its firm, visit or year (the annual report, indicator achievement
+and budget execution are a year's); preview in the app, print, save as PDF
 (or as HWPX to edit in 한글), or print every firm's summary in the background with progress and Cancel."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from boeun_desk.i18n import t
 from boeun_desk.reports import api
@@ -26,9 +35,13 @@ from boeun_desk.ui.widgets import ChoiceField, plain_label
 from boeun_desk.ui.worker import Task, run_with_progress
 
 DOCUMENTS = (("firm", "기업별 지원현황"), ("visit", "방문상담·기술지도 일지"), ("certs", "인증·시험분석 현황"),
-             ("annual", "연차 성과보고"))
+             ("annual", "연차 성과보고"), ("indicators", "성과지표 달성 현황"), ("budget", "사업비 집행 현황"))
 # The start of a saved file's name: the document's title as printed on it, in Korean as the PDF is.
-FILE_TITLES = {"firm": "기업별지원현황", "visit": "방문일지", "certs": "인증시험분석현황", "annual": "연차성과보고"}
+FILE_TITLES = {"firm": "기업별지원현황", "visit": "방문일지", "certs": "인증시험분석현황", "annual": "연차성과보고",
+               "indicators": "성과지표달성현황", "budget": "사업비집행현황"}
+# The documents of a program year, and how each is rendered.
+YEAR_DOCUMENTS = {"annual": api.render_annual_report, "indicators": api.render_indicator_report,
+                  "budget": api.render_budget_report}
 
 
 class ReportsScreen(QWidget):
@@ -123,7 +136,7 @@ class ReportsScreen(QWidget):
         kind = self.kind.value()
         self.firm.setEnabled(kind in {"firm", "visit", "certs"})
         self.visit.setEnabled(kind == "visit")
-        self.year.setEnabled(kind == "annual")
+        self.year.setEnabled(kind in YEAR_DOCUMENTS)
 
     def show_document(self, kind: str, record_id: str) -> None:
         """Open the screen on a document picked elsewhere (a list's Print action)."""
@@ -143,10 +156,10 @@ class ReportsScreen(QWidget):
         run now or on the worker; ValueError names what is still to be chosen."""
         kind, services, masked = self.kind.value(), self.context.services, self.masked.isChecked()
         firm, visit, year = self.firm.value(), self.visit.value(), self.year.value()
-        if kind == "annual":
+        if kind in YEAR_DOCUMENTS:
             if year is None:
                 raise ValueError(t("사업연도를 선택하세요"))
-            return lambda: api.render_annual_report(services, year, target, masked=masked)
+            return lambda: YEAR_DOCUMENTS[kind](services, year, target, masked=masked)
         if kind == "certs":
             return lambda: api.render_certifications(services, target, firm, masked=masked)
         if firm is None:
@@ -210,7 +223,7 @@ class ReportsScreen(QWidget):
         kind, services = self.kind.value(), self.context.services
         firm = services.firms.names().get(self.firm.value(), "") if self.firm.value() else ""
         year = self.year.value() or self.context.default_year or date.today().year
-        if kind == "annual":
+        if kind in YEAR_DOCUMENTS:
             return save_target.pdf_name(FILE_TITLES[kind], year, *(["배포용"] if self.masked.isChecked() else []))
         if kind == "visit" and self.visit.value():
             day = services.visits.get(self.visit.value()).starts_at

@@ -23,6 +23,7 @@ class Column:
     lookup: str = ""  # for kind "lookup": the referenced kind's key (kinds.REFERENCES)
     choices: Mapping[str, str] | None = None
     width: int = 0
+    blank: str = ""  # what an empty value reads as (through t()), e.g. a target of no firm: 사업 전체
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,10 @@ _SHOWN_AS = {"amount": "money", "ref": "lookup", "brn": "brn", "date": "date", "
 # headers for narrow columns; a match's firm under the lists' usual "기업".
 HEADERS = {("cases", "program_year_id"): "연도", ("cases", "status"): "상태", ("visits", "starts_at"): "일시",
            ("matches", "program_year_id"): "연도", ("matches", "firm_id"): "기업",
-           ("meetings", "program_year_id"): "연도"}
+           ("meetings", "program_year_id"): "연도", ("indicator_targets", "program_year_id"): "연도",
+           ("indicator_targets", "firm_id"): "기업"}
+# What an empty value of a column reads as: (list, field) -> text.
+BLANKS = {("indicator_targets", "firm_id"): "사업 전체"}
 
 
 def _list(entity: str, columns: tuple[tuple[str, int], ...], **options: Any) -> ListSpec:
@@ -76,7 +80,8 @@ def _list(entity: str, columns: tuple[tuple[str, int], ...], **options: Any) -> 
         field = kind.field(name)
         shown_as = _SHOWN_AS.get(field.kind, "text")
         return Column(name, HEADERS.get((kind.service, name), field.label), shown_as,
-                      REFERENCES[name].key if shown_as == "lookup" else "", field.choices, width)
+                      REFERENCES[name].key if shown_as == "lookup" else "", field.choices, width,
+                      BLANKS.get((kind.service, name), ""))
 
     return ListSpec(kind, tuple(column(name, width) for name, width in columns), **options)
 
@@ -98,6 +103,8 @@ SPECS: dict[str, ListSpec] = {s.key: s for s in (
                        ("application_date", 95), ("registration_no", 120), ("status", 60)), status_filter=True),
     _list("indicator", (("year", 60), ("firm_id", 200), ("metric", 150), ("baseline", 140), ("result", 140),
                         ("notes", 200)), year_field="year"),
+    _list("indicator_target", (("program_year_id", 60), ("metric", 160), ("firm_id", 220), ("target", 150),
+                               ("notes", 260)), year_field="program_year_id"),
     _list("supply_company", (("name", 220), ("brn", 120), ("fields", 240), ("contact_name", 90), ("phone", 120),
                              ("email", 180)), firm_field=""),
     _list("match", (("program_year_id", 60), ("supply_company_id", 200), ("firm_id", 200), ("matched_on", 95),

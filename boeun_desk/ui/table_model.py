@@ -46,7 +46,7 @@ class Lookups:
 
 def display(column: Column, value: Any, lookups: Lookups) -> str:
     if value is None or value == "":
-        return ""
+        return t(column.blank) if column.blank else ""
     kind = column.kind
     if kind == "lookup":
         return str(lookups.get(column.lookup).get(value, ""))
