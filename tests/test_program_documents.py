@@ -234,3 +234,13 @@ def test_documents_of_a_year_the_program_lacks_say_so(demo, tmp_path, capsys):
                  "-o", str(tmp_path / "y.pdf")]) != 0
     assert "2030년 사업연도가 없습니다" in capsys.readouterr().err
     assert not (tmp_path / "y.pdf").exists()
+
+
+def test_a_year_without_cases_prints_its_notes_and_no_empty_totals(services, tmp_path):
+    budget = layout_text(api.render_budget_report(services, 2024, tmp_path / "b.pdf"))
+    assert "진행 중이거나 계획된 과제가 없습니다." in budget and "지원기업이 없습니다." in budget
+    assert row(budget, "합계") == [470_000, 0, 470_000, 0, 0]  # the budget, nothing spent (0.0% apart)
+    assert "합계 0개사" not in budget
+    check_totals(budget)
+    indicators = layout_text(api.render_indicator_report(services, 2024, tmp_path / "i.pdf"))
+    assert "기업별 목표가 없습니다." in indicators and "해당 연도의 인증·지식재산권 기록이 없습니다." in indicators

@@ -84,7 +84,7 @@ class BudgetExecutionReport(Renderer):
                          for i, (f, money) in enumerate(zip(e.firms, firms, strict=True), start=1)),
                    (0.07, 0.35, 0.1, 0.15, 0.15, 0.18), "clrrrc",
                    total=("", t("합계 {n}개사", n=len(firms)), text(sum(f.cases for f in e.firms)),
-                          _k(firms_total.total.grant), _k(firms_total.spent.grant), ""),
+                          _k(firms_total.total.grant), _k(firms_total.spent.grant), "") if firms else None,
                    empty=t("지원기업이 없습니다.")),
         ]
 
@@ -135,5 +135,5 @@ class BudgetExecutionReport(Renderer):
                       total=(t("합계"), text(sum(x.count("in_progress") for x, _s in lines)),
                              _k(total.in_progress.grant), _k(total.in_progress.firm),
                              text(sum(x.count("planned") for x, _s in lines)), _k(total.planned.grant),
-                             _k(total.planned.firm)),
+                             _k(total.planned.firm)) if lines else None,  # no table, no total row
                       empty=t("진행 중이거나 계획된 과제가 없습니다."))
