@@ -374,7 +374,7 @@ MAX_APPROVAL_TITLE = 8
 
 def parse_approval(value: Any) -> tuple[str, ...]:
     """결재란 box titles from "담당, 팀장, 센터장" (commas, slashes or middle dots between them)."""
-    titles = tuple(x for x in (clean_text(part) for part in re.split(r"[,/·|]", str(value))) if x)
+    titles = tuple(x for x in (clean_text(part) for part in re.split(r"[,/·|\n]", str(value))) if x)
     if len(titles) > MAX_APPROVAL_BOXES:
         raise InvalidValue(t("결재란은 {n}칸까지입니다", n=MAX_APPROVAL_BOXES))
     if any(len(x) > MAX_APPROVAL_TITLE for x in titles):

@@ -8,20 +8,21 @@ from boeun_desk.i18n import t
 from boeun_desk.models.choices import MATCH_STATUS, MEETING_KIND
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.base import Renderer
-from boeun_desk.reports.format import indicator_cells, money, rate, row_text, text
+from boeun_desk.reports.format import indicator_cells, money, rate, row_text, text, thousands
 from boeun_desk.services.documents import AnnualReportData
 from boeun_desk.validation import format_brn
 
 
 def _thousand(amount: int) -> str:
-    return t("{amount}천원", amount=money(amount, thousand=True))
+    """An amount already in 천원, with its unit."""
+    return t("{amount}천원", amount=money(amount))
 
 
 def budget_text(budget: Funding) -> str:
-    """470,000천원 (국비 320,000 · 도비 95,000 · 군비 55,000)."""
-    return t("{total}천원 (국비 {national} · 도비 {provincial} · 군비 {county})",
-             total=money(budget.grant, thousand=True), national=money(budget.national, thousand=True),
-             provincial=money(budget.provincial, thousand=True), county=money(budget.county, thousand=True))
+    """470,000천원 (국비 320,000 · 도비 95,000 · 군비 55,000): the sum of the rounded parts."""
+    k = thousands(budget)
+    return t("{total}천원 (국비 {national} · 도비 {provincial} · 군비 {county})", total=money(k.grant),
+             national=money(k.national), provincial=money(k.provincial), county=money(k.county))
 
 
 class AnnualReport(Renderer):
@@ -32,7 +33,9 @@ class AnnualReport(Renderer):
 
     def blocks(self, data: AnnualReportData) -> list[b.Block]:
         s = data.stats
-        firms_total = Funding.add_up(f.funding for f in data.firms)
+        stages = thousands(s.stages)  # every amount in 천원, rounded before it is added up
+        firm_rows = [(f, thousands(f.funding)) for f in data.firms]
+        firms_total = Funding.add_up(k for _f, k in firm_rows)
         period = (t("{start}년 ~ {end}년 ({n}년)", start=data.start_year, end=data.end_year,
                     n=data.end_year - data.start_year + 1) if data.start_year and data.end_year else "")
         agency = " ".join(x for x in (data.lead_agency, data.settings.department) if x)
@@ -51,21 +54,21 @@ class AnnualReport(Renderer):
                 (t("지원기업"), t("{n}개사", n=s.firms_supported)),
                 (t("지원과제"), t("{n}건 (완료 {done} · 진행 중 {in_progress} · 계획 {planned})",
                                 n=s.cases_total, **dict(s.cases_by_stage))),
-                (t("정부지원금 집행"), _thousand(s.stages.spent.grant)),
+                (t("정부지원금 집행"), _thousand(stages.spent.grant)),
                 (t("매칭 공급기업"), t("{n}개사", n=s.supply_companies_matched)),
-                (t("진행 중 (미집행)"), _thousand(s.stages.in_progress.grant)),
-                (t("계획 (미집행)"), _thousand(s.stages.planned.grant)))),
+                (t("진행 중 (미집행)"), _thousand(stages.in_progress.grant)),
+                (t("계획 (미집행)"), _thousand(stages.planned.grant)))),
             b.Heading(t("3. 지원유형별 실적 (협약액 기준, 단위: 천원)")),
             self._types(data),
             b.Heading(t("4. 재원별 예산 및 집행 (단위: 천원)")),
             *self._funding(data),
             b.Heading(t("5. 지원기업 (협약액 기준, 단위: 천원)")),
             b.Grid((t("번호"), t("업체명"), t("사업자등록번호"), t("과제 수"), t("정부지원금"), t("기업부담금")),
-                   tuple(row_text((i, f.name, format_brn(f.brn), f.cases, money(f.funding.grant, thousand=True),
-                                   money(f.funding.firm, thousand=True))) for i, f in enumerate(data.firms, start=1)),
+                   tuple(row_text((i, f.name, format_brn(f.brn), f.cases, money(k.grant), money(k.firm)))
+                         for i, (f, k) in enumerate(firm_rows, start=1)),
                    (0.07, 0.35, 0.18, 0.1, 0.15, 0.15), "clccrr",
                    total=("", t("합계 {n}개사", n=len(data.firms)), "", text(sum(f.cases for f in data.firms)),
-                          money(firms_total.grant, thousand=True), money(firms_total.firm, thousand=True)),
+                          money(firms_total.grant), money(firms_total.firm)),
                    empty=t("지원기업이 없습니다.")),
             b.Heading(t("6. 성과지표 (보고 기업 합계, 금액 단위: 천원)")),
             b.Text(t("성과지표 보고 {n}개사 / 지원기업 {total}개사", n=s.firms_reporting, total=s.firms_supported),
@@ -86,26 +89,26 @@ class AnnualReport(Renderer):
     def _types(self, data: AnnualReportData) -> b.Grid:
         s = data.stats
         # No internal codes (PROTO, SMART...) in a document: the support type's name says it.
-        rows = tuple(row_text((t(tc.name), tc.count, money(tc.funding.grant, thousand=True),
-                               money(tc.funding.firm, thousand=True), money(tc.funding.total, thousand=True)))
-                     for tc in s.cases_by_type)
+        amounts = [thousands(tc.funding) for tc in s.cases_by_type]
+        total = Funding.add_up(amounts)
+        rows = tuple(row_text((t(tc.name), tc.count, money(k.grant), money(k.firm), money(k.total)))
+                     for tc, k in zip(s.cases_by_type, amounts, strict=True))
         return b.Grid((t("지원유형"), t("건수"), t("정부지원금"), t("기업부담금"), t("총사업비")), rows,
                       (0.40, 0.12, 0.16, 0.16, 0.16), "lrrrr",
-                      total=(t("합계"), text(s.cases_total), money(s.funding.grant, thousand=True),
-                             money(s.funding.firm, thousand=True), money(s.funding.total, thousand=True)))
+                      total=(t("합계"), text(s.cases_total), money(total.grant), money(total.firm), money(total.total)))
 
     def _funding(self, data: AnnualReportData) -> list[b.Block]:
         """집행 is completed work only; in-progress and planned money in their own columns. Grants and the
         firms' share are two tables, each closed by the sum of its own rows (rates only against a budget)."""
-        budget, stages = data.stats.budget, data.stats.stages
+        budget, stages = thousands(data.stats.budget), thousands(data.stats.stages)
         parts = (stages.spent, stages.in_progress, stages.planned)
         heads = (t("예산(A)"), t("집행(B)"), t("진행 중"), t("계획"), t("집행률(B/A)"))
         widths = (0.24, 0.16, 0.16, 0.14, 0.14, 0.16)
 
         def row(label: str, planned: int | None, column: str) -> tuple[str, ...]:
             amounts = [getattr(f, column) for f in parts]
-            return (label, "-" if planned is None else money(planned, thousand=True),
-                    *(money(x, thousand=True) for x in amounts), "-" if planned is None else rate(amounts[0], planned))
+            return (label, "-" if planned is None else money(planned),
+                    *(money(x) for x in amounts), "-" if planned is None else rate(amounts[0], planned))
 
         grants = (row(t("국비"), budget.national, "national"), row(t("도비"), budget.provincial, "provincial"),
                   row(t("군비"), budget.county, "county"))

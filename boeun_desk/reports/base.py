@@ -152,7 +152,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequenc
         bold = {"l": Styles.cell_bold, "c": Styles.head, "r": Styles.total_right}
         data.append([Paragraph(escape(str(v)), bold[a]) for v, a in zip(total, aligns, strict=True)])
         commands.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL))
-    return Table(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1,
+    # splitInRow: a row taller than what is left of a page (a 2,000-character purpose) splits inside.
+    return Table(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1, splitInRow=1,
                  style=grid_style(*commands), hAlign="LEFT")
 
 
@@ -175,17 +176,26 @@ def fields_table(pairs: Sequence[tuple[str, Any]], *, columns: int = 2) -> Table
                                   for i in range(2 * columns)], style=style, splitInRow=1, hAlign="LEFT")
 
 
+APPROVAL_BOX = 19 * mm  # a box's least width: room for a signature or a seal
+
+
+def approval_box_width(approval: b.Approval) -> float:
+    """Every box as wide as the longest title needs (센터장직무대리 fits on one line)."""
+    longest = max(pdfmetrics.stringWidth(x, FONT_BOLD, Styles.head.fontSize) for x in approval.titles)
+    return max(APPROVAL_BOX, longest + 2 * CELL_PADDING + 2)
+
+
 def approval_boxes(approval: b.Approval) -> Table:
     """결재란: a 결재 cell and one box per title with room to sign."""
     count = len(approval.titles)
-    data = [[para(t("결재"), Styles.head)] + [para(h, Styles.head) for h in approval.titles], [""] * (count + 1)]
+    data = [[para(t("결재"), Styles.head)] + [h for h in approval.titles], [""] * (count + 1)]
     style = grid_style(("GRID", (0, 0), (-1, -1), 0.6, GRID), ("SPAN", (0, 0), (0, 1)),
                        ("BACKGROUND", (0, 0), (0, 1), HEADER_FILL), ("BACKGROUND", (1, 0), (-1, 0), HEADER_FILL),
+                       ("FONT", (1, 0), (-1, 0), FONT_BOLD, Styles.head.fontSize), ("ALIGN", (1, 0), (-1, 0), "CENTER"),
+                       ("LEFTPADDING", (1, 0), (-1, 0), CELL_PADDING), ("RIGHTPADDING", (1, 0), (-1, 0), CELL_PADDING),
                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
-    return Table(data, colWidths=[9 * mm] + [APPROVAL_BOX] * count, rowHeights=[6 * mm, 15 * mm], style=style)
-
-
-APPROVAL_BOX = 19 * mm
+    return Table(data, colWidths=[9 * mm] + [approval_box_width(approval)] * count, rowHeights=[6 * mm, 15 * mm],
+                 style=style, hAlign="RIGHT")
 
 
 def _title(block: b.Title) -> list[Flowable]:
@@ -193,10 +203,14 @@ def _title(block: b.Title) -> list[Flowable]:
     out: list[Flowable] = []
     if block.approval and block.approval.titles:
         boxes = approval_boxes(block.approval)
-        width = 9 * mm + APPROVAL_BOX * len(block.approval.titles) + 2 * mm
-        out.append(Table([[heading, boxes]], colWidths=[CONTENT_WIDTH - width, width], hAlign="LEFT",
-                         style=grid_style(("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                                          ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0))))
+        width = 9 * mm + approval_box_width(block.approval) * len(block.approval.titles) + 2 * mm
+        if width <= 0.55 * CONTENT_WIDTH:  # beside the title
+            out.append(Table([[heading, boxes]], colWidths=[CONTENT_WIDTH - width, width], hAlign="LEFT",
+                             style=grid_style(("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                              ("RIGHTPADDING", (0, 0), (-1, -1), 0))))
+        else:  # many or long boxes: on their own line above the title
+            out += [boxes, gap(3), heading]
         out.append(gap(2))
     else:
         out.append(heading)
@@ -216,15 +230,14 @@ def _boxed(value: str) -> Table:
 
 
 def _signatures(block: b.Signatures) -> Table:
-    line = "____________________"
-    cells: list[Any] = []
-    for role, name in block.lines:
-        cells += [para(role, Styles.cell_bold), para(f"{text(name)}   {line} {t('(서명 또는 인)')}", Styles.cell)]
-    share = 1 / len(block.lines)
-    widths = [w * CONTENT_WIDTH for _ in block.lines for w in (0.22 * share, 0.78 * share)]
-    return Table([cells], colWidths=widths, hAlign="LEFT",
-                 style=grid_style(("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 10),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 0)))
+    """One line per signer, right-aligned as on a paper form: role, name, a line, (서명 또는 인)."""
+    rows = [[para(role, Styles.cell_bold), para(text(name), Styles.cell), "", para(t("(서명 또는 인)"), Styles.cell)]
+            for role, name in block.lines]
+    role = max(pdfmetrics.stringWidth(r, FONT_BOLD, Styles.cell_bold.fontSize) for r, _n in block.lines) + 8
+    widths = [role, 40 * mm, 45 * mm, 24 * mm]
+    return Table(rows, colWidths=widths, hAlign="RIGHT",
+                 style=grid_style(("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 9),
+                                  ("LINEBELOW", (2, 0), (2, -1), 0.6, GRID), ("LEFTPADDING", (0, 0), (-1, -1), 2)))
 
 
 def _first_rows_height(block: b.Grid) -> float:
@@ -241,16 +254,25 @@ def _start_height(block: b.Block) -> float:
         return _first_rows_height(block)
     if isinstance(block, b.Fields):
         return fields_table(block.pairs[:block.columns], columns=block.columns).wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
-    if isinstance(block, b.Group):
-        return _start_height(block.blocks[0]) if block.blocks else 0
+    if isinstance(block, b.Group):  # kept together: all of it, up to a page
+        height = sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                     for f in flowables(block.blocks))
+        return min(height, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - 30 * mm)
     if isinstance(block, b.Text | b.Box):
         return Styles.body.leading * 2 + 12
     if isinstance(block, b.Photos):
-        return 40 * mm
+        return 40 * mm if block.photos else Styles.note.leading + 4
     return 0
 
 
 PhotoDrawer = Callable[[b.Photos], Flowable]
+
+
+def _nothing_to_show(block: b.Block | None) -> bool:
+    """A table without rows or a photo section without photos, with a note to print instead."""
+    if isinstance(block, b.Grid):
+        return not block.rows and block.empty is not None
+    return isinstance(block, b.Photos) and not block.photos and bool(block.empty)
 
 
 def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
@@ -262,10 +284,11 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
             out += _title(block)
         elif isinstance(block, b.Heading):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
-            if isinstance(following, b.Grid) and not following.rows and following.empty is not None:
+            if _nothing_to_show(following):
                 # A section with nothing to show is one line: its heading and the note beside it.
+                note = following.empty if isinstance(following, b.Grid | b.Photos) else ""
                 out.append(Paragraph(f"{escape(block.text)}&nbsp;&nbsp;&nbsp;<font name='{FONT}' size='8.5' "
-                                     f"color='#555555'>{escape(following.empty)}</font>", Styles.section_empty))
+                                     f"color='#555555'>{escape(note or '')}</font>", Styles.section_empty))
                 continue
             heading = Paragraph(escape(block.text), Styles.section)
             need = heading.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + Styles.section.spaceBefore + \
@@ -274,7 +297,7 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
         elif isinstance(block, b.Fields):
             out.append(fields_table(block.pairs, columns=block.columns))
         elif isinstance(block, b.Grid):
-            if index and isinstance(blocks[index - 1], b.Heading) and not block.rows and block.empty is not None:
+            if index and isinstance(blocks[index - 1], b.Heading) and _nothing_to_show(block):
                 continue  # drawn with its heading
             if not block.rows and block.empty is not None:
                 out.append(para(block.empty, Styles.note))
@@ -288,6 +311,8 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
         elif isinstance(block, b.Box):
             out.append(_boxed(block.text))
         elif isinstance(block, b.Photos):
+            if index and isinstance(blocks[index - 1], b.Heading) and _nothing_to_show(block):
+                continue  # drawn with its heading
             if photos is None:
                 raise TypeError("this document has no photo drawer")
             out.append(photos(block))
@@ -311,6 +336,15 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
 
 
 # --- page frame ------------------------------------------------------------------------------
+
+def fit_text(value: str, width: float, size: float, font: str = FONT) -> str:
+    """`value` shortened with "…" to fit `width` on one line."""
+    if pdfmetrics.stringWidth(value, font, size) <= width:
+        return value
+    while value and pdfmetrics.stringWidth(value + "…", font, size) > width:
+        value = value[:-1]
+    return value + "…"
+
 
 class NumberedCanvas(canvas.Canvas):
     """Draws header and footer after the last page is known, so each page can say "x / y"."""
@@ -345,7 +379,8 @@ class NumberedCanvas(canvas.Canvas):
         self.setFont(FONT, 8)
         self.setFillColor(colors.HexColor("#333333"))
         self.drawString(MARGIN_X, top + 2 * mm, self._header[0])
-        self.drawRightString(PAGE_WIDTH - MARGIN_X, top + 2 * mm, self.header_right(number))
+        room = CONTENT_WIDTH - pdfmetrics.stringWidth(self._header[0], FONT, 8) - 6 * mm
+        self.drawRightString(PAGE_WIDTH - MARGIN_X, top + 2 * mm, fit_text(self.header_right(number), room, 8))
         self.line(MARGIN_X, top, PAGE_WIDTH - MARGIN_X, top)
         bottom = 11 * mm
         self.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)

@@ -6,25 +6,14 @@ cancelled case counts nowhere (funding.Stages). Money in 천원; every total is 
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import Any
-
 from boeun_desk.funding import Funding, Stages
 from boeun_desk.i18n import t
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.annual_report import budget_text
 from boeun_desk.reports.base import Renderer
-from boeun_desk.reports.format import rate, row_text, text
+from boeun_desk.reports.format import rate, row_text, text, thousands
 from boeun_desk.services.budget import FirmLimitLine
 from boeun_desk.services.documents import BudgetReportData
-
-
-def thousands(value: Funding | Stages) -> Any:
-    """Each amount in 천원 (rounded) before anything is added up, so a total is the sum of the printed
-    rows and a balance the difference of its printed figures."""
-    if isinstance(value, Stages):
-        return Stages(*(thousands(getattr(value, f.name)) for f in fields(Stages)))
-    return Funding(*(round(getattr(value, f.name) / 1000) for f in fields(Funding)))
 
 
 def _k(value: int) -> str:

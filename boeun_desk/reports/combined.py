@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from boeun_desk.reports import blocks as b
-from boeun_desk.reports.base import FONT, FONT_BOLD, GRID, NumberedCanvas
+from boeun_desk.reports.base import FONT, FONT_BOLD, GRID, NumberedCanvas, fit_text
 
 ROW = 6.5 * mm
 
@@ -61,10 +61,7 @@ class ContentsRows(Flowable):
             y = ROW * (len(self.parts) - index - 1) + 1.8 * mm
             canvas.setFont(FONT, 9.5)
             canvas.drawRightString(number_width - 3 * mm, y, str(self.first + index))
-            title = part.title
-            room = self.width - number_width - page_width - 4 * mm
-            while title and pdfmetrics.stringWidth(title, FONT, 9.5) > room:
-                title = title[:-2] + "…"
+            title = fit_text(part.title, self.width - number_width - page_width - 4 * mm, 9.5)
             canvas.drawString(number_width, y, title)
             left = number_width + pdfmetrics.stringWidth(title, FONT, 9.5) + 2 * mm
             canvas.saveState()

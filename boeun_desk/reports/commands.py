@@ -111,6 +111,8 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     firm_ids = services.firms.ids()
     if not firm_ids:
         raise InvalidValue(t("출력할 기업이 없습니다"))
+    if args.combined and args.output.is_dir():
+        raise InvalidValue(t("--combined의 출력 위치는 파일이어야 합니다: {path}", path=args.output))
     if not args.combined and args.output.exists() and not args.output.is_dir():
         raise InvalidValue(t("--all의 출력 위치는 폴더여야 합니다: {path}", path=args.output))
 

@@ -9,7 +9,7 @@ from boeun_desk.models.choices import CASE_STATUS, IP_KIND, IP_STATUS, MATCH_STA
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.base import Renderer
 from boeun_desk.reports.certifications import certification_rows, test_rows
-from boeun_desk.reports.format import indicator_cells, money, row_text, text
+from boeun_desk.reports.format import indicator_cells, money, row_text, text, thousands
 from boeun_desk.services.documents import FirmSummaryData
 from boeun_desk.validation import format_brn, format_crn
 
@@ -74,16 +74,16 @@ class FirmSummary(Renderer):
         """Every case listed; a cancelled one (취소) without amounts, since it counts in no sum."""
         cases = data.detail.cases
         counted = [c for c in cases if counts(c.status)]
-        stages = Stages.add_up(Stages.of(c.status, c.funding) for c in counted)
+        # In 천원, each case rounded before anything is added: the total row re-adds from the rows.
+        stages = Stages.add_up(Stages.of(c.status, thousands(c.funding)) for c in counted)
 
         def amounts(f: Funding | None) -> tuple[str, ...]:
             if f is None:
                 return ("-",) * 6
-            return tuple(money(v, thousand=True) for v in (f.national, f.provincial, f.county, f.firm_cash,
-                                                           f.firm_in_kind, f.total))
+            return tuple(money(v) for v in (f.national, f.provincial, f.county, f.firm_cash, f.firm_in_kind, f.total))
 
         rows = tuple((text(c.year), t(c.type_name), text(c.title), t(CASE_STATUS.get(c.status, c.status)),
-                      *amounts(c.funding if counts(c.status) else None)) for c in cases)
+                      *amounts(thousands(c.funding) if counts(c.status) else None)) for c in cases)
         out: list[b.Block] = [b.Grid(
             (t("연도"), t("지원유형"), t("과제명"), t("상태"), t("국비"), t("도비"), t("군비"),
              t("현금"), t("현물"), t("합계")), rows,
@@ -93,6 +93,6 @@ class FirmSummary(Renderer):
         if cases:
             out.append(b.Text(t("※ 합계 중 집행(완료) {spent}천원 · 진행 중 {in_progress}천원 · 계획 {planned}천원."
                                 " 취소된 과제는 합계에 넣지 않습니다.",
-                                **{name: money(getattr(stages, name).total, thousand=True)
+                                **{name: money(getattr(stages, name).total)
                                    for name in ("spent", "in_progress", "planned")}), "note"))
         return out

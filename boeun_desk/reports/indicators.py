@@ -10,13 +10,11 @@ from boeun_desk.i18n import t
 from boeun_desk.models.choices import TARGET_METRICS
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.base import Renderer
-from boeun_desk.reports.format import rate, row_text, text
+from boeun_desk.reports.format import rate, row_text, text, to_thousand
 from boeun_desk.services.achievement import Achievement, YearAchievements
 from boeun_desk.services.documents import IndicatorReportData
 
-
-def _thousand(value: int) -> int:
-    return round(value / 1000)
+_thousand = to_thousand
 
 
 def printed(a: Achievement) -> tuple[int | None, int]:

@@ -88,7 +88,7 @@ class VisitRecord(Renderer):
     title = "방문상담·기술지도 일지"
 
     def personal_names(self, data: VisitRecordData) -> list[str]:
-        return [data.firm.representative]
+        return [data.firm.representative, data.visit.expert_name]
 
     def photos(self, block: b.Photos) -> Flowable:
         return photo_grid(block.photos)
@@ -110,10 +110,11 @@ class VisitRecord(Renderer):
             b.Fields(tuple((label, text(value)) for label, value in (
                 (t("일시"), when_text(visit.starts_at, visit.ends_at)),
                 (t("지도 시간"), hours_text(visit.starts_at, visit.ends_at)),
-                (t("장소"), visit.place), (t("지원유형"), t(data.type_name) if data.type_name else ""),
-                (t("담당자"), data.officer), (t("지도위원"), expert),
-                (t("관련 과제"), data.case_title), (t("참석자"), visit.attendees),
-                (t("방문 목적"), visit.purpose))), columns=1),
+                (t("지원유형"), t(data.type_name) if data.type_name else ""), (t("담당자"), data.officer),
+                (t("지도위원"), expert), (t("관련 과제"), data.case_title)))),
+            b.Fields(tuple((label, text(value)) for label, value in (
+                (t("장소"), visit.place), (t("참석자"), visit.attendees), (t("방문 목적"), visit.purpose))),
+                columns=1),
             b.Heading(t("3. 현황 및 애로사항")),
             b.Box(text(visit.situation)),
             b.Heading(t("4. 상담·지도 내용")),

@@ -163,23 +163,18 @@ class Documents:
         self.sessions = services.database.sessions
         self.masked = masked
 
-    def _program(self, session: Any) -> Program | None:
-        return session.scalars(select(Program).where(Program.deleted_at.is_(None))
-                               .order_by(Program.start_year.desc())).first()
-
     def program_name(self) -> str:
-        with self.sessions() as s:
-            program = self._program(s)
-            return program.name if program else PROGRAM_FALLBACK
+        program = self.services.programs.current()
+        return program.name if program else PROGRAM_FALLBACK
 
     def settings(self, author: str = "") -> DocumentSettings:
-        """The program's 결재란, 작성기관 and 작성부서; 작성자 is `author` or the officer at work."""
-        with self.sessions() as s:
-            program = self._program(s)
-            titles = tuple(x for x in (program.approval_titles if program else "").split(",") if x)
-            return DocumentSettings(organisation=program.lead_agency if program else "",
-                                    department=program.department if program else "",
-                                    author=author or self.services.officer, approval=titles, masked=self.masked)
+        """The current program's 결재란, 작성기관 and 작성부서 (the ones 설정 edits); 작성자 is
+        `author` or the officer at work."""
+        program = self.services.programs.current()
+        titles = tuple(x for x in (program.approval_titles if program else "").split(",") if x)
+        return DocumentSettings(organisation=program.lead_agency if program else "",
+                                department=program.department if program else "",
+                                author=author or self.services.officer, approval=titles, masked=self.masked)
 
     def firm_summary(self, firm_id: str, *, today: date | None = None) -> FirmSummaryData:
         today = today or date.today()

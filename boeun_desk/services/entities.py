@@ -125,6 +125,13 @@ class ProgramService(EntityService):
     kept_while_used = True
     order_by = ("start_year",)
 
+    def current(self) -> Any | None:
+        """The program an officer works in now: the latest to start (documents and 설정 use this one)."""
+        with self.sessions() as session:
+            program = session.scalars(select(Program).where(Program.deleted_at.is_(None))
+                                      .order_by(Program.start_year.desc(), Program.created_at.desc())).first()
+            return to_view(program) if program is not None else None
+
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         if out_of_order(values.get("start_year"), values.get("end_year")):
             return [field_error(self.schema, "end_year", t("종료 연도가 시작 연도보다 빠릅니다"))]

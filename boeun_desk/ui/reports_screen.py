@@ -281,8 +281,7 @@ class ReportsScreen(QWidget):
         """Every firm in one document (cover, contents, continuous page numbers)."""
         settings = self.context.settings
         suggested = save_target.save_folder(settings) / save_target.pdf_name(
-            "기업별지원현황_모음", *(["배포용"] if self.masked.isChecked() else []),
-            self.year.value() or self.context.default_year or date.today().year)
+            "기업별지원현황_모음", *(["배포용"] if self.masked.isChecked() else []), date.today().strftime("%Y%m%d"))
         target = save_target.choose_save_path(self, t("한 파일로 저장"), suggested)
         if target is not None:
             save_target.remember_folder(settings, target)

@@ -72,7 +72,7 @@ class SettingsDialog(QDialog):
         person.addRow(t("담당자 이름"), self.officer)
         person.addRow(t("기본 사업연도"), self.year)
 
-        self.program = next(iter(context.services.programs.list()), None)
+        self.program = context.services.programs.current()
         self.document_fields: dict[str, QLineEdit] = {}
         documents = QFormLayout()
         for name, label in DOCUMENT_FIELDS:
