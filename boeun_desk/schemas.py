@@ -227,7 +227,7 @@ MEETING_ACTION = (
     Field("meeting_id", "회의", "ref", required=True),
     Field("seq", "순번", "int", maximum=10_000),
     Field("action", "후속 조치", "note", required=True),
-    Field("owner", "담당", max_length=100),
+    Field("owner", "담당자", max_length=100),
     Field("due_date", "기한", "date"),
     Field("done", "완료", "bool"),
 )

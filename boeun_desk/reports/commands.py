@@ -95,6 +95,19 @@ def add_masked(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--masked", action="store_true",
                         help=t("배포용: 대표자 이름, 전화번호, 이메일을 가립니다"))
 
+    meeting = kinds.add_parser("meeting", help=t("회의록"))
+    meeting.add_argument("--id", required=True, help=t("회의 기록 UUID"))
+    meeting.add_argument("-o", "--output", required=True, type=Path)
+    meeting.add_argument("--masked", action="store_true", help=t("배포용: 참석자 성명 등 개인정보 가림"))
+    meeting.set_defaults(handler=lambda args, services: _done(_api().render_meeting_minutes(
+        services, args.id, args.output, masked=args.masked)))
+
+    matches = kinds.add_parser("matches", help=t("공급기업 매칭 현황"))
+    matches.add_argument("--year", required=True, type=as_argument(parse_year))
+    matches.add_argument("-o", "--output", required=True, type=Path)
+    matches.set_defaults(handler=lambda args, services: _done(_api().render_matches(services, args.year,
+                                                                                  args.output)))
+
 
 def _done(*paths: Path) -> int:
     for path in paths:
