@@ -10,7 +10,8 @@ number in the message. The rows go to the 휴지통 with their parent and come b
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -67,32 +68,61 @@ class WithChildren(EntityService):
         keys = {child.key for child in self.children}
         return {k: v for k, v in super()._own_fields(data).items() if k not in keys}
 
+    def create(self, data: Mapping[str, Any]) -> Any:
+        with self._every_error(data):
+            return super().create(data)
+
+    def update(self, record_id: str, data: Mapping[str, Any], *, expected_version: int | None = None) -> Any:
+        with self._every_error(data):
+            return super().update(record_id, data, expected_version=expected_version)
+
+    @contextmanager
+    def _every_error(self, data: Mapping[str, Any]) -> Iterator[None]:
+        """A refused save names every fault at once: the record's fields and rules and its rows'
+        (the rows are otherwise checked only once the record itself passed)."""
+        try:
+            yield
+        except ValidationFailed as failed:
+            found = list(failed.errors)
+            for child in self.children:
+                if child.key in data:
+                    found += [e for e in self._clean_rows(child, data[child.key], None)[1] if e not in found]
+            raise ValidationFailed(found) from None
+
     def _after_save(self, session: Session, obj: Tracked, data: Mapping[str, Any]) -> None:
         super()._after_save(session, obj, data)
         for child in self.children:
             if child.key in data:
                 self._save_rows(session, obj, child, data[child.key])
 
-    def _save_rows(self, session: Session, obj: Tracked, child: ChildList, items: Any) -> None:
+    def _clean_rows(self, child: ChildList, items: Any,
+                    parent_id: str | None) -> tuple[list[tuple[Any, dict[str, Any]]], list[FieldError]]:
+        """(row id or None, cleaned values) of each given row, and the faults of the bad ones
+        (without `parent_id`: checked apart from the parent, which is not saved yet)."""
         if not isinstance(items, list | tuple):
-            raise ValidationFailed([FieldError(child.key, t(child.title), t("목록 형식이 올바르지 않습니다"))])
+            return [], [FieldError(child.key, t(child.title), t("목록 형식이 올바르지 않습니다"))]
+        schema = [f for f in child.kind.schema if parent_id is not None or f.name != child.parent]
         rows, errors = [], []
         for index, item in enumerate(items, start=1):
+            where = t("{label} {n}", label=t(child.title), n=index)
             if not isinstance(item, Mapping):
-                errors.append(FieldError(child.key, t("{label} {n}", label=t(child.title), n=index),
-                                         t("목록 형식이 올바르지 않습니다")))
+                errors.append(FieldError(child.key, where, t("목록 형식이 올바르지 않습니다")))
                 continue
             fields = {k: v for k, v in item.items() if k not in ("id", "seq")}
             if child.ordered:
                 fields["seq"] = index
+            if parent_id is not None:
+                fields[child.parent] = parent_id
             try:
-                rows.append((item.get("id"), clean(child.kind.schema, {**fields, child.parent: obj.id}).values))
+                rows.append((item.get("id"), clean(schema, fields).values))
             except ValidationFailed as failed:
-                errors += [FieldError(child.key, t("{label} {n}", label=t(child.title), n=index), str(e))
-                           for e in failed.errors]
+                errors += [FieldError(child.key, where, str(e)) for e in failed.errors]
             except ValueError:  # a key that is no field of the row
-                errors.append(FieldError(child.key, t("{label} {n}", label=t(child.title), n=index),
-                                         t("알 수 없는 항목이 있습니다")))
+                errors.append(FieldError(child.key, where, t("알 수 없는 항목이 있습니다")))
+        return rows, errors
+
+    def _save_rows(self, session: Session, obj: Tracked, child: ChildList, items: Any) -> None:
+        rows, errors = self._clean_rows(child, items, obj.id)
         if errors:
             raise ValidationFailed(errors)
         model = child.model

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from boeun_desk.services.documents import DocumentSettings, Documents
+from boeun_desk.services.documents import Documents, DocumentSettings
 from boeun_desk.services.queries import MatchRow
 
 # A cancelled match counts nowhere: not in the matching document's figures, not in the annual
