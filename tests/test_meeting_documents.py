@@ -33,6 +33,20 @@ def test_the_minutes_and_their_handout_from_the_command_line(demo, demo_path, tm
     assert "(배포용)" in masked and "(배포용)" not in text
 
 
+def test_every_handout_masks_the_actions_owners_and_the_recorder_too(demo, tmp_path):
+    """In the advisory meeting an action's 담당자 (이서연) did not attend: masked all the same."""
+    from boeun_desk.reports import api
+
+    for meeting in demo.meetings.list():
+        people = {a.name for a in demo.meetings.attendee_rows(meeting.id)}
+        owners = {a.owner for a in demo.meetings.action_rows(meeting.id)}
+        masked = layout_text(api.render_meeting_minutes(demo, meeting.id, tmp_path / "m.pdf", masked=True))
+        assert not [name for name in people | owners | {meeting.recorder} if name in masked], meeting.title
+    advisory = next(m for m in demo.meetings.list() if m.title == "2024년 지역산업전문가 자문회의")
+    assert "이서연" not in {a.name for a in demo.meetings.attendee_rows(advisory.id)}
+    assert "이서연" in {a.owner for a in demo.meetings.action_rows(advisory.id)}
+
+
 def test_the_matches_from_the_command_line_and_errors_in_korean(demo_path, tmp_path, capsys):
     db = ["--db", str(demo_path)]
     out = tmp_path / "매칭.pdf"

@@ -49,8 +49,8 @@ def test_the_meeting_form_saves_attendees_and_actions_and_shows_them_again(conte
     _type_row(qtbot, actions, ["자문 결과 보고", "이서연", "2025. 12. 5.", False])
     assert form.save()
     meetings = context.services.meetings
-    assert [(a.seq, a.name) for a in meetings.attendee_rows(form.record_id)] == [(1, "남기훈"), (2, "이서연"),
-                                                                                 (3, "안소희")]
+    assert [(a.seq, a.category, a.name) for a in meetings.attendee_rows(form.record_id)] == [
+        (1, "외부위원", "남기훈"), (2, "주관기관", "이서연"), (3, "관계기관", "안소희")]
     [action] = meetings.action_rows(form.record_id)
     assert (action.action, action.owner, action.due_date.isoformat(), action.done) == (
         "자문 결과 보고", "이서연", "2025-12-05", False)

@@ -149,7 +149,7 @@ class RecordForm(QDialog):
             self._add_row(form, child.key, t(child.title), RowsEditor(child))
         body = QWidget()
         body.setLayout(form)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
@@ -230,9 +230,10 @@ class RecordForm(QDialog):
             if label is not None:
                 label.setText(str(error) if error.field in self.logic.child_keys else error.message)
                 label.show()
-        first = next((self.editors[e.field] for e in failed.errors if e.field in self.editors), None)
+        first = next((e.field for e in failed.errors if e.field in self.editors), None)
         if first is not None:
-            first.setFocus()
+            self.editors[first].setFocus()
+            self.scroll.ensureWidgetVisible(self.errors[first])  # a list's message sits below a long form
         self.message.setStyleSheet(ERROR_STYLE)
         elsewhere = [str(e) for e in failed.errors if e.field not in self.errors]  # e.g. a file that cannot be read
         self.message.setText("\n".join([*elsewhere, t("입력값을 확인하세요. 입력한 내용은 그대로 남아 있습니다.")]))

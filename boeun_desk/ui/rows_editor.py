@@ -34,7 +34,7 @@ class RowsEditor(QWidget):
             self.table.setColumnWidth(column, _width(spec) or max(490 - fixed, 200))
         self.table.setMinimumHeight(140)
         add, remove = QPushButton(t("{label} 추가", label=t(child.title))), QPushButton(t("선택 삭제"))
-        add.clicked.connect(lambda: self.add_row({}))
+        add.clicked.connect(self.add_empty_row)
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         buttons = QHBoxLayout()
         buttons.addWidget(add)
@@ -59,6 +59,14 @@ class RowsEditor(QWidget):
             if column == 0:
                 cell.setData(Qt.ItemDataRole.UserRole, item.get("id"))
             self.table.setItem(row, column, cell)
+
+    def add_empty_row(self) -> None:
+        """A new row at the end, its first cell open for typing (Tab moves on to the next)."""
+        self.add_row({})
+        row = self.table.rowCount() - 1
+        self.table.scrollToBottom()
+        self.table.setCurrentCell(row, 0)
+        self.table.editItem(self.table.item(row, 0))
 
     def set_items(self, items: list[dict[str, Any]]) -> None:
         self.table.setRowCount(0)
