@@ -49,11 +49,20 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
         services, args.year, args.output, masked=args.masked)))
     indicators = kinds.add_parser("indicators", help=t("성과지표 달성 현황"))
     budget = kinds.add_parser("budget", help=t("사업비 집행 현황"))
-    for parser, render in ((indicators, "render_indicator_report"), (budget, "render_budget_report")):
+    matches = kinds.add_parser("matches", help=t("공급기업 매칭 현황"))
+    for parser, render in ((indicators, "render_indicator_report"), (budget, "render_budget_report"),
+                           (matches, "render_matches")):
         parser.add_argument("--year", required=True, type=as_argument(parse_year))
         parser.add_argument("-o", "--output", required=True, type=Path)
         parser.set_defaults(handler=lambda args, services, render=render: _done(getattr(_api(), render)(
             services, args.year, args.output, masked=args.masked)))
+
+    meeting = kinds.add_parser("meeting", help=t("회의록"))
+    meeting.add_argument("--id", required=True, help=t("회의 기록 UUID"))
+    meeting.add_argument("-o", "--output", required=True, type=Path)
+    meeting.set_defaults(handler=lambda args, services: _done(_api().render_meeting_minutes(
+        services, args.id, args.output, masked=args.masked)))
+
     for parser in kinds.choices.values():
         add_masked(parser)
         add_format(parser)
@@ -94,19 +103,6 @@ def add_masked(parser: argparse.ArgumentParser) -> None:
     """`--masked`: the handout variant, personal data masked (대표자 김*용, 043-***-1234, e-mail)."""
     parser.add_argument("--masked", action="store_true",
                         help=t("배포용: 대표자 이름, 전화번호, 이메일을 가립니다"))
-
-    meeting = kinds.add_parser("meeting", help=t("회의록"))
-    meeting.add_argument("--id", required=True, help=t("회의 기록 UUID"))
-    meeting.add_argument("-o", "--output", required=True, type=Path)
-    meeting.add_argument("--masked", action="store_true", help=t("배포용: 참석자 성명 등 개인정보 가림"))
-    meeting.set_defaults(handler=lambda args, services: _done(_api().render_meeting_minutes(
-        services, args.id, args.output, masked=args.masked)))
-
-    matches = kinds.add_parser("matches", help=t("공급기업 매칭 현황"))
-    matches.add_argument("--year", required=True, type=as_argument(parse_year))
-    matches.add_argument("-o", "--output", required=True, type=Path)
-    matches.set_defaults(handler=lambda args, services: _done(_api().render_matches(services, args.year,
-                                                                                  args.output)))
 
 
 def _done(*paths: Path) -> int:
