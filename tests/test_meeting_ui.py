@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from boeun_desk.ui.forms import write_editor
+from tests.test_totals import layout_text
 from tests.test_ui import context, window  # noqa: F401  (fixtures)
 
 
@@ -108,6 +109,12 @@ def test_the_reports_screen_prints_a_meeting_s_minutes_and_the_year_s_matches(co
     assert reports.document.pageCount() == 2 and reports.current is not None
     assert reports.suggested_name() == "회의록_2024년 성과보고회_2024-11-28.pdf"
     assert reports.meeting.itemText(0).startswith("2025-06-19")  # the latest first
+    assert "황보경태" in layout_text(reports.current)
+    reports.masked.setChecked(True)  # the handout for the meeting's table
+    reports.preview()
+    assert "황보경태" not in layout_text(reports.current) and "황**태" in layout_text(reports.current)
+    assert reports.suggested_name() == "회의록_2024년 성과보고회_2024-11-28_배포용.pdf"
+    reports.masked.setChecked(False)
     reports.kind.set_value("matches")
     assert reports.year.isEnabled() and not reports.meeting.isEnabled()
     reports.year.set_value(2025)
