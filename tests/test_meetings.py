@@ -202,3 +202,34 @@ def test_a_refused_save_names_the_meeting_s_faults_and_its_rows_at_once(services
     assert [(e.field, e.label) for e in refused.value.errors] == [
         ("end_time", "종료 시각"), ("attendee_rows", "참석자 1"), ("action_rows", "후속 조치 1")]
     assert services.meetings.list() == []
+
+
+def test_undo_of_a_meeting_form_puts_back_its_attendees_and_actions_and_redo_repeats_it(services):
+    """The form's save is one step (services/edits.py): the same rows come back, in their order."""
+    meeting = _meeting(services)
+    rows = services.meetings.attendee_rows(meeting.id)
+
+    def shown() -> tuple[list, list]:
+        return ([(r.id, r.seq, r.name, r.position) for r in services.meetings.attendee_rows(meeting.id)],
+                [(a.id, a.action, a.due_date, a.done) for a in services.meetings.action_rows(meeting.id)])
+
+    before = shown()
+    saved = services.form_saves.save("meetings", meeting.id, {
+        "title": "자문회의 (수정)",
+        "attendee_rows": [{"id": rows[2].id, **PEOPLE[2]}, {"id": rows[0].id, **PEOPLE[0], "position": "교수"},
+                          {"category": "외부위원", "organisation": "한국식품연구원", "name": "장수빈"}],
+        "action_rows": [{**ACTIONS[0], "done": False}]})
+    after = shown()
+    assert [r[2] for r in after[0]] == ["안소희", "남기훈", "장수빈"] and len(after[1]) == 1
+    undone = services.form_saves.undo(saved)
+    assert shown() == before and services.meetings.get(meeting.id).title == "자문회의"
+    services.form_saves.redo(undone)
+    assert shown() == after  # the attendee added comes back as itself, not a copy
+    # A new meeting's save undone: the meeting and its rows to the 휴지통; redone: all back.
+    created = services.form_saves.save("meetings", None, {
+        "program_year_id": services.program_years.by_year(2025).id, "kind": "report", "held_on": "2025-11-27",
+        "attendee_rows": PEOPLE[:2], "action_rows": ACTIONS[:1]})
+    gone = services.form_saves.undo(created)
+    assert services.meetings.attendee_rows(created.record_id) == [] and len(services.meetings.list()) == 1
+    services.form_saves.redo(gone)
+    assert [r.name for r in services.meetings.attendee_rows(created.record_id)] == ["남기훈", "이서연"]

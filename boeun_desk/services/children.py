@@ -10,7 +10,7 @@ number in the message. The rows go to the 휴지통 with their parent and come b
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from boeun_desk.i18n import t
 from boeun_desk.kinds import Kind, kind_of
 from boeun_desk.models import Tracked, utcnow
-from boeun_desk.services.base import EntityService, to_view
-from boeun_desk.validation import Field, FieldError, ValidationFailed, clean
+from boeun_desk.services.base import Changes, EntityService, to_view
+from boeun_desk.validation import Cleaned, Field, FieldError, ValidationFailed, clean
 
 
 @dataclass(frozen=True)
@@ -68,13 +68,22 @@ class WithChildren(EntityService):
         keys = {child.key for child in self.children}
         return {k: v for k, v in super()._own_fields(data).items() if k not in keys}
 
-    def create(self, data: Mapping[str, Any]) -> Any:
+    def create(self, data: Mapping[str, Any]) -> Changes:
         with self._every_error(data):
             return super().create(data)
 
-    def update(self, record_id: str, data: Mapping[str, Any], *, expected_version: int | None = None) -> Any:
+    def create_in(self, session: Session, data: Mapping[str, Any], *, cleaned: Cleaned | None = None) -> Changes:
+        with self._every_error(data):
+            return super().create_in(session, data, cleaned=cleaned)
+
+    def update(self, record_id: str, data: Mapping[str, Any], *, expected_version: int | None = None) -> Changes:
         with self._every_error(data):
             return super().update(record_id, data, expected_version=expected_version)
+
+    def update_in(self, session: Session, record_id: str, data: Mapping[str, Any], *,
+                  expected_version: int | None = None, cleaned: Cleaned | None = None) -> Changes:
+        with self._every_error(data):
+            return super().update_in(session, record_id, data, expected_version=expected_version, cleaned=cleaned)
 
     @contextmanager
     def _every_error(self, data: Mapping[str, Any]) -> Iterator[None]:
@@ -126,21 +135,40 @@ class WithChildren(EntityService):
         if errors:
             raise ValidationFailed(errors)
         model = child.model
-        existing = {row.id: row for row in session.scalars(select(model).where(
-            getattr(model, child.parent) == obj.id, model.deleted_at.is_(None)))}
+        # Every row of this record, those in the 휴지통 too: a listed one removed earlier comes back
+        # (an undo puts the list back as it was, the same rows).
+        own = {row.id: row for row in session.scalars(select(model).where(getattr(model, child.parent) == obj.id))}
+        live = {row_id for row_id, row in own.items() if row.deleted_at is None}
         for row_id, values in rows:
             for spec in child.kind.schema:
                 if spec.kind == "bool" and values.get(spec.name) is None:
                     values[spec.name] = False  # an unticked box
-            target = existing.pop(row_id, None) if row_id else None
+            target = own.get(row_id) if row_id else None
             self._prepare_row(child, values, target)
             if target is None:
                 session.add(model(**values))
-            else:
-                for key, value in values.items():
-                    setattr(target, key, value)
-        for leftover in existing.values():
-            leftover.deleted_at = utcnow()
+                continue
+            for key, value in values.items():
+                setattr(target, key, value)
+            target.deleted_at = None
+            live.discard(target.id)
+        for leftover in live:
+            own[leftover].deleted_at = utcnow()
+
+    def state_in(self, session: Session, record_id: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The record's fields under `keys` and, for a list's key, its live rows as `update` takes
+        them (ids and fields; the order is their order)."""
+        keys = set(keys)
+        state = super().state_in(session, record_id, keys)
+        for child in self.children:
+            if child.key in keys:
+                model = child.model
+                fields = [f.name for f in child.kind.schema if f.name not in (child.parent, "seq")]
+                order = [model.seq] if child.ordered else []  # type: ignore[attr-defined]
+                query = select(model).where(getattr(model, child.parent) == record_id, model.deleted_at.is_(None))
+                state[child.key] = [{"id": row.id, **{name: getattr(row, name) for name in fields}}
+                                    for row in session.scalars(query.order_by(*order, model.created_at, model.id))]
+        return state
 
     def _prepare_row(self, child: ChildList, values: dict[str, Any], row: Tracked | None) -> None:
         """A row's cleaned values before they are written over `row` (None: a new row), e.g. the day
