@@ -51,7 +51,7 @@ class MeetingMinutes(Renderer):
         m = data.meeting
         done = sum(1 for a in data.actions if a.done)
         return [
-            b.title_block(t("회의록"), self._name(data), data.settings, data.written_on),
+            b.title_block(self.document_title(data), data.program_name, data.settings, data.written_on),
             b.Heading(t("1. 회의 개요")),
             b.Fields(tuple((label, text(value)) for label, value in (
                 (t("회의명"), self._name(data)), (t("회의 종류"), t(MEETING_KIND.get(m.kind, m.kind))),
