@@ -168,13 +168,13 @@ def test_the_spreadsheet_lists_each_attendee_and_action_under_its_meeting(servic
 
 
 def test_a_database_of_the_previous_version_gains_the_minutes_fields(tmp_path):
-    """0002 -> 0003: meetings keep what they had, with empty times, agenda and recorder, and no rows."""
+    """0003 -> 0004: meetings keep what they had, with empty times, agenda and recorder, and no rows."""
     path = tmp_path / "old.sqlite3"
     cfg = alembic_config()
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
+        command.upgrade(cfg, "0003")
         year = conn.exec_driver_sql("SELECT id FROM program_year WHERE year = 2024").scalar_one()
         conn.exec_driver_sql(
             "INSERT INTO meeting (id, program_year_id, kind, title, held_on, place, attendees, findings, "
