@@ -203,10 +203,33 @@ MEETING = (
     Field("kind", "회의 종류", "choice", required=True, choices=MEETING_KIND),
     Field("title", "회의명", max_length=300),
     Field("held_on", "개최일", "date", required=True),
+    Field("start_time", "시작 시각", "time"),
+    Field("end_time", "종료 시각", "time"),
     Field("place", "장소", max_length=300),
-    Field("attendees", "참석자", "note"),
-    Field("findings", "주요 결과", "note"),
-    Field("recommendations", "개선 권고사항", "note"),
+    Field("agenda", "안건", "note"),
+    Field("attendees", "참석 현황", "note"),
+    Field("findings", "주요 논의", "note"),
+    Field("recommendations", "결정·권고 사항", "note"),
+    Field("recorder", "작성자", max_length=100),
+)
+
+# A meeting's rows, saved with it (services/meetings.py); `seq` is their order on the form.
+MEETING_ATTENDEE = (
+    Field("meeting_id", "회의", "ref", required=True),
+    Field("seq", "순번", "int", maximum=10_000),
+    Field("category", "구분", max_length=50),
+    Field("organisation", "소속", max_length=200),
+    Field("position", "직위", max_length=100),
+    Field("name", "성명", required=True, max_length=100),
+)
+
+MEETING_ACTION = (
+    Field("meeting_id", "회의", "ref", required=True),
+    Field("seq", "순번", "int", maximum=10_000),
+    Field("action", "후속 조치", "note", required=True),
+    Field("owner", "담당자", max_length=100),
+    Field("due_date", "기한", "date"),
+    Field("done", "완료", "bool"),
 )
 
 ATTACHMENT = (

@@ -205,6 +205,16 @@ def parse_datetime(value: Any) -> datetime | None:
     return datetime(day.year, day.month, day.day, int(match[1]), int(match[2]))
 
 
+def parse_time(value: Any) -> str:
+    """A time of day ('14:00', '9:30', '14:00:00') as stored: 'HH:MM'; empty as ''."""
+    if _empty(value):
+        return ""
+    match = _TIME.match(_visible(ascii_forms(str(value))))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InvalidValue(t("시각 형식이 올바르지 않습니다 (예: 14:00)"))
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
 def parse_int(value: Any, *, minimum: int | None = 0, maximum: int | None = MAX_COUNT) -> int | None:
     """Whole numbers, also typed as text with separators ('1,234,000', '1,234원'), within bounds."""
     if _empty(value):
@@ -338,7 +348,7 @@ class Field:
 
     name: str
     label: str
-    # text (one line), note (several lines), brn, crn, date, datetime, int, amount, bool, email,
+    # text (one line), note (several lines), brn, crn, date, datetime, time (HH:MM), int, amount, bool, email,
     # phone, choice, ref, sha256, code (upper-case letters and digits), approval (결재란 box titles)
     kind: str = "text"
     required: bool = False
@@ -407,6 +417,8 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
         return day, None
     if kind == "datetime":
         return parse_datetime(value), None
+    if kind == "time":
+        return parse_time(value), None
     if kind in {"int", "amount"}:
         default_max = MAX_AMOUNT if kind == "amount" else MAX_COUNT
         return parse_int(value, minimum=0 if spec.minimum is None else spec.minimum,

@@ -40,8 +40,11 @@ def demo_documents(demo, folder: Path, *, masked: bool = False) -> dict[str, Pat
         "annual-2024": api.render_annual_report(demo, 2024, folder / "annual-2024.pdf", **kw),
         "annual-2025": api.render_annual_report(demo, 2025, folder / "annual-2025.pdf", **kw),
         **{f"{kind}-{year}": render(demo, year, folder / f"{kind}-{year}.pdf", **kw)
-           for kind, render in (("indicators", api.render_indicator_report), ("budget", api.render_budget_report))
+           for kind, render in (("indicators", api.render_indicator_report), ("budget", api.render_budget_report),
+                                ("matches", api.render_matches))
            for year in (2024, 2025)},
+        **{f"meeting-{m.held_on}": api.render_meeting_minutes(demo, m.id, folder / f"meeting-{m.held_on}.pdf", **kw)
+           for m in demo.meetings.list()},
     }
 
 
@@ -50,7 +53,10 @@ def test_every_demo_document_prints_with_its_title_byline_and_page_numbers(demo,
               "certs-firm": "인증·시험분석 현황", "annual-2024": "2024년 연차 성과보고",
               "annual-2025": "2025년 연차 성과보고", "indicators-2024": "2024년 성과지표 달성 현황",
               "indicators-2025": "2025년 성과지표 달성 현황", "budget-2024": "2024년 사업비 집행 현황",
-              "budget-2025": "2025년 사업비 집행 현황"}
+              "budget-2025": "2025년 사업비 집행 현황", "meeting-2024-11-28": "2024년 성과보고회 회의록",
+              "meeting-2024-12-12": "2024년 지역산업전문가 자문회의 회의록",
+              "meeting-2025-06-19": "2025년 상반기 자문회의 회의록", "matches-2024": "2024년 공급기업 매칭 현황",
+              "matches-2025": "2025년 공급기업 매칭 현황"}
     documents = demo_documents(demo, tmp_path)
     assert set(documents) == set(titles)
     for kind, path in documents.items():

@@ -76,7 +76,7 @@ def test_a_reference_reads_the_same_in_lists_forms_exports_and_services(demo, qa
             assert getattr(demo, kind.service).names() == expected[field], field  # nothing deleted in the demo
             assert lookups.get(kind.key) == expected[field], field
     assert {field: kind.shown_by for field, kind in REFERENCES.items() if kind.shown_by != "name"} == {
-        "program_year_id": "year", "case_id": "title", "visit_id": "starts_at"}
+        "program_year_id": "year", "case_id": "title", "visit_id": "starts_at", "meeting_id": "title"}
     shown_in_lists = 0
     for spec in SPECS.values():
         for column in (c for c in spec.columns if c.kind == "lookup"):

@@ -84,6 +84,12 @@ def documents(demo_template, tmp_path_factory) -> dict[str, str]:
                                                            today=DEMO_TODAY)
     paths["certifications"] = api.render_certifications(services, folder / "certs.pdf", today=DEMO_TODAY)
     paths["visit"] = api.render_visit_record(services, visit, folder / "visit.pdf", today=DEMO_TODAY)
+    for year in (2024, 2025):
+        paths[f"matches {year}"] = api.render_matches(services, year, folder / f"matches{year}.pdf", today=DEMO_TODAY)
+    for meeting in services.meetings.list():
+        paths[f"meeting {meeting.title}"] = api.render_meeting_minutes(services, meeting.id,
+                                                                       folder / f"meeting{meeting.held_on}.pdf",
+                                                                       today=DEMO_TODAY)
     texts = {name: layout_text(path) for name, path in paths.items()}
     database.close()
     return texts
@@ -95,6 +101,49 @@ def test_every_total_row_is_the_sum_of_its_rows(documents):
     # Grants, firms' share, both, by type, firms; 2025 also the in-progress and planned money by type.
     assert (checked["budget 2024"], checked["budget 2025"]) == (5, 6)
     assert all(n == 1 for name, n in checked.items() if name.startswith("firm ")), checked
+    assert checked["matches 2024"] == checked["matches 2025"] == 1  # by supply company and result
+
+
+def _rows_between(text: str, start: str, stop: str) -> list[str]:
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.strip().startswith(start))
+    last = next(i for i, line in enumerate(lines[first:], first) if stop in line)
+    return lines[first + 1:last]
+
+
+def test_matches_add_up_by_result_and_agree_with_the_annual_report(documents):
+    for year, count, companies, signed in ((2024, 12, 10, 7), (2025, 3, 3, 0)):
+        text = documents[f"matches {year}"]
+        table = [numbers(line) for line in _rows_between(text, "2. 공급기업별", "합계")]
+        table = [row for row in table if row]
+        assert len(table) == companies and all(sum(row[:-1]) == row[-1] for row in table), table  # 계 = its row
+        total = numbers(next(line for line in text.splitlines() if line.split()[:1] == ["합계"]))
+        assert sum(total[:-1]) == total[-1] == count
+        listed = [line for line in _rows_between(text, "3. 매칭 목록", "출력일") if re.match(r"^\s+\d+\s", line)]
+        assert len(listed) == count, listed  # one listed match per counted one
+        assert re.search(rf"매칭 건수\s+{count}건", text) and re.search(rf"참여 공급기업\s+{companies}개사", text)
+        assert re.search(rf"계약 전환\s+{signed}건 \({signed * 100 / count:.1f}%\)", text)
+        # The annual report counts the same matches (cancelled ones nowhere).
+        annual = documents[f"annual {year}"]
+        assert re.search(rf"매칭 공급기업\s+{companies}개사", annual)
+        shown = _rows_between(annual, "7. 공급기업 매칭", "8. 회의")
+        assert sum(1 for line in shown if re.search(r"\d{4}\. \d{1,2}\. \d{1,2}\.", line)
+                   and "출력일" not in line) == count
+    assert "취소된 매칭 1건은 집계에 넣지 않았습니다" in documents["matches 2025"]
+    assert "취소된 매칭" not in documents["matches 2024"]
+
+
+def test_minutes_count_their_attendees_and_actions(documents, demo):
+    for meeting in demo.meetings.list():
+        text = documents[f"meeting {meeting.title}"]
+        people, actions = demo.meetings.attendee_rows(meeting.id), demo.meetings.action_rows(meeting.id)
+        listed = [line for line in _rows_between(text, "3. 참석자 명단", "4. 주요 논의") if re.match(r"^\s+\d+\s", line)]
+        assert re.search(rf"3\. 참석자 명단 \({len(listed)}명\)", text) and len(listed) == len(people)
+        assert [line.split()[-1] for line in listed] == [p.name for p in people]  # in the list's order
+        rows = [line for line in _rows_between(text, "번호 ", "작성자") if re.match(r"^\s+\d+\s", line)]
+        rows = rows[-len(actions):]
+        done = sum(1 for line in rows if line.split()[-1] == "완료")
+        assert len(rows) == len(actions) and f"후속 조치 {len(actions)}건 (완료 {done} · 미완료 {len(rows) - done})" in text
 
 
 def test_cancelled_cases_count_nowhere_and_the_documents_agree(documents):
@@ -138,3 +187,6 @@ def test_dates_as_public_documents_write_them(documents):
         assert re.search(r"출력일 \d{4}\. \d{1,2}\. \d{1,2}\.", text), name
     [visit] = [text for name, text in documents.items() if name.startswith("visit")]
     assert re.search(r"\d{4}\. \d{1,2}\. \d{1,2}\.\([월화수목금토일]\) \d{2}:\d{2}(~\d{2}:\d{2})?", visit)
+    assert "일시 2024. 11. 28.(목) 14:00~17:30" in " ".join(documents["meeting 2024년 성과보고회"].split())
+    assert "작성일: 2024. 12. 12." in documents["meeting 2024년 지역산업전문가 자문회의"]
+    assert documents["matches 2024"].count("2024. 11. 28.") == 12  # each match's day

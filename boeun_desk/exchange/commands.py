@@ -16,7 +16,8 @@ from boeun_desk.validation import InvalidValue
 # Choices named here so that building the parser loads neither SQLAlchemy nor openpyxl (the
 # desktop program starts through the CLI module); a test keeps them equal to the real keys.
 EXPORT_CHOICES = ("firms", "supply", "selections", "cases", "visits", "followups", "certifications", "tests", "ip",
-                  "indicators", "targets", "matches", "meetings", "officers", "support_types", "program_years")
+                  "indicators", "targets", "matches", "meetings", "meeting_attendees", "meeting_actions",
+                  "officers", "support_types", "program_years")
 IMPORT_CHOICES = ("firms", "supply")
 
 

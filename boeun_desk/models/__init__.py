@@ -4,12 +4,13 @@ from boeun_desk.models import audit as _audit  # noqa: F401  (registers the flus
 from boeun_desk.models.base import Base, Tracked, new_uuid, utcnow
 from boeun_desk.models.case import FollowUp, SupportCase, Visit
 from boeun_desk.models.firm import Firm, Match, Selection, SupplyCompany
-from boeun_desk.models.misc import Attachment, AuditEntry, Meeting, Meta
+from boeun_desk.models.misc import Attachment, AuditEntry, Meeting, MeetingAction, MeetingAttendee, Meta
 from boeun_desk.models.program import Officer, Program, ProgramYear, SupportType
 from boeun_desk.models.records import Certification, Indicator, IndicatorTarget, IPRight, TestAnalysis
 
 __all__ = [
-    "Attachment", "AuditEntry", "Base", "Certification", "Firm", "FollowUp", "Indicator", "IndicatorTarget", "IPRight",
-    "Match", "Meeting", "Meta", "Officer", "Program", "ProgramYear", "Selection", "SupplyCompany",
-    "SupportCase", "SupportType", "TestAnalysis", "Tracked", "Visit", "new_uuid", "utcnow",
+    "Attachment", "AuditEntry", "Base", "Certification", "Firm", "FollowUp", "Indicator", "IndicatorTarget",
+    "IPRight", "Match", "Meeting", "MeetingAction", "MeetingAttendee", "Meta", "Officer", "Program",
+    "ProgramYear", "Selection", "SupplyCompany", "SupportCase", "SupportType", "TestAnalysis", "Tracked", "Visit",
+    "new_uuid", "utcnow",
 ]

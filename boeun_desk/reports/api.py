@@ -21,8 +21,11 @@ from boeun_desk.reports.combined import CombinedCanvas
 from boeun_desk.reports.firm_summary import FirmSummary
 from boeun_desk.reports.format import day_text
 from boeun_desk.reports.indicators import IndicatorAchievementReport
+from boeun_desk.reports.matches import MatchReport
+from boeun_desk.reports.meeting_minutes import MeetingMinutes
 from boeun_desk.reports.visit_record import VisitRecord
 from boeun_desk.services.documents import Documents
+from boeun_desk.services.meeting_documents import MeetingDocuments
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
 from boeun_desk.validation import format_brn
 
@@ -60,6 +63,16 @@ def render_indicator_report(services: Any, year: int, out: Path, *, today: date 
 def render_budget_report(services: Any, year: int, out: Path, *, today: date | None = None,
                          masked: bool = False) -> Path:
     return BudgetExecutionReport().render(Documents(services, masked=masked).budget_report(year, today=today), out)
+
+
+def render_meeting_minutes(services: Any, meeting_id: str, out: Path, *, today: date | None = None,
+                           masked: bool = False) -> Path:
+    return MeetingMinutes().render(MeetingDocuments(services, masked=masked).minutes(meeting_id, today=today), out)
+
+
+def render_matches(services: Any, year: int, out: Path, *, today: date | None = None,
+                   masked: bool = False) -> Path:
+    return MatchReport().render(MeetingDocuments(services, masked=masked).matches(year, today=today), out)
 
 
 def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:

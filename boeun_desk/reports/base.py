@@ -54,6 +54,7 @@ HEADER_FILL = colors.HexColor("#e8edf3")
 TOTAL_FILL = colors.HexColor("#f4f4f4")
 CELL_PADDING = 3
 KEEP_ROWS = 3  # a heading moves to the next page unless it fits with this many rows of its table
+BOX_KEPT = 70 * mm  # a boxed text up to this tall moves whole to the next page rather than split
 
 
 @cache
@@ -224,7 +225,15 @@ def _title(block: b.Title) -> list[Flowable]:
 
 
 def _boxed(value: str) -> Table:
-    return Table([[para(value, Styles.body)]], colWidths=[CONTENT_WIDTH], splitInRow=1, hAlign="LEFT",
+    """A box that splits across pages only when it is long: a short one split at a page's foot
+    leaves a stub of its frame on the next page, so it moves there whole (a one-row table that
+    may not split inside its row cannot split at all)."""
+    box = _box_table(value, split=False)
+    return box if box.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] <= BOX_KEPT else _box_table(value, split=True)
+
+
+def _box_table(value: str, *, split: bool) -> Table:
+    return Table([[para(value, Styles.body)]], colWidths=[CONTENT_WIDTH], splitInRow=int(split), hAlign="LEFT",
                  style=grid_style(("BOX", (0, 0), (-1, -1), 0.6, GRID), ("TOPPADDING", (0, 0), (-1, -1), 4),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("LEFTPADDING", (0, 0), (-1, -1), 5)))
 
@@ -258,7 +267,10 @@ def _start_height(block: b.Block) -> float:
         height = sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter()
                      for f in flowables(block.blocks))
         return min(height, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - 30 * mm)
-    if isinstance(block, b.Text | b.Box):
+    if isinstance(block, b.Box):
+        height = _boxed(block.text).wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+        return height if height <= BOX_KEPT else Styles.body.leading * 2 + 12
+    if isinstance(block, b.Text):
         return Styles.body.leading * 2 + 12
     if isinstance(block, b.Photos):
         return 40 * mm if block.photos else Styles.note.leading + 4
@@ -317,7 +329,9 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
                 raise TypeError("this document has no photo drawer")
             out.append(photos(block))
         elif isinstance(block, b.Signatures):
-            out += [gap(6), KeepTogether([_signatures(block)])]
+            # One row that never splits: no KeepTogether around it, which would make a Group
+            # holding it (the last section with its signature) measure as taller than any page.
+            out += [gap(6), _signatures(block)]
         elif isinstance(block, b.Group):
             out.append(KeepTogether([gap(2), *flowables(block.blocks, photos)]))
         elif isinstance(block, b.PageBreak):

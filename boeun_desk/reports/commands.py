@@ -49,11 +49,20 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
         services, args.year, args.output, masked=args.masked)))
     indicators = kinds.add_parser("indicators", help=t("성과지표 달성 현황"))
     budget = kinds.add_parser("budget", help=t("사업비 집행 현황"))
-    for parser, render in ((indicators, "render_indicator_report"), (budget, "render_budget_report")):
+    matches = kinds.add_parser("matches", help=t("공급기업 매칭 현황"))
+    for parser, render in ((indicators, "render_indicator_report"), (budget, "render_budget_report"),
+                           (matches, "render_matches")):
         parser.add_argument("--year", required=True, type=as_argument(parse_year))
         parser.add_argument("-o", "--output", required=True, type=Path)
         parser.set_defaults(handler=lambda args, services, render=render: _done(getattr(_api(), render)(
             services, args.year, args.output, masked=args.masked)))
+
+    meeting = kinds.add_parser("meeting", help=t("회의록"))
+    meeting.add_argument("--id", required=True, help=t("회의 기록 UUID"))
+    meeting.add_argument("-o", "--output", required=True, type=Path)
+    meeting.set_defaults(handler=lambda args, services: _done(_api().render_meeting_minutes(
+        services, args.id, args.output, masked=args.masked)))
+
     for parser in kinds.choices.values():
         add_masked(parser)
         add_format(parser)

@@ -14,7 +14,6 @@ from boeun_desk.services.entities import (
     IndicatorTargetService,
     IPRightService,
     MatchService,
-    MeetingService,
     OfficerService,
     ProgramService,
     ProgramYearService,
@@ -23,6 +22,7 @@ from boeun_desk.services.entities import (
     SupportTypeService,
     TestAnalysisService,
 )
+from boeun_desk.services.meetings import MeetingService
 from boeun_desk.services.queries import Queries
 from boeun_desk.services.visits import AttachmentService, VisitService
 from boeun_desk.storage.engine import Database

@@ -27,6 +27,8 @@ from boeun_desk.models import (
     IPRight,
     Match,
     Meeting,
+    MeetingAction,
+    MeetingAttendee,
     Meta,
     Officer,
     ProgramYear,
@@ -315,26 +317,24 @@ def _matches(b: _Builder, years: dict[int, str], firms_2024: list, firms_2025: l
         b.add(Match, date(2025, 5, 20), supply_company_id=supplier, firm_id=firms_2025[6 + i][0],
               program_year_id=years[2025], matched_on=date(2025, 5, 20), occasion="수요기업 개별 상담",
               status="negotiating", note="")
+    # A match called off: recorded, counted nowhere (as a cancelled case).
+    b.add(Match, date(2025, 6, 10), supply_company_id=suppliers[4], firm_id=firms_2025[4][0],
+          program_year_id=years[2025], matched_on=date(2025, 6, 10), occasion="수요기업 개별 상담",
+          status="cancelled", note="기업 사정으로 라이브커머스 일정 취소")
 
 
 def _meetings(b: _Builder, years: dict[int, str]) -> None:
-    b.add(Meeting, date(2024, 11, 28), program_year_id=years[2024], kind="report", title="2024년 성과보고회",
-          held_on=date(2024, 11, 28), place="보은 나인밸리파크 호텔",
-          attendees="수혜기업 13개사, 공급기업 10개사, 보은군·충청북도 관계자, 충북테크노파크",
-          findings="1차년도 37건 지원 결과 공유, 공급기업 10개사와 수혜기업 매칭 네트워킹 진행",
-          recommendations="수혜기업 간 공동 브랜드 검토\n매칭 결과의 계약 전환 추적 관리")
-    b.add(Meeting, date(2024, 12, 12), program_year_id=years[2024], kind="advisory",
-          title="2024년 지역산업전문가 자문회의", held_on=date(2024, 12, 12), place="충북테크노파크 회의실",
-          attendees="외부 전문가 4인, 사업 담당자",
-          findings="시험분석·인증 수요가 가장 많았고, 시제품 지원 후 판로 연계가 부족함",
-          recommendations=("2차년도에는 시제품 지원과 마케팅 지원을 패키지로 연계할 것\n"
-                           "인증 만료 예정 기업의 갱신 지원을 우선 검토할 것\n"
-                           "성과지표(매출·고용)의 기준값을 선정 시점에 확정할 것"))
-    b.add(Meeting, date(2025, 6, 19), program_year_id=years[2025], kind="advisory",
-          title="2025년 상반기 자문회의", held_on=date(2025, 6, 19), place="보은군청 소회의실",
-          attendees="외부 전문가 3인, 보은군 담당자, 사업 담당자",
-          findings="신규 수혜기업 9개사 선정 및 과제 착수 점검",
-          recommendations="하반기 수출 컨설팅 수요 조사\n공급기업 매칭 후 만족도 조사 실시")
+    """The report meeting and the advisory meetings with their minutes: attendees and actions in order."""
+    for meeting in D.MEETINGS:
+        held_on = date.fromisoformat(meeting["held_on"])
+        values = {k: v for k, v in meeting.items() if k not in ("year", "people", "actions", "held_on")}
+        meeting_id = b.add(Meeting, held_on, program_year_id=years[meeting["year"]], held_on=held_on, **values)
+        for seq, (category, organisation, position, name) in enumerate(meeting["people"], start=1):
+            b.add(MeetingAttendee, held_on, meeting_id=meeting_id, seq=seq, category=category,
+                  organisation=organisation, position=position, name=name)
+        for seq, (action, owner, due, done) in enumerate(meeting["actions"], start=1):
+            b.add(MeetingAction, held_on, meeting_id=meeting_id, seq=seq, action=action, owner=owner,
+                  due_date=date.fromisoformat(due), done=done)
 
 
 def _targets(b: _Builder, years: dict[int, str], firms: list[tuple]) -> None:

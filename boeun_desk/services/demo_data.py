@@ -208,3 +208,89 @@ TARGETS = {
 # Targets two returning firms set themselves for 2025: (index into RETURNING_2025, metric, target).
 FIRM_TARGETS_2025 = [(0, "sales", 150_000_000), (0, "hires_regular", 2), (1, "sales", 100_000_000),
                      (1, "exports", 50_000_000)]
+
+# The meetings' minutes: times, agenda, who attended (구분, 소속, 직위, 성명), what was discussed and
+# decided, the follow-up actions (조치, 담당, 기한, done) and who wrote them up. People outside the
+# firm and supply-company lists above (the county's and province's staff, the centre's head, the
+# external experts) are invented too.
+_TP = "충북테크노파크"
+_CENTRE = ("주관기관", f"{_TP} 바이오센터", "센터장", "김도윤")
+_TEAM = tuple(("주관기관", f"{_TP} {team}", position, name) for name, team, position in OFFICERS)
+_COUNTY = ("관계기관", "보은군 경제전략과", "주무관", "안소희")
+MEETINGS = [
+    dict(
+        kind="report", year=2024, title="2024년 성과보고회", held_on="2024-11-28", start_time="14:00",
+        end_time="17:30", place="보은 나인밸리파크 호텔",
+        agenda="2024년 사업 추진 실적 보고\n수혜기업 우수사례 발표 (3개사)\n공급기업·수혜기업 매칭 네트워킹\n"
+               "2025년 사업 추진 방향 안내",
+        attendees="수혜기업 13개사, 공급기업 10개사, 보은군·충청북도 관계자, 충북테크노파크 등 48명",
+        findings=("1차년도 수혜기업 13개사, 지원과제 37건의 추진 실적과 지원유형별 성과를 공유함\n"
+                  f"우수사례 발표: {FIRMS_2024[0][0]}(대추칩 시제품 대형마트 입점), {FIRMS_2024[2][0]}"
+                  f"(소비기한 설정 후 온라인 판매 확대), {FIRMS_2024[10][0]}(상표 출원과 포장 개선)\n"
+                  "네트워킹 세션에서 공급기업 10개사와 수혜기업 간 매칭 상담 12건이 이루어짐\n"
+                  "수혜기업들은 온라인 판로와 포장 디자인 지원을 늘려 달라고 요청함"),
+        recommendations=("보은 대추 등 연고자원 제품의 수혜기업 공동 브랜드 도입을 검토함\n"
+                         "매칭 12건의 계약 전환 여부를 분기마다 점검함\n"
+                         "2025년 수혜기업 모집 시 온라인 판로·디자인 지원 수요를 반영함"),
+        recorder=OFFICERS[0][0],
+        people=[
+            ("관계기관", "보은군 경제전략과", "과장", "황보경태"), _COUNTY,
+            ("관계기관", "충청북도 지역산업과", "주무관", "류재현"), _CENTRE, *_TEAM[::-1],
+            *(("수혜기업", FIRMS_2024[i][0], "대표", FIRMS_2024[i][1]) for i in (0, 2, 10)),
+            *(("공급기업", SUPPLY_COMPANIES[i][0], "담당", SUPPLY_COMPANIES[i][2]) for i in (0, 2, 3)),
+        ],
+        actions=[
+            ("성과보고회 결과보고서를 보은군·충청북도에 제출", OFFICERS[2][0], "2024-12-13", True),
+            ("수혜기업 우수사례집 제작·배포", OFFICERS[0][0], "2025-01-31", True),
+            ("매칭 12건의 계약 전환 현황 1차 점검", OFFICERS[1][0], "2025-02-28", True),
+            ("공동 브랜드 도입 수요조사 실시", OFFICERS[0][0], "2025-04-30", False),
+        ],
+    ),
+    dict(
+        kind="advisory", year=2024, title="2024년 지역산업전문가 자문회의", held_on="2024-12-12",
+        start_time="14:00", end_time="16:30", place="충북테크노파크 회의실",
+        agenda="2024년 사업 추진 실적 및 성과지표 달성 현황 검토\n지원유형별 성과 분석과 개선 과제 도출\n"
+               "2025년 사업 추진 방향 자문",
+        attendees="외부 전문가 4인, 보은군 담당자, 주관기관 사업 담당자 등 8명",
+        findings=("시험분석·인증 지원이 8건으로 수요가 가장 많았고, 인증 취득 뒤 판로가 넓어진 사례가 확인됨\n"
+                  "시제품 제작 3건은 완료되었으나 시제품 이후의 판로 연계가 부족하다는 의견이 있었음\n"
+                  "성과지표(매출·고용)의 기준값을 정한 시점이 기업마다 달라 성과를 비교하기 어려움"),
+        recommendations=("2차년도에는 시제품 지원과 마케팅 지원을 패키지로 연계할 것\n"
+                         "인증 만료 예정 기업의 갱신 지원을 우선 검토할 것\n"
+                         "성과지표(매출·고용)의 기준값을 선정 시점에 확정할 것"),
+        recorder=OFFICERS[1][0],
+        people=[
+            ("외부위원", "충북대학교 식품생명공학과", "교수(위원장)", "남기훈"),
+            ("외부위원", "한국식품연구원", "책임연구원", "장수빈"),
+            ("외부위원", "중소벤처기업진흥공단 충북지역본부", "팀장", "홍예린"),
+            ("외부위원", "한국농수산식품유통공사 충북지역본부", "차장", "석진우"),
+            _COUNTY, _CENTRE, _TEAM[2], _TEAM[1],
+        ],
+        actions=[
+            ("자문 결과와 반영 계획을 보은군에 보고", OFFICERS[2][0], "2024-12-27", True),
+            ("시제품·마케팅 연계 패키지 지원 방안 마련", OFFICERS[2][0], "2025-02-14", True),
+            ("성과지표 기준값 확정 절차를 선정평가 계획에 반영", OFFICERS[0][0], "2025-03-14", True),
+            ("인증 만료 예정 기업 조사와 갱신 지원 우선순위 수립", OFFICERS[1][0], "2025-03-31", True),
+        ],
+    ),
+    dict(
+        kind="advisory", year=2025, title="2025년 상반기 자문회의", held_on="2025-06-19", start_time="14:00",
+        end_time="16:00", place="보은군청 소회의실",
+        agenda="2025년 신규 수혜기업 선정 결과 및 과제 착수 점검\n하반기 지원 계획 자문",
+        attendees="외부 전문가 3인, 보은군 담당자, 주관기관 사업 담당자 등 6명",
+        findings=("신규 수혜기업 9개사 선정과 과제 착수 상황을 점검함\n"
+                  "수출 컨설팅과 라이브커머스 지원 문의가 늘고 있음"),
+        recommendations="하반기 수출 컨설팅 수요 조사\n공급기업 매칭 후 만족도 조사 실시",
+        recorder=OFFICERS[0][0],
+        people=[
+            ("외부위원", "충북대학교 식품생명공학과", "교수(위원장)", "남기훈"),
+            ("외부위원", "한국식품연구원", "책임연구원", "장수빈"),
+            ("외부위원", "충북수출지원센터", "컨설턴트", "피윤서"),
+            _COUNTY, _TEAM[0], _TEAM[1],
+        ],
+        actions=[
+            ("하반기 수출 컨설팅 수요 조사", OFFICERS[1][0], "2025-07-31", True),
+            ("공급기업 매칭 만족도 조사 실시", OFFICERS[0][0], "2025-09-30", False),
+        ],
+    ),
+]

@@ -18,7 +18,6 @@ from boeun_desk.models import (
     IndicatorTarget,
     IPRight,
     Match,
-    Meeting,
     Officer,
     Program,
     ProgramYear,
@@ -289,9 +288,4 @@ class MatchService(FirmRecordService):
     order_by = ("matched_on",)
     search_refs = ("supply_company_id", "firm_id")
 
-
-class MeetingService(EntityService):
-    model = Meeting
-    search_columns = ("title", "place", "findings", "recommendations")
-    order_by = ("held_on",)
 

@@ -29,7 +29,7 @@ from sqlalchemy import Table
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY
 from boeun_desk.models import AuditEntry
-from boeun_desk.services import entities, visits  # noqa: F401  (defining them registers the services)
+from boeun_desk.services import entities, meetings, visits  # noqa: F401  (defining them registers the services)
 from boeun_desk.services.base import SERVICE_OF_TABLE, EntityService
 from boeun_desk.validation import (
     MAX_YEAR,

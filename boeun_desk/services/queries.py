@@ -331,6 +331,12 @@ class Queries:
                 meetings=tuple(to_view(m) for m in meetings),
             )
 
+    def year_matches(self, year: int) -> list[MatchRow]:
+        """Every live match of a program year, cancelled ones too (they count nowhere, but the
+        matching document says how many were called off)."""
+        with self.sessions() as s:
+            return self._matches(s, ProgramYear.year == year)
+
     def overview(self, year: int | None = None, *, default_year: int = 0,
                  today: date | None = None) -> Overview | None:
         """The dashboard's figures for `year` (None: the year it opens on, see choose_year());

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from boeun_desk import schemas
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY
 from boeun_desk.models import (
@@ -21,83 +20,36 @@ from boeun_desk.models import (
     Visit,
     utcnow,
 )
-from boeun_desk.services.base import Changes, EntityService, field_error, to_view
+from boeun_desk.services.base import Changes, EntityService, field_error
+from boeun_desk.services.children import ChildList, WithChildren
 from boeun_desk.services.firm_records import FirmRecordService
 from boeun_desk.storage import filestore
 from boeun_desk.validation import FieldError, ValidationFailed, clean, file_name, out_of_order
 
 
-class VisitService(FirmRecordService):
-    """A visit and, under the key `follow_ups`, its list of follow-up actions.
-
-    `follow_ups` is a list of dicts (`action`, `due_date`, `done`, `done_on`, and `id` for an
-    existing one). Saving a visit with that key makes its follow-ups exactly that list: rows without
-    an id are added, listed ids updated (one of this visit removed earlier comes back: an undo puts
-    back the list as it was), missing ones soft-deleted. All in the visit's transaction. A done
-    follow-up keeps the day it was done unless `done_on` says otherwise.
-    """
+class VisitService(WithChildren, FirmRecordService):
+    """A visit and, under the key `follow_ups`, its list of follow-up actions (services/children.py):
+    dicts of `action`, `due_date`, `done` (`done_on`), and `id` for an existing one. A done
+    follow-up keeps the day it was done unless `done_on` says otherwise."""
 
     model = Visit
     search_columns = ("place", "attendees", "purpose", "situation", "advice")
     order_by = ("starts_at",)
     search_refs = ("firm_id", "officer_id")
-
-    def _own_fields(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
-        return {k: v for k, v in data.items() if k != "follow_ups"}
+    children = (ChildList("follow_ups", FollowUp, "visit_id", ("action", "due_date", "done"),
+                          ("due_date",)),)
 
     def record_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         if out_of_order(values.get("starts_at"), values.get("ends_at")):
             return [field_error(self.schema, "ends_at", t("종료 일시가 시작 일시보다 빠릅니다"))]
         return []
 
-    def _after_save(self, session: Session, obj: Tracked, data: Mapping[str, Any]) -> None:
-        if "follow_ups" not in data:
-            return
-        rows, errors = [], []
-        for index, item in enumerate(data["follow_ups"], start=1):
-            fields = {k: v for k, v in item.items() if k != "id"}
-            try:
-                rows.append((item.get("id"), clean(schemas.FOLLOW_UP, {**fields, "visit_id": obj.id}).values))
-            except ValidationFailed as failed:
-                errors += [FieldError("follow_ups", t("후속조치 {n}", n=index), str(e)) for e in failed.errors]
-        if errors:
-            raise ValidationFailed(errors)
-        own = {f.id: f for f in session.scalars(select(FollowUp).where(FollowUp.visit_id == obj.id))}
-        live = {key for key, row in own.items() if row.deleted_at is None}
-        for row_id, values in rows:
-            target = own.get(row_id) if row_id else None
-            if values["done"] and values["done_on"] is None:
-                values["done_on"] = target.done_on if target is not None and target.done else utcnow().date()
-            values["done"] = bool(values["done"])
-            if target is None:
-                session.add(FollowUp(**values))
-                continue
-            for key, value in values.items():
-                setattr(target, key, value)
-            target.deleted_at = None
-            live.discard(target.id)
-        for leftover in live:
-            own[leftover].deleted_at = utcnow()
-
-    def state_in(self, session: Session, record_id: str, keys: Iterable[str]) -> dict[str, Any]:
-        keys = set(keys)
-        state = super().state_in(session, record_id, keys)
-        if "follow_ups" in keys:
-            query = select(FollowUp).where(FollowUp.visit_id == record_id, FollowUp.deleted_at.is_(None))
-            state["follow_ups"] = [{"id": f.id, "action": f.action, "due_date": f.due_date, "done": f.done,
-                                    "done_on": f.done_on} for f in session.scalars(query.order_by(FollowUp.created_at, FollowUp.id))]
-        return state
-
-    def _edit_version(self, session: Session, obj: Tracked) -> int:
-        # The form edits a visit with its follow-ups, and a follow-up also changes on its own (ticked
-        # done, merged from a laptop). Versions only grow, so the sum grows whenever any row changes.
-        follow_ups = session.scalar(select(func.sum(FollowUp.version)).where(FollowUp.visit_id == obj.id))
-        return obj.version + (follow_ups or 0)
+    def _prepare_row(self, child: ChildList, values: dict[str, Any], row: Tracked | None) -> None:
+        if values["done"] and values["done_on"] is None:  # ticked on the form: done today, or when it was
+            values["done_on"] = (row.done_on if isinstance(row, FollowUp) and row.done else None) or utcnow().date()
 
     def follow_ups(self, visit_id: str) -> list[Any]:
-        with self.sessions() as session:
-            query = select(FollowUp).where(FollowUp.visit_id == visit_id, FollowUp.deleted_at.is_(None))
-            return [to_view(f) for f in session.scalars(query.order_by(FollowUp.due_date, FollowUp.created_at))]
+        return self.rows_of(visit_id, "follow_ups")
 
     def set_follow_up_done(self, follow_up_id: str, done: bool = True) -> Changes:
         with self.session() as session:

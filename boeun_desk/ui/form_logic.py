@@ -54,14 +54,24 @@ class FormLogic:
             self.initial.update({f.name: edit_text(f, getattr(record, f.name)) for f in spec.schema})
         for name, value in (preset or {}).items():
             self.initial[name] = value
-        if spec.service == "visits":
-            self.initial["follow_ups"] = self._follow_ups()
+        for child in self.children:
+            self.initial[child.key] = self._rows(child)
 
-    def _follow_ups(self) -> list[dict[str, Any]]:
+    @property
+    def children(self) -> Sequence[Any]:
+        """The lists edited with the record (a visit's follow-ups, a meeting's attendees and actions)."""
+        return getattr(self.service, "children", ())
+
+    @property
+    def child_keys(self) -> set[str]:
+        return {child.key for child in self.children}
+
+    def _rows(self, child: Any) -> list[dict[str, Any]]:
+        """A list's saved rows as its editor shows them (the texts an officer would type)."""
         if not self.record_id:
             return []
-        return [{"id": f.id, "action": f.action, "due_date": f.due_date.isoformat() if f.due_date else "",
-                 "done": f.done} for f in self.service.follow_ups(self.record_id)]
+        return [{"id": row.id, **{f.name: edit_text(f, getattr(row, f.name)) for f in child.fields}}
+                for row in self.service.rows_of(self.record_id, child.key)]
 
     def resume(self, base: dict[str, Any] | None, version: int | None) -> None:
         """Continue a draft from the record as it was when the typing began (a form left open by a
@@ -92,8 +102,9 @@ class FormLogic:
                                           expected_version=self.version, files=files)
         self.version = self.service.edit_version(changes.id)
         self.initial = dict(values)
-        if "follow_ups" in values:
-            self.initial["follow_ups"] = self._follow_ups()
+        for child in self.children:
+            if child.key in values:
+                self.initial[child.key] = self._rows(child)
         return changes
 
     def catch_up(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

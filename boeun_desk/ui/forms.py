@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,65 +29,13 @@ from boeun_desk.services import NotFound, StaleEdit
 from boeun_desk.ui import screen_fit
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.form_logic import FormLogic
+from boeun_desk.ui.rows_editor import RowsEditor
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import Lookups
 from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea, plain_label
 from boeun_desk.validation import Field, ValidationFailed
 
 ERROR_STYLE = "color: #b3261e;"
-
-
-class FollowUpEditor(QWidget):
-    """The follow-up list of a visit: action, due date, done."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([t("후속조치"), t("기한"), t("완료")])
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(0, 330)
-        self.table.setColumnWidth(1, 110)
-        self.table.setColumnWidth(2, 50)
-        self.table.setMinimumHeight(120)
-        add, remove = QPushButton(t("후속조치 추가")), QPushButton(t("선택 삭제"))
-        add.clicked.connect(lambda: self.add_row({}))
-        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-
-    def add_row(self, item: dict[str, Any]) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        action = QTableWidgetItem(item.get("action", ""))
-        action.setData(Qt.ItemDataRole.UserRole, item.get("id"))
-        self.table.setItem(row, 0, action)
-        self.table.setItem(row, 1, QTableWidgetItem(item.get("due_date", "")))
-        done = QTableWidgetItem()
-        done.setFlags(done.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        done.setCheckState(Qt.CheckState.Checked if item.get("done") else Qt.CheckState.Unchecked)
-        self.table.setItem(row, 2, done)
-
-    def set_items(self, items: list[dict[str, Any]]) -> None:
-        self.table.setRowCount(0)
-        for item in items:
-            self.add_row(item)
-
-    def items(self) -> list[dict[str, Any]]:
-        result = []
-        for row in range(self.table.rowCount()):
-            action, due, done = (self.table.item(row, c) for c in range(3))
-            entry = {"action": action.text().strip() if action else "", "due_date": due.text().strip() if due else "",
-                     "done": bool(done and done.checkState() == Qt.CheckState.Checked)}
-            if action and action.data(Qt.ItemDataRole.UserRole):
-                entry = {"id": action.data(Qt.ItemDataRole.UserRole), **entry}
-            result.append(entry)
-        return result
 
 
 def make_editor(field: Field, lookups: Lookups) -> QWidget:
@@ -119,7 +65,7 @@ def _line_edit(field: Field) -> QWidget:
 
     edit = QLineEdit()
     placeholders = {"brn": "000-00-00000", "crn": "000000-0000000", "phone": "043-000-0000",
-                    "email": "name@example.kr"}
+                    "email": "name@example.kr", "time": "14:00"}
     edit.setPlaceholderText(placeholders.get(field.kind, ""))
     if field.kind == "int":
         edit.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -131,8 +77,10 @@ def _on_change(editor: QWidget, callback: Any) -> None:
     if isinstance(editor, ChoiceField):
         editor.currentIndexChanged.connect(lambda _i: callback())
         editor.editTextChanged.connect(lambda _s: callback())
-    elif isinstance(editor, FollowUpEditor):
+    elif isinstance(editor, RowsEditor):
         editor.table.itemChanged.connect(lambda _item: callback())
+        editor.table.model().rowsInserted.connect(lambda *_: callback())
+        editor.table.model().rowsRemoved.connect(lambda *_: callback())
     elif isinstance(editor, DateField):
         editor.edit.textChanged.connect(lambda _s: callback())
     else:
@@ -142,7 +90,7 @@ def _on_change(editor: QWidget, callback: Any) -> None:
 def read_editor(editor: QWidget) -> Any:
     if isinstance(editor, ChoiceField):
         return editor.value()
-    if isinstance(editor, FollowUpEditor):
+    if isinstance(editor, RowsEditor):
         return editor.items()
     return editor.text()  # type: ignore[attr-defined]
 
@@ -150,7 +98,7 @@ def read_editor(editor: QWidget) -> Any:
 def write_editor(editor: QWidget, value: Any) -> None:
     if isinstance(editor, ChoiceField):
         editor.set_value(value)
-    elif isinstance(editor, FollowUpEditor):
+    elif isinstance(editor, RowsEditor):
         editor.set_items(value or [])
     else:
         editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]
@@ -161,8 +109,9 @@ def shown_value(editor: QWidget, value: Any) -> str:
     if isinstance(editor, ChoiceField):
         index = editor.findData(value)
         text = editor.itemText(index) if index >= 0 else str(value or "")
-    elif isinstance(editor, FollowUpEditor):
-        text = ", ".join(item.get("action", "") for item in value or [])
+    elif isinstance(editor, RowsEditor):
+        named = next((f for f in editor.fields if f.required), editor.fields[0]).name  # e.g. an attendee's 성명
+        text = ", ".join(str(item.get(named, "")) for item in value or [])
     else:
         text = "" if value is None else str(value)
     return text or t("(비어 있음)")
@@ -196,11 +145,11 @@ class RecordForm(QDialog):
         for field in spec.schema:
             self._add_row(form, field.name, t(field.label) + (" *" if field.required else ""),
                           make_editor(field, lookups))
-        if spec.service == "visits":
-            self._add_row(form, "follow_ups", t("후속조치"), FollowUpEditor())
+        for child in self.logic.children:
+            self._add_row(form, child.key, t(child.title), RowsEditor(child))
         body = QWidget()
         body.setLayout(form)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
@@ -279,11 +228,12 @@ class RecordForm(QDialog):
         for error in failed.errors:
             label = self.errors.get(error.field)
             if label is not None:
-                label.setText(error.message if error.field != "follow_ups" else str(error))
+                label.setText(str(error) if error.field in self.logic.child_keys else error.message)
                 label.show()
-        first = next((self.editors[e.field] for e in failed.errors if e.field in self.editors), None)
+        first = next((e.field for e in failed.errors if e.field in self.editors), None)
         if first is not None:
-            first.setFocus()
+            self.editors[first].setFocus()
+            self.scroll.ensureWidgetVisible(self.errors[first])  # a list's message sits below a long form
         self.message.setStyleSheet(ERROR_STYLE)
         elsewhere = [str(e) for e in failed.errors if e.field not in self.errors]  # e.g. a file that cannot be read
         self.message.setText("\n".join([*elsewhere, t("입력값을 확인하세요. 입력한 내용은 그대로 남아 있습니다.")]))
@@ -342,7 +292,7 @@ class RecordForm(QDialog):
                     "남아 있고, 손대지 않은 항목에는 바뀐 값을 채웠습니다.")
         if both:
             labels = [t(f.label) for f in self.spec.schema if f.name in both]
-            labels += [t("후속조치")] if "follow_ups" in both else []
+            labels += [t(c.title) for c in self.logic.children if c.key in both]
             message += "\n" + t("양쪽에서 바꾼 항목: {fields}. 확인한 뒤 다시 저장하면 입력한 값으로 저장됩니다.",
                                 fields=", ".join(labels))
         else:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from boeun_desk.i18n import t
+from boeun_desk.models.choices import MEETING_KIND
 from boeun_desk.reports import api
 from boeun_desk.storage.files import atomic_path
 from boeun_desk.ui import printing, save_target
@@ -35,13 +36,15 @@ from boeun_desk.ui.widgets import ChoiceField, plain_label
 from boeun_desk.ui.worker import Task, run_with_progress
 
 DOCUMENTS = (("firm", "기업별 지원현황"), ("visit", "방문상담·기술지도 일지"), ("certs", "인증·시험분석 현황"),
-             ("annual", "연차 성과보고"), ("indicators", "성과지표 달성 현황"), ("budget", "사업비 집행 현황"))
+            ("annual", "연차 성과보고"), ("indicators", "성과지표 달성 현황"), ("budget", "사업비 집행 현황"),
+             ("meeting", "회의록"), ("matches", "공급기업 매칭 현황"))
 # The start of a saved file's name: the document's title as printed on it, in Korean as the PDF is.
 FILE_TITLES = {"firm": "기업별지원현황", "visit": "방문일지", "certs": "인증시험분석현황", "annual": "연차성과보고",
-               "indicators": "성과지표달성현황", "budget": "사업비집행현황"}
+               "indicators": "성과지표달성현황", "budget": "사업비집행현황", "meeting": "회의록",
+               "matches": "공급기업매칭현황"}
 # The documents of a program year, and how each is rendered.
 YEAR_DOCUMENTS = {"annual": api.render_annual_report, "indicators": api.render_indicator_report,
-                  "budget": api.render_budget_report}
+                  "budget": api.render_budget_report, "matches": api.render_matches}
 
 
 class ReportsScreen(QWidget):
@@ -60,9 +63,10 @@ class ReportsScreen(QWidget):
         self.firm = ChoiceField([], searchable=True)
         self.visit = ChoiceField([])
         self.year = ChoiceField([])
+        self.meeting = ChoiceField([])
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.firm.currentIndexChanged.connect(lambda _i: self._fill_visits())
-        for field in (self.kind, self.firm, self.visit, self.year):
+        for field in (self.kind, self.firm, self.visit, self.year, self.meeting):
             field.currentIndexChanged.connect(lambda _i: self._outdated())
         # The handout variant: 대표자 김*용, phone 043-***-1234, e-mail masked.
         self.masked = QCheckBox(t("배포용 (개인정보 가림)"))
@@ -73,6 +77,7 @@ class ReportsScreen(QWidget):
         form.addRow(t("기업"), self.firm)
         form.addRow(t("방문 기록"), self.visit)
         form.addRow(t("사업연도"), self.year)
+        form.addRow(t("회의"), self.meeting)
         form.addRow("", self.masked)
         self.status = plain_label(wrap=True)  # errors and paths
         buttons = QVBoxLayout()
@@ -95,7 +100,7 @@ class ReportsScreen(QWidget):
         layout.addWidget(self.view, 1)
         self.reload_choices()
         context.changed.connect(lambda _changes: self._outdated())  # at once: 인쇄 never prints old data
-        RefreshWhenShown(self, context, lambda changes: changes.touches("firm", "visit", "program_year"),
+        RefreshWhenShown(self, context, lambda changes: changes.touches("firm", "visit", "program_year", "meeting"),
                          self.reload_choices)
 
     # --- choices ------------------------------------------------------------------------------
@@ -113,6 +118,7 @@ class ReportsScreen(QWidget):
         for program_year in self.context.services.program_years.list():
             self.year.addItem(t("{year}년", year=program_year.year), program_year.year)
         self.year.set_value(year or self.context.default_year or None)
+        self._fill_meetings()
         self._fill_visits()
         self._kind_changed()
 
@@ -122,6 +128,15 @@ class ReportsScreen(QWidget):
         if firm_id:
             for visit in reversed(self.context.services.visits.list(firm_id=firm_id)):
                 self.visit.addItem(f"{visit.starts_at:%Y-%m-%d %H:%M}  {visit.purpose[:30]}", visit.id)
+
+    def _fill_meetings(self) -> None:
+        """Every meeting, the latest first (a 회의록 is printed per meeting, as a visit record per visit)."""
+        chosen = self.meeting.value()
+        self.meeting.clear()
+        for meeting in reversed(self.context.services.meetings.list()):
+            self.meeting.addItem(f"{meeting.held_on:%Y-%m-%d}  {meeting.title or t(MEETING_KIND[meeting.kind])}",
+                                 meeting.id)
+        self.meeting.set_value(chosen)
 
     def _outdated(self) -> None:
         """Another document was chosen, or the data changed: the preview shown is not what 인쇄 or
@@ -137,6 +152,7 @@ class ReportsScreen(QWidget):
         self.firm.setEnabled(kind in {"firm", "visit", "certs"})
         self.visit.setEnabled(kind == "visit")
         self.year.setEnabled(kind in YEAR_DOCUMENTS)
+        self.meeting.setEnabled(kind == "meeting")
 
     def show_document(self, kind: str, record_id: str) -> None:
         """Open the screen on a document picked elsewhere (a list's Print action)."""
@@ -145,6 +161,8 @@ class ReportsScreen(QWidget):
             self.firm.set_value(self.context.services.visits.get(record_id).firm_id)
             self._fill_visits()
             self.visit.set_value(record_id)
+        elif kind == "meeting":
+            self.meeting.set_value(record_id)
         else:
             self.firm.set_value(record_id)
         self.preview()
@@ -160,6 +178,11 @@ class ReportsScreen(QWidget):
             if year is None:
                 raise ValueError(t("사업연도를 선택하세요"))
             return lambda: YEAR_DOCUMENTS[kind](services, year, target, masked=masked)
+        if kind == "meeting":
+            meeting = self.meeting.value()
+            if meeting is None:
+                raise ValueError(t("회의를 선택하세요"))
+            return lambda: api.render_meeting_minutes(services, meeting, target, masked=masked)
         if kind == "certs":
             return lambda: api.render_certifications(services, target, firm, masked=masked)
         if firm is None:
@@ -223,15 +246,18 @@ class ReportsScreen(QWidget):
         kind, services = self.kind.value(), self.context.services
         firm = services.firms.names().get(self.firm.value(), "") if self.firm.value() else ""
         year = self.year.value() or self.context.default_year or date.today().year
+        handout = ["배포용"] if self.masked.isChecked() else []
         if kind in YEAR_DOCUMENTS:
-            return save_target.pdf_name(FILE_TITLES[kind], year, *(["배포용"] if self.masked.isChecked() else []))
+            return save_target.pdf_name(FILE_TITLES[kind], year, *handout)
+        if kind == "meeting" and self.meeting.value():
+            meeting = services.meetings.get(self.meeting.value())
+            return save_target.pdf_name(FILE_TITLES[kind], meeting.title, f"{meeting.held_on:%Y-%m-%d}", *handout)
         if kind == "visit" and self.visit.value():
             day = services.visits.get(self.visit.value()).starts_at
-            return save_target.pdf_name(FILE_TITLES[kind], firm, f"{day:%Y-%m-%d}",
-                                        *(["배포용"] if self.masked.isChecked() else []))
+            return save_target.pdf_name(FILE_TITLES[kind], firm, f"{day:%Y-%m-%d}", *handout)
         if kind == "certs" and not firm:
             firm = "전체"
-        return save_target.pdf_name(FILE_TITLES[kind], firm, year, *(["배포용"] if self.masked.isChecked() else []))
+        return save_target.pdf_name(FILE_TITLES[kind], firm, year, *handout)
 
     def save_as(self) -> None:
         if self.current is None:

@@ -35,7 +35,7 @@ class ListSpec:
     status_filter: bool = False  # filter by the schema's "status" choices
     expiring: bool = False  # certifications: "expiring within N days" filter
     firm_field: str = "firm_id"
-    print_kind: str = ""  # a document printable from the context menu: firm, visit, certs
+    print_kind: str = ""  # a document printable from the context menu: firm, visit, certs, meeting
 
     @property
     def key(self) -> str:
@@ -110,5 +110,6 @@ SPECS: dict[str, ListSpec] = {s.key: s for s in (
     _list("match", (("program_year_id", 60), ("supply_company_id", 200), ("firm_id", 200), ("matched_on", 95),
                     ("occasion", 200), ("status", 60)), year_field="program_year_id", status_filter=True),
     _list("meeting", (("program_year_id", 60), ("kind", 170), ("held_on", 95), ("title", 220), ("place", 200),
-                      ("recommendations", 300)), year_field="program_year_id", firm_field=""),
+                      ("recommendations", 300)), year_field="program_year_id", firm_field="",
+          print_kind="meeting"),
 )}
