@@ -11,7 +11,7 @@ import argparse
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from boeun_desk.i18n import t
@@ -31,6 +31,7 @@ _CODE = re.compile(r"[A-Z0-9_-]+")
 # Numbers, separators, several numbers ("043-123-4567, 010-…") and an extension ("(내선 2)", "ext. 2").
 _PHONE = re.compile(r"^[0-9+()\- .~,/]{7,40}$")
 _EXTENSION = re.compile(r"내선|ext\.?|x", re.IGNORECASE)
+_PHONE_TYPED = re.compile(r"[0-9][0-9\- ]*")  # only digits and separators: put in groups as typed
 
 # Full-width forms (what a Korean IME types in full-width mode) become ASCII; any other
 # non-ASCII digit is refused where a number is expected.
@@ -205,6 +206,15 @@ def parse_datetime(value: Any) -> datetime | None:
     return datetime(day.year, day.month, day.day, int(match[1]), int(match[2]))
 
 
+def now_rounded(minutes: int = 10, now: datetime | None = None) -> datetime:
+    """The time now (or `now`) to the nearest `minutes`: where a form offers "now" (14:34 -> 14:30,
+    14:35 -> 14:40)."""
+    now = (now or datetime.now()).replace(second=0, microsecond=0)
+    step = timedelta(minutes=minutes)
+    since_midnight = now - now.replace(hour=0, minute=0)
+    return now.replace(hour=0, minute=0) + (since_midnight + step / 2) // step * step
+
+
 def parse_int(value: Any, *, minimum: int | None = 0, maximum: int | None = MAX_COUNT) -> int | None:
     """Whole numbers, also typed as text with separators ('1,234,000', '1,234원'), within bounds."""
     if _empty(value):
@@ -281,13 +291,41 @@ def parse_phone(value: Any) -> str:
     return text
 
 
-def grant_share_warning(grant_total: int, firm_total: int, share_percent: int) -> str | None:
-    """Warn when the grant's share of the case total exceeds the support type's setting."""
+def phone_groups(text: str) -> str:
+    """A phone number typed as digits (dashes and spaces allowed) in the usual Korean groups, as far
+    as it is typed: 0435441234 -> 043-544-1234, 01012345678 -> 010-1234-5678, 0212345678 ->
+    02-1234-5678, 15881234 -> 1588-1234, 5441234 -> 544-1234. Anything else (an extension, brackets,
+    a foreign number, too many digits) stays as typed."""
+    if not _PHONE_TYPED.fullmatch(text):
+        return text
+    digits = text.replace("-", "").replace(" ", "")
+    if digits.startswith("0"):
+        head = 2 if digits.startswith("02") else 4 if digits.startswith("050") else 3  # Seoul; 0505 numbers
+        prefix, rest = digits[:head], digits[head:]
+    else:  # a local number without its area code, or a 1588- number (four and four)
+        prefix, rest = "", digits
+        if digits.startswith("1") or len(digits) == 8:
+            return _groups(digits, 4, 8) if len(digits) <= 8 else text
+    if len(rest) > 8:
+        return text
+    groups = _groups(rest, 3, 7) if len(rest) <= 7 else _groups(rest, 4, 8)
+    return "-".join(part for part in (prefix, groups) if part)
+
+
+def _groups(digits: str, first: int, most: int) -> str:
+    """`digits` (at most `most`) as `first` digits, a dash and the rest."""
+    return digits if len(digits) <= first else f"{digits[:first]}-{digits[first:most]}"
+
+
+def grant_share_warning(grant_total: int, firm_total: int, share_percent: int, type_name: str = "") -> str | None:
+    """Warn when the government grant (국비, 도비 and 군비 together) takes a larger share of the
+    case total than its support type expects."""
     total = grant_total + firm_total
     if total <= 0 or grant_total * 100 <= share_percent * total:
         return None
-    return t("정부지원금 비율 {actual:.1f}%가 지원유형 기준 {limit}%를 초과합니다",
-             actual=grant_total * 100 / total, limit=share_percent)
+    return t("국비·도비·군비를 합한 정부지원금 {grant}원이 총사업비 {total}원의 {actual:.1f}%로, "
+             "지원유형 '{kind}'의 기준 {limit}%를 넘습니다", grant=f"{grant_total:,}", total=f"{total:,}",
+             actual=grant_total * 100 / total, kind=type_name, limit=share_percent)
 
 
 def _visible(text: str) -> str:

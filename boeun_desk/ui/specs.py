@@ -35,6 +35,8 @@ class ListSpec:
     expiring: bool = False  # certifications: "expiring within N days" filter
     firm_field: str = "firm_id"
     print_kind: str = ""  # a document printable from the context menu: firm, visit, certs
+    named_by: tuple[str, ...] = ()  # the columns that name a record in a question ("": the first)
+    expiry_field: str = ""  # a date column after which the record has expired (marked in the list)
 
     @property
     def key(self) -> str:
@@ -83,25 +85,30 @@ def _list(entity: str, columns: tuple[tuple[str, int], ...], **options: Any) -> 
 
 SPECS: dict[str, ListSpec] = {s.key: s for s in (
     _list("firm", (("name", 220), ("brn", 120), ("representative", 90), ("phone", 120), ("main_products", 220),
-                   ("local_resource", 110), ("address", 260)), firm_field="", print_kind="firm"),
+                   ("local_resource", 110), ("address", 260)), firm_field="", print_kind="firm", named_by=("name",)),
     _list("support_case", (("program_year_id", 60), ("support_type_id", 150), ("firm_id", 180), ("title", 240),
                            ("status", 60), ("start_date", 95), ("end_date", 95), ("grant_national", 95),
                            ("grant_provincial", 90), ("grant_county", 90)),
-          year_field="program_year_id", type_field="support_type_id", status_filter=True),
+          year_field="program_year_id", type_field="support_type_id", status_filter=True, named_by=("title",)),
     _list("visit", (("starts_at", 130), ("firm_id", 200), ("support_type_id", 160), ("officer_id", 80),
-                    ("place", 200), ("purpose", 330)), type_field="support_type_id", print_kind="visit"),
+                    ("place", 200), ("purpose", 330)), type_field="support_type_id", print_kind="visit",
+          named_by=("starts_at", "firm_id")),
     _list("certification", (("firm_id", 200), ("kind", 190), ("number", 130), ("issuer", 170), ("issued_on", 95),
-                            ("expires_on", 95), ("product", 150)), expiring=True, print_kind="certs"),
+                            ("expires_on", 95), ("product", 150)), expiring=True, print_kind="certs",
+          named_by=("firm_id", "kind"), expiry_field="expires_on"),
     _list("test_analysis", (("firm_id", 200), ("kind", 170), ("item", 200), ("lab", 170), ("requested_on", 95),
-                            ("result_on", 95), ("passed", 70), ("report_no", 120))),
+                            ("result_on", 95), ("passed", 70), ("report_no", 120)), named_by=("firm_id", "item")),
     _list("ip_right", (("firm_id", 200), ("kind", 90), ("title", 220), ("application_no", 140),
-                       ("application_date", 95), ("registration_no", 120), ("status", 60)), status_filter=True),
+                       ("application_date", 95), ("registration_no", 120), ("status", 60)), status_filter=True,
+          named_by=("title",)),
     _list("indicator", (("year", 60), ("firm_id", 200), ("metric", 150), ("baseline", 140), ("result", 140),
-                        ("notes", 200)), year_field="year"),
+                        ("notes", 200)), year_field="year", named_by=("year", "firm_id", "metric")),
     _list("supply_company", (("name", 220), ("brn", 120), ("fields", 240), ("contact_name", 90), ("phone", 120),
-                             ("email", 180)), firm_field=""),
+                             ("email", 180)), firm_field="", named_by=("name",)),
     _list("match", (("program_year_id", 60), ("supply_company_id", 200), ("firm_id", 200), ("matched_on", 95),
-                    ("occasion", 200), ("status", 60)), year_field="program_year_id", status_filter=True),
+                    ("occasion", 200), ("status", 60)), year_field="program_year_id", status_filter=True,
+          named_by=("supply_company_id", "firm_id")),
     _list("meeting", (("program_year_id", 60), ("kind", 170), ("held_on", 95), ("title", 220), ("place", 200),
-                      ("recommendations", 300)), year_field="program_year_id", firm_field=""),
+                      ("recommendations", 300)), year_field="program_year_id", firm_field="",
+          named_by=("held_on", "title")),
 )}
