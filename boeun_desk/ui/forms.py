@@ -81,6 +81,7 @@ class RecordForm(QDialog):
         body = QWidget()
         body.setLayout(form)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the form opens in its first field, not on the scroll area
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
