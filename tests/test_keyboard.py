@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from tests.test_ui import Answers, context, window  # noqa: F401  (fixtures)
+from tests.conftest import Answers
 
 
 def focused() -> QWidget | None:

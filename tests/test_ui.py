@@ -13,32 +13,7 @@ from boeun_desk.ui.dashboard import Dashboard
 from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.ui.specs import SPECS
 from boeun_desk.ui.table_model import Lookups, RecordTableModel
-
-
-class Answers:
-    """Stands in for the ask() seam: records questions, answers from a script."""
-
-    def __init__(self, *answers: str):
-        self.answers = list(answers)
-        self.asked: list[str] = []
-
-    def __call__(self, _parent, title, text, **_kwargs) -> str:
-        self.asked.append(f"{title}: {text}")
-        return self.answers.pop(0) if self.answers else "ok"
-
-
-@pytest.fixture
-def context(demo, tmp_path, qapp):
-    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.ask = Answers()
-    return ctx
-
-
-@pytest.fixture
-def window(context, qtbot):
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    return win
+from tests.conftest import Answers
 
 
 @pytest.mark.parametrize("key", sorted(SPECS))
