@@ -52,19 +52,23 @@ def certificates(context):
 def test_the_list_marks_expired_in_colour_and_soon_with_days_left(window, certificates):
     screen = window.screen("certifications")
     model = screen.model
-    column = [c.key for c in screen.spec.columns].index("expires_on")
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    date, status = headers.index("만료일"), headers.index("만료 상태")
+    assert status == date + 1  # beside the date
 
-    def cell(record_id: str, role=Qt.ItemDataRole.DisplayRole, at: int = column):
+    def cell(record_id: str, at: int, role=Qt.ItemDataRole.DisplayRole):
         return model.index(model.row_of(record_id), at).data(role)
 
-    assert cell(certificates["expired"]) == f"{day(-20).isoformat()} 만료됨"
-    assert cell(certificates["soon"]) == f"{day(12).isoformat()} (D-12)"
-    assert cell(certificates["valid"]) == day(400).isoformat()
-    red = cell(certificates["expired"], Qt.ItemDataRole.ForegroundRole, 0)  # the whole row, the firm too
+    assert [cell(certificates[k], status) for k in ("expired", "soon", "valid")] == ["만료됨", "D-12", ""]
+    assert cell(certificates["expired"], date) == day(-20).isoformat()  # the date itself, whole
+    red = cell(certificates["expired"], 0, Qt.ItemDataRole.ForegroundRole)  # the whole row, the firm too
     assert red is not None and red.name() == "#b3261e"
-    assert cell(certificates["soon"], Qt.ItemDataRole.ForegroundRole) is not None  # the date, in amber
-    assert cell(certificates["soon"], Qt.ItemDataRole.ForegroundRole, 0) is None
-    assert cell(certificates["valid"], Qt.ItemDataRole.ForegroundRole) is None
+    assert cell(certificates["soon"], status, Qt.ItemDataRole.ForegroundRole) is not None  # amber
+    assert cell(certificates["soon"], 0, Qt.ItemDataRole.ForegroundRole) is None
+    assert cell(certificates["valid"], status, Qt.ItemDataRole.ForegroundRole) is None
+    model.sort(status, Qt.SortOrder.AscendingOrder)  # sorting by it sorts by the expiry date
+    dates = [model.row_at(row).expires_on for row in range(model.rowCount())]
+    assert dates == sorted(dates)
 
 
 def test_the_filter_tells_expired_from_about_to_expire(window, certificates):

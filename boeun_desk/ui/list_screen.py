@@ -239,7 +239,7 @@ class ListScreen(QWidget):
     def record_name(self, record_id: str) -> str:
         """How the record reads in a question: its list's naming columns (specs.ListSpec.named_by)."""
         row = self.model.row_at(self.model.row_of(record_id)) if self.model.row_of(record_id) >= 0 else None
-        columns = {column.key: column for column in self.spec.columns}
+        columns = {column.key: column for column in self.spec.columns if column.kind != "expiry"}
         keys = self.spec.named_by or (self.spec.columns[0].key,)
         parts = [display(columns[key], getattr(row, key), self.lookups) for key in keys] if row else []
         name = " ".join(part for part in parts if part)

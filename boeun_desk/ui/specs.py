@@ -19,7 +19,7 @@ from boeun_desk.validation import Field
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text, date, datetime, money, choice, lookup, bool, brn, int
+    kind: str = "text"  # text, date, datetime, money, choice, lookup, bool, brn, int, expiry (of a date)
     lookup: str = ""  # for kind "lookup": the referenced kind's key (kinds.REFERENCES)
     choices: Mapping[str, str] | None = None
     width: int = 0
@@ -36,7 +36,6 @@ class ListSpec:
     firm_field: str = "firm_id"
     print_kind: str = ""  # a document printable from the context menu: firm, visit, certs
     named_by: tuple[str, ...] = ()  # the columns that name a record in a question ("": the first)
-    expiry_field: str = ""  # a date column after which the record has expired (marked in the list)
 
     @property
     def key(self) -> str:
@@ -55,6 +54,11 @@ class ListSpec:
         return self.kind.schema
 
     @property
+    def expiry_field(self) -> str:
+        """The date after which a record has expired ("" for kinds that do not expire)."""
+        return next((c.key for c in self.columns if c.kind == "expiry"), "")
+
+    @property
     def status_choices(self) -> Mapping[str, str] | None:
         return self.kind.field("status").choices if self.status_filter else None
 
@@ -69,18 +73,23 @@ HEADERS = {("cases", "program_year_id"): "연도", ("cases", "status"): "상태"
            ("matches", "program_year_id"): "연도", ("matches", "firm_id"): "기업",
            ("meetings", "program_year_id"): "연도"}
 
+# The column beside an expiry date that says whether the record has expired (derived, not a field).
+EXPIRY_HEADER = "만료 상태"
 
-def _list(entity: str, columns: tuple[tuple[str, int], ...], **options: Any) -> ListSpec:
-    """The list of the kind `entity` showing the schema fields `columns` ((name, width) pairs)."""
+
+def _list(entity: str, columns: tuple[tuple[str, int], ...], *, expiry: str = "", **options: Any) -> ListSpec:
+    """The list of the kind `entity` showing the schema fields `columns` ((name, width) pairs);
+    `expiry` names a date field after which a record has expired: a column beside it says so."""
     kind = BY_KEY[entity]
 
-    def column(name: str, width: int) -> Column:
+    def column(name: str, width: int) -> tuple[Column, ...]:
         field = kind.field(name)
         shown_as = _SHOWN_AS.get(field.kind, "text")
-        return Column(name, HEADERS.get((kind.service, name), field.label), shown_as,
-                      REFERENCES[name].key if shown_as == "lookup" else "", field.choices, width)
+        shown = Column(name, HEADERS.get((kind.service, name), field.label), shown_as,
+                       REFERENCES[name].key if shown_as == "lookup" else "", field.choices, width)
+        return (shown, Column(name, EXPIRY_HEADER, "expiry", width=80)) if name == expiry else (shown,)
 
-    return ListSpec(kind, tuple(column(name, width) for name, width in columns), **options)
+    return ListSpec(kind, tuple(c for name, width in columns for c in column(name, width)), **options)
 
 
 SPECS: dict[str, ListSpec] = {s.key: s for s in (
@@ -95,7 +104,7 @@ SPECS: dict[str, ListSpec] = {s.key: s for s in (
           named_by=("starts_at", "firm_id")),
     _list("certification", (("firm_id", 200), ("kind", 190), ("number", 130), ("issuer", 170), ("issued_on", 95),
                             ("expires_on", 95), ("product", 150)), expiring=True, print_kind="certs",
-          named_by=("firm_id", "kind"), expiry_field="expires_on"),
+          named_by=("firm_id", "kind"), expiry="expires_on"),
     _list("test_analysis", (("firm_id", 200), ("kind", 170), ("item", 200), ("lab", 170), ("requested_on", 95),
                             ("result_on", 95), ("passed", 70), ("report_no", 120)), named_by=("firm_id", "item")),
     _list("ip_right", (("firm_id", 200), ("kind", 90), ("title", 220), ("application_no", 140),

@@ -109,13 +109,9 @@ class RecordTableModel(QAbstractTableModel):
             return self._ids[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             row = self.row_at(index.row())
+            if column.kind == "expiry":
+                return self._expiry_text(row)
             text = display(column, getattr(row, column.key), self.lookups) if row is not None else ""
-            if column.key == self.spec.expiry_field and row is not None:
-                status = self._expiry(row)
-                if status == "expired":
-                    text += " " + t("만료됨")
-                elif status == "soon":
-                    text += " (" + t("D-{days}", days=(getattr(row, column.key) - self.today).days) + ")"
             return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.ForegroundRole and self.spec.expiry_field:
             status = self._expiry(self.row_at(index.row()))
@@ -129,6 +125,13 @@ class RecordTableModel(QAbstractTableModel):
     def _expiry(self, row: Any) -> str:
         """"expired", "soon" (within the dashboard's 60 days) or "" / "valid" (overview.expiry_status)."""
         return expiry_status(getattr(row, self.spec.expiry_field), self.today) if row is not None else ""
+
+    def _expiry_text(self, row: Any) -> str:
+        """만료됨, or the days left when it expires soon (D-12); nothing while valid for long."""
+        status = self._expiry(row)
+        if status == "soon":
+            return t("D-{days}", days=(getattr(row, self.spec.expiry_field) - self.today).days)
+        return t("만료됨") if status == "expired" else ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.spec.columns[column].key if column >= 0 else None
