@@ -104,3 +104,34 @@ def test_the_dashboard_shows_expired_ones_beside_those_expiring(context, qtbot, 
     context.create("certifications", {"firm_id": expired.firm_id, "kind": expired.kind, "number": "T-renewed",
                                       "issued_on": day(-20).isoformat(), "expires_on": day(3 * 365).isoformat()})
     assert certificates["expired"] not in {row[-1] for row in dashboard.expiring.rows}
+
+
+def test_widths_saved_for_other_columns_are_not_put_on_these(context, qtbot):
+    from PySide6.QtCore import QByteArray
+
+    from boeun_desk.ui.list_screen import ListScreen
+    from boeun_desk.ui.specs import SPECS
+    from boeun_desk.ui.table_model import Lookups
+
+    lookups = Lookups(context)
+    first = ListScreen(context, SPECS["certifications"], lookups)
+    qtbot.addWidget(first)
+    width = first.view.columnWidth(first.model.columnCount() - 2)  # 만료 상태
+    # Widths saved by the earlier version (seven columns, no signature): not applied.
+    old = ListScreen(context, SPECS["firms"], lookups)
+    qtbot.addWidget(old)
+    old.view.setColumnWidth(0, 333)
+    context.settings.setValue("columns/certifications", old.view.horizontalHeader().saveState())
+    context.settings.remove("column-sets/columns/certifications")
+    assert isinstance(context.settings.value("columns/certifications"), QByteArray)
+    second = ListScreen(context, SPECS["certifications"], lookups)
+    qtbot.addWidget(second)
+    assert second.view.columnWidth(0) != 333 and second.view.columnWidth(6) == width
+    second.view.setColumnWidth(0, 250)  # saved with its signature: given back
+    third = ListScreen(context, SPECS["certifications"], lookups)
+    qtbot.addWidget(third)
+    assert third.view.columnWidth(0) == 250
+    context.settings.remove("column-sets/columns/firms")  # a list saved before signatures: still given back
+    firms = ListScreen(context, SPECS["firms"], lookups)
+    qtbot.addWidget(firms)
+    assert firms.view.columnWidth(0) == 333

@@ -331,10 +331,20 @@ class ListScreen(QWidget):
     def _settings_key(self) -> str:
         return f"columns/{self.spec.key}{'-compact' if self.fixed else ''}"
 
+    def _columns_signature(self) -> str:
+        return ",".join(f"{column.key}:{column.kind}" for column in self.spec.columns)
+
     def _restore_columns(self) -> None:
-        state = self.context.settings.value(self._settings_key())
-        if isinstance(state, QByteArray):
+        """The widths the officer left, if saved for these same columns: widths of another set of
+        columns would land on the wrong ones. Widths saved before the signature was kept fit a
+        list as it was then, without a derived column (만료 상태)."""
+        settings, key = self.context.settings, self._settings_key()
+        state, saved = settings.value(key), settings.value(f"column-sets/{key}")
+        fits = saved == self._columns_signature() if saved is not None else self.spec.expiry_field == ""
+        if isinstance(state, QByteArray) and fits:
             self.view.horizontalHeader().restoreState(state)
 
     def _save_columns(self) -> None:
-        self.context.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+        key = self._settings_key()
+        self.context.settings.setValue(key, self.view.horizontalHeader().saveState())
+        self.context.settings.setValue(f"column-sets/{key}", self._columns_signature())
