@@ -11,7 +11,7 @@ import argparse
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from boeun_desk.i18n import t
@@ -31,7 +31,6 @@ _CODE = re.compile(r"[A-Z0-9_-]+")
 # Numbers, separators, several numbers ("043-123-4567, 010-…") and an extension ("(내선 2)", "ext. 2").
 _PHONE = re.compile(r"^[0-9+()\- .~,/]{7,40}$")
 _EXTENSION = re.compile(r"내선|ext\.?|x", re.IGNORECASE)
-_PHONE_TYPED = re.compile(r"[0-9][0-9\- ]*")  # only digits and separators: put in groups as typed
 
 # Full-width forms (what a Korean IME types in full-width mode) become ASCII; any other
 # non-ASCII digit is refused where a number is expected.
@@ -206,15 +205,6 @@ def parse_datetime(value: Any) -> datetime | None:
     return datetime(day.year, day.month, day.day, int(match[1]), int(match[2]))
 
 
-def now_rounded(minutes: int = 10, now: datetime | None = None) -> datetime:
-    """The time now (or `now`) to the nearest `minutes`: where a form offers "now" (14:34 -> 14:30,
-    14:35 -> 14:40)."""
-    now = (now or datetime.now()).replace(second=0, microsecond=0)
-    step = timedelta(minutes=minutes)
-    since_midnight = now - now.replace(hour=0, minute=0)
-    return now.replace(hour=0, minute=0) + (since_midnight + step / 2) // step * step
-
-
 def parse_int(value: Any, *, minimum: int | None = 0, maximum: int | None = MAX_COUNT) -> int | None:
     """Whole numbers, also typed as text with separators ('1,234,000', '1,234원'), within bounds."""
     if _empty(value):
@@ -289,32 +279,6 @@ def parse_phone(value: Any) -> str:
     if text and (len(text) > 40 or not _PHONE.match(_EXTENSION.sub("", text)) or sum(c.isdigit() for c in text) < 7):
         raise InvalidValue(t("전화번호 형식이 올바르지 않습니다 (예: 043-123-4567)"))
     return text
-
-
-def phone_groups(text: str) -> str:
-    """A phone number typed as digits (dashes and spaces allowed) in the usual Korean groups, as far
-    as it is typed: 0435441234 -> 043-544-1234, 01012345678 -> 010-1234-5678, 0212345678 ->
-    02-1234-5678, 15881234 -> 1588-1234, 5441234 -> 544-1234. Anything else (an extension, brackets,
-    a foreign number, too many digits) stays as typed."""
-    if not _PHONE_TYPED.fullmatch(text):
-        return text
-    digits = text.replace("-", "").replace(" ", "")
-    if digits.startswith("0"):
-        head = 2 if digits.startswith("02") else 4 if digits.startswith("050") else 3  # Seoul; 0505 numbers
-        prefix, rest = digits[:head], digits[head:]
-    else:  # a local number without its area code, or a 1588- number (four and four)
-        prefix, rest = "", digits
-        if digits.startswith("1") or len(digits) == 8:
-            return _groups(digits, 4, 8) if len(digits) <= 8 else text
-    if len(rest) > 8:
-        return text
-    groups = _groups(rest, 3, 7) if len(rest) <= 7 else _groups(rest, 4, 8)
-    return "-".join(part for part in (prefix, groups) if part)
-
-
-def _groups(digits: str, first: int, most: int) -> str:
-    """`digits` (at most `most`) as `first` digits, a dash and the rest."""
-    return digits if len(digits) <= first else f"{digits[:first]}-{digits[first:most]}"
 
 
 def grant_share_warning(grant_total: int, firm_total: int, share_percent: int, type_name: str = "") -> str | None:

@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QTableView, QToolButton
 
 from boeun_desk import i18n
+from boeun_desk.entry import now_rounded
 from boeun_desk.ui.widgets import DateField
-from boeun_desk.validation import now_rounded
 
 
 def test_now_rounded_takes_the_nearest_ten_minutes():

@@ -9,10 +9,10 @@ from PySide6.QtCharts import QBarCategoryAxis
 from PySide6.QtCore import Qt
 
 from boeun_desk import i18n
+from boeun_desk.entry import phone_groups
 from boeun_desk.i18n import josa
 from boeun_desk.ui.dashboard import Dashboard
 from boeun_desk.ui.widgets import PhoneField
-from boeun_desk.validation import phone_groups
 from tests.conftest import Answers
 
 

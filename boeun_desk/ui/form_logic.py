@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from boeun_desk.entry import now_rounded
 from boeun_desk.services import Changes
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.validation import (
@@ -19,7 +20,6 @@ from boeun_desk.validation import (
     clean_value,
     format_brn,
     format_crn,
-    now_rounded,
 )
 
 

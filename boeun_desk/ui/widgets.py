@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from boeun_desk.entry import now_rounded, phone_groups
 from boeun_desk.i18n import language, t
-from boeun_desk.validation import InvalidValue, now_rounded, parse_date, parse_int, phone_groups
+from boeun_desk.validation import InvalidValue, parse_date, parse_int
 
 
 def plain_label(text: str = "", *, wrap: bool = False) -> QLabel:
