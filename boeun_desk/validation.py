@@ -407,8 +407,9 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
         if spec.not_future and day is not None and day > date.today():
             raise InvalidValue(t("오늘 이후의 날짜는 입력할 수 없습니다"))
         return day, None
-    if kind == "datetime":
-        return parse_datetime(value), None
+    if kind == "datetime":  # a day typed without its time is saved at 00:00: said, not silent
+        untimed = isinstance(value, str) and ":" not in value
+        return parse_datetime(value), t("시간을 입력하지 않아 00:00으로 저장됩니다") if untimed else None
     if kind in {"int", "amount"}:
         default_max = MAX_AMOUNT if kind == "amount" else MAX_COUNT
         return parse_int(value, minimum=0 if spec.minimum is None else spec.minimum,

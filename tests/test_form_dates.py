@@ -111,3 +111,20 @@ def test_a_visit_saved_through_the_calendar_keeps_its_time(context, window, qtbo
     form.editors["starts_at"].calendar.clicked.emit(QDate(2026, 11, 24))
     assert form.save()
     assert context.services.visits.get(form.record_id).starts_at == datetime(2026, 11, 24, 14, 30)
+
+
+def test_a_visit_typed_without_its_time_is_warned_before_the_save(context, window, qtbot):
+    from tests.test_form_warnings import Asked
+
+    form = window.screen("visits").form()
+    qtbot.addWidget(form)
+    firms = form.editors["firm_id"]
+    firms.set_value(firms.itemData(1))
+    form.editors["starts_at"].setText("2026-11-24")
+    context.ask = Asked("back")
+    assert form.save() is False
+    [(_title, text, _buttons)] = context.ask.asked
+    assert "시작 일시: 시간을 입력하지 않아 00:00으로 저장됩니다" in text
+    form.editors["starts_at"].setText("2026-11-24 09:30")
+    context.ask = Asked()
+    assert form.save() and context.ask.asked == []
