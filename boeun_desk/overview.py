@@ -8,6 +8,7 @@ database layer has loaded: they hold for exactly that file, and the lists that d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from boeun_desk.funding import Funding, Stages
 
 EXPIRY_DAYS = 60  # certificates expiring within this many days are listed
+EXPIRED_DAYS = 365  # and those that expired within this many days and were not renewed
 OVERDUE_SHOWN = 200  # overdue follow-ups listed, the oldest first (a program may hold thousands)
 
 
@@ -101,3 +103,30 @@ def choose_year(years: tuple[int, ...] | list[int], default: int) -> int | None:
     if not years:
         return None
     return default if default in years else max(years)
+
+
+def expiry_status(expires_on: date | None, today: date, within: int = EXPIRY_DAYS) -> str:
+    """"expired" (the day has passed), "soon" (within `within` days, today included), "valid", or
+    "" without an expiry date. A certificate is valid on its expiry day."""
+    if expires_on is None:
+        return ""
+    days = (expires_on - today).days
+    return "expired" if days < 0 else "soon" if days <= within else "valid"
+
+
+def needs_attention(certificates: Sequence[Any], today: date) -> list[Any]:
+    """The certificates an officer has to act on, in expiry order: those expiring within
+    EXPIRY_DAYS, and those that expired within EXPIRED_DAYS and were not renewed (the firm holds no
+    certificate of the same kind that expires later). Items need firm_id, kind and expires_on."""
+    latest: dict[tuple[str, str], date] = {}
+    for cert in certificates:
+        if cert.expires_on is not None:
+            key = (cert.firm_id, cert.kind)
+            latest[key] = max(latest.get(key, cert.expires_on), cert.expires_on)
+    chosen = []
+    for cert in certificates:
+        status = expiry_status(cert.expires_on, today)
+        if status == "soon" or (status == "expired" and (today - cert.expires_on).days <= EXPIRED_DAYS
+                                and latest[(cert.firm_id, cert.kind)] == cert.expires_on):
+            chosen.append(cert)
+    return sorted(chosen, key=lambda cert: cert.expires_on)

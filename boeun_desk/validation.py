@@ -291,13 +291,15 @@ def parse_phone(value: Any) -> str:
     return text
 
 
-def grant_share_warning(grant_total: int, firm_total: int, share_percent: int) -> str | None:
-    """Warn when the grant's share of the case total exceeds the support type's setting."""
+def grant_share_warning(grant_total: int, firm_total: int, share_percent: int, type_name: str = "") -> str | None:
+    """Warn when the government grant (국비, 도비 and 군비 together) takes a larger share of the
+    case total than its support type expects."""
     total = grant_total + firm_total
     if total <= 0 or grant_total * 100 <= share_percent * total:
         return None
-    return t("정부지원금 비율 {actual:.1f}%가 지원유형 기준 {limit}%를 초과합니다",
-             actual=grant_total * 100 / total, limit=share_percent)
+    return t("국비·도비·군비를 합한 정부지원금 {grant}원이 총사업비 {total}원의 {actual:.1f}%로, "
+             "지원유형 '{kind}'의 기준 {limit}%를 넘습니다", grant=f"{grant_total:,}", total=f"{total:,}",
+             actual=grant_total * 100 / total, kind=type_name, limit=share_percent)
 
 
 def _visible(text: str) -> str:
@@ -415,8 +417,9 @@ def clean_value(spec: Field, value: Any) -> tuple[Any, str | None]:
         if spec.not_future and day is not None and day > date.today():
             raise InvalidValue(t("오늘 이후의 날짜는 입력할 수 없습니다"))
         return day, None
-    if kind == "datetime":
-        return parse_datetime(value), None
+    if kind == "datetime":  # a day typed without its time is saved at 00:00: said, not silent
+        untimed = isinstance(value, str) and ":" not in value
+        return parse_datetime(value), t("시간을 입력하지 않아 00:00으로 저장됩니다") if untimed else None
     if kind == "time":
         return parse_time(value), None
     if kind in {"int", "amount"}:

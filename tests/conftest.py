@@ -64,3 +64,39 @@ def demo(demo_path: Path):
     db = open_database(demo_path)
     yield Services(db, officer="테스트담당")
     db.close()
+
+
+# --- the window (pytest-qt) ------------------------------------------------------------------
+
+class Answers:
+    """Stands in for the ask() seam: records questions, answers from a script."""
+
+    def __init__(self, *answers: str):
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    def __call__(self, _parent, title, text, **_kwargs) -> str:
+        self.asked.append(f"{title}: {text}")
+        return self.answers.pop(0) if self.answers else "ok"
+
+
+@pytest.fixture
+def context(demo, tmp_path, qapp):
+    """The screens' context on a copy of the demo, with settings of its own and questions answered
+    by an `Answers` script."""
+    from PySide6.QtCore import QSettings
+
+    from boeun_desk.ui.context import AppContext
+
+    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    ctx.ask = Answers()
+    return ctx
+
+
+@pytest.fixture
+def window(context, qtbot):
+    from boeun_desk.ui.main_window import MainWindow
+
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    return win

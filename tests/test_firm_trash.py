@@ -18,9 +18,8 @@ from boeun_desk.storage.engine import open_database
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.validation import ValidationFailed
-from tests.conftest import DEMO_TODAY
+from tests.conftest import DEMO_TODAY, Answers
 from tests.test_sync import Pair
-from tests.test_ui import Answers
 
 FIRM_NAME = "속리산대추명가 농업회사법인(주)"  # demo firm with cases in both years, visits, a certificate
 YEARS = (2024, 2025)

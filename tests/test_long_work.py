@@ -17,7 +17,8 @@ from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.ui.progress_dialog import ProgressDialog
 from boeun_desk.ui.worker import Task, run_with_progress
-from tests.test_ui import Answers, finished
+from tests.conftest import Answers
+from tests.test_ui import finished
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QPushButton
 
 from boeun_desk.ui.forms import write_editor
 from tests.test_totals import layout_text
-from tests.test_ui import context, window  # noqa: F401  (fixtures)
 
 
 def _button(editor, text: str) -> QPushButton:

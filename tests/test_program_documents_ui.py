@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.test_ui import Answers, context, window  # noqa: F401  (fixtures)
+from tests.conftest import Answers
 
 
 def test_targets_are_entered_in_the_indicator_page_and_shown_by_the_documents(context, window, qtbot):  # noqa: F811
@@ -61,6 +61,6 @@ def test_the_case_form_warns_when_a_firm_passes_the_call_limits(context, window,
     form.editors["title"].setText("수출 컨설팅")
     form.editors["grant_national"].setText("15,000,000")
     form.editors["firm_cash"].setText("2,000,000")
-    context.ask = Answers()
-    assert form.save()  # a warning, not a refusal: the officer decides
+    context.ask = Answers("save")
+    assert form.save()  # a warning, not a refusal: the officer decides (저장)
     assert any("기업당 한도" in asked for asked in context.ask.asked)

@@ -118,7 +118,10 @@ def test_by_brn(services, firm_id):
 def test_case_rules_share_warning_dates_and_refs(services, refs):
     changes = services.cases.create({**refs, "title": "소비기한 설정실험", "grant_national": "9,500,000",
                                      "firm_cash": 500_000, "status": "진행"})
-    assert [w.field for w in changes.warnings] == ["grant_national"]
+    # About the whole government share (국비, 도비, 군비), not 국비 alone, and says what it adds up.
+    [warning] = changes.warnings
+    assert (warning.field, warning.label) == ("", "정부지원금 비율")
+    assert "국비·도비·군비를 합한 정부지원금 9,500,000원이 총사업비 10,000,000원의 95.0%" in warning.message
     case = services.cases.get(changes.id)
     assert (case.status, case.grant_national) == ("in_progress", 9_500_000)
     with pytest.raises(ValidationFailed, match="종료일"):

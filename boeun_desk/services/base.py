@@ -171,6 +171,12 @@ class EntityService:
         obj = self._load(session, record_id) if record_id is not None else None
         return cleaned.warnings + self._check(session, dict(cleaned.values), obj)
 
+    def preview(self, data: Mapping[str, Any], record_id: str | None = None) -> list[FieldError]:
+        """What saving `data` would warn about (a form asks before it saves), or ValidationFailed;
+        nothing is written and no write lock is taken."""
+        with self.sessions() as session:
+            return self.check(session, data, record_id)
+
     def delete(self, record_id: str) -> Changes:
         """Move the record, and the records that go with it (`dependents`), to the 휴지통."""
         with self.session() as session:

@@ -85,6 +85,16 @@ class WithChildren(EntityService):
         with self._every_error(data):
             return super().update_in(session, record_id, data, expected_version=expected_version, cleaned=cleaned)
 
+    def preview(self, data: Mapping[str, Any], record_id: str | None = None) -> list[FieldError]:
+        """The save's warnings, or ValidationFailed naming the record's faults and its rows' at once."""
+        with self._every_error(data):
+            warnings = super().preview(data, record_id)
+        faults = [e for child in self.children if child.key in data
+                  for e in self._clean_rows(child, data[child.key], None)[1]]
+        if faults:
+            raise ValidationFailed(faults)
+        return warnings
+
     @contextmanager
     def _every_error(self, data: Mapping[str, Any]) -> Iterator[None]:
         """A refused save names every fault at once: the record's fields and rules and its rows'

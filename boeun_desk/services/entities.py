@@ -181,8 +181,10 @@ class CaseService(FirmRecordService):
         support_type = session.get(SupportType, merged["support_type_id"])
         assert support_type is not None
         funding = Funding.of(merged)
-        warning = grant_share_warning(funding.grant, funding.firm, support_type.grant_share_percent)
-        warnings = [field_error(self.schema, "grant_national", warning, warning=True)] if warning else []
+        warning = grant_share_warning(funding.grant, funding.firm, support_type.grant_share_percent,
+                                      support_type.name)
+        # About the grant as a whole (국비, 도비 and 군비), not one of its fields.
+        warnings = [FieldError("", t("정부지원금 비율"), warning, warning=True)] if warning else []
         limit = self._limit_warning(session, merged, funding, obj)
         return warnings + ([field_error(self.schema, "firm_id", limit, warning=True)] if limit else [])
 

@@ -34,13 +34,13 @@ from boeun_desk.models import (
 )
 from boeun_desk.models.choices import INDICATOR_METRICS
 from boeun_desk.overview import (
-    EXPIRY_DAYS,
     OVERDUE_SHOWN,
     ExpiringItem,
     OverdueItem,
     Overview,
     TypeTotal,
     choose_year,
+    needs_attention,
 )
 from boeun_desk.services.base import NotFound, to_view
 
@@ -267,16 +267,22 @@ class Queries:
         with self.sessions() as s:
             return self._certifications(s, condition, today=today)
 
+    def expired_certifications(self, *, today: date | None = None) -> list[CertificationRow]:
+        """Certificates whose expiry day has passed (a certificate is valid on its expiry day)."""
+        return self.expiring_certifications(-1, today=today, include_expired=True)
+
     def certifications(self, firm_id: str | None = None, *, today: date | None = None) -> list[CertificationRow]:
         with self.sessions() as s:
             condition = Certification.firm_id == firm_id if firm_id else Certification.id.is_not(None)
             return self._certifications(s, condition, today=today or date.today())
 
-    def overdue_follow_ups(self, *, today: date | None = None, limit: int | None = None) -> list[FollowUpRow]:
-        """Open follow-ups past their due date, oldest first (the first `limit` of them)."""
+    def overdue_follow_ups(self, *, today: date | None = None, limit: int | None = None,
+                           newest_first: bool = False) -> list[FollowUpRow]:
+        """Open follow-ups past their due date, oldest (or newest) first; the first `limit` of them."""
         today = today or date.today()
         with self.sessions() as s:
-            return self._follow_ups(s, (FollowUp.done.is_(False)) & (FollowUp.due_date < today), limit=limit)
+            return self._follow_ups(s, (FollowUp.done.is_(False)) & (FollowUp.due_date < today), limit=limit,
+                                    newest_first=newest_first)
 
     def overdue_count(self, *, today: date | None = None) -> int:
         today = today or date.today()
@@ -356,7 +362,7 @@ class Queries:
             cases_by_type=tuple(TypeTotal(tc.code, tc.name, tc.count) for tc in stats.cases_by_type),
             stages=stats.stages, budget=stats.budget,
             expiring=tuple(ExpiringItem(c.id, c.firm_name, c.kind, c.expires_on)
-                           for c in self.expiring_certifications(EXPIRY_DAYS, today=today) if c.expires_on),
+                           for c in needs_attention(self.certifications(today=today), today)),
             overdue=tuple(OverdueItem(f.visit_id, f.firm_name, f.action, f.due_date)
                           for f in overdue if f.due_date),
             overdue_total=len(overdue) if len(overdue) < OVERDUE_SHOWN else self.overdue_count(today=today),
@@ -371,11 +377,13 @@ class Queries:
         return [CertificationRow(c.id, c.firm_id, name, c.kind, c.number, c.issuer, c.product, c.issued_on,
                                  c.expires_on, _days_left(c.expires_on, today)) for c, name in rows]
 
-    def _follow_ups(self, s: Session, condition: Any, *, limit: int | None = None) -> list[FollowUpRow]:
+    def _follow_ups(self, s: Session, condition: Any, *, limit: int | None = None,
+                    newest_first: bool = False) -> list[FollowUpRow]:
+        due = FollowUp.due_date.desc() if newest_first else FollowUp.due_date
         rows = s.execute(select(FollowUp, Visit.firm_id, Firm.name).select_from(FollowUp)
                          .join(Visit, FollowUp.visit_id == Visit.id).join(Firm, Visit.firm_id == Firm.id)
                          .where(condition, _alive(FollowUp), _alive(Visit), _alive(Firm))
-                         .order_by(FollowUp.due_date, FollowUp.created_at).limit(limit)).all()
+                         .order_by(due, FollowUp.created_at).limit(limit)).all()
         return [FollowUpRow(f.id, f.visit_id, firm_id, name, f.action, f.due_date, f.done, f.done_on)
                 for f, firm_id, name in rows]
 

@@ -24,7 +24,8 @@ def ask(parent: QWidget | None, title: str, text: str, *, buttons: tuple[str, ..
     `text` is shown as plain text: messages quote names, paths and errors, never markup."""
     standard = {"yes": QMessageBox.StandardButton.Yes, "no": QMessageBox.StandardButton.No,
                 "ok": QMessageBox.StandardButton.Ok, "cancel": QMessageBox.StandardButton.Cancel,
-                "save": QMessageBox.StandardButton.Save, "discard": QMessageBox.StandardButton.Discard}
+                "save": QMessageBox.StandardButton.Save, "discard": QMessageBox.StandardButton.Discard,
+                "back": QMessageBox.StandardButton.Close}  # 돌아가기: back to the form (Escape too)
     icons = {"question": QMessageBox.Icon.Question, "warning": QMessageBox.Icon.Warning,
              "error": QMessageBox.Icon.Critical, "info": QMessageBox.Icon.Information}
     box = QMessageBox(icons[icon], title, text, parent=parent)
@@ -35,7 +36,7 @@ def ask(parent: QWidget | None, title: str, text: str, *, buttons: tuple[str, ..
     box.setStandardButtons(mask)
     for name in buttons:
         box.button(standard[name]).setText(t({"yes": "예", "no": "아니오", "ok": "확인", "cancel": "취소",
-                                              "save": "저장", "discard": "저장 안 함"}[name]))
+                                              "save": "저장", "discard": "저장 안 함", "back": "돌아가기"}[name]))
     pressed = box.exec()
     return next((name for name in buttons if standard[name] == pressed), buttons[-1])
 

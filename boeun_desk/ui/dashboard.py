@@ -1,5 +1,6 @@
-"""Dashboard for a year: cases per support type (chart), funding by source, certificates expiring
-within 60 days and overdue follow-ups; double-clicking an item opens it. It shows an Overview
+"""Dashboard for a year: cases per support type (chart, by the types' names), funding by source,
+certificates expired (not renewed) or expiring within 60 days, and overdue follow-ups (sortable);
+double-clicking an item, or Enter on it, opens it. It shows an Overview
 (overview.py), so it can show the start page before the database layer has loaded."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from boeun_desk.funding import Funding, Stages
 from boeun_desk.i18n import t
-from boeun_desk.overview import EXPIRY_DAYS, Overview, TypeTotal
+from boeun_desk.overview import EXPIRY_DAYS, OVERDUE_SHOWN, OverdueItem, Overview, TypeTotal
 from boeun_desk.ui.refresh import RefreshWhenShown
 from boeun_desk.ui.widgets import plain_tooltip
 
@@ -35,20 +36,42 @@ if TYPE_CHECKING:
     from boeun_desk.ui.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
+EXPIRED_COLOUR = QColor("#b3261e")
+
+
+def days_left(expires_on: date, today: date) -> str:
+    """"D-12" before the day, "만료됨 (20일 지남)" after it."""
+    days = (expires_on - today).days
+    return t("D-{days}", days=days) if days >= 0 else t("만료됨 ({days}일 지남)", days=-days)
 
 
 class RowsModel(QAbstractTableModel):
-    """A small read-only table of prepared rows; the last element of each row is its record id."""
+    """A small read-only table of prepared rows; the last element of each row is its record id.
+    `tints` colours whole rows (a row index -> colour); sorting orders the rows by a column's values."""
 
     def __init__(self, headers: Sequence[str]):
         super().__init__()
         self.headers = list(headers)
         self.rows: list[tuple[Any, ...]] = []
+        self.tints: dict[str, QColor] = {}  # record id -> colour of its row
+        self.order: tuple[int, Qt.SortOrder] | None = None
 
-    def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
+    def set_rows(self, rows: list[tuple[Any, ...]], tints: dict[str, QColor] | None = None) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows, self.tints = list(rows), tints or {}
+        if self.order is not None:
+            self._order_rows(*self.order)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.order = (column, order) if column >= 0 else None
+        if self.order is not None:
+            self._order_rows(column, order)
+        self.layoutChanged.emit()
+
+    def _order_rows(self, column: int, order: Qt.SortOrder) -> None:
+        self.rows.sort(key=lambda row: row[column], reverse=order == Qt.SortOrder.DescendingOrder)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.rows)
@@ -68,15 +91,23 @@ class RowsModel(QAbstractTableModel):
             return str(self.rows[index.row()][index.column()])
         if role == Qt.ItemDataRole.UserRole:
             return self.rows[index.row()][-1]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.tints.get(self.rows[index.row()][-1])
         return None
 
 
-def table_view(model: RowsModel, widths: Sequence[int], *, stretch: int | None = None) -> QTableView:
-    """A read-only list; with `stretch`, that column gives way on a narrow screen and the columns
-    after it (dates, days left) keep their whole text."""
+def table_view(model: RowsModel, widths: Sequence[int], opened: Any = None, *,
+               stretch: int | None = None) -> QTableView:
+    """A read-only list: Tab leaves it; Enter or a double-click calls `opened(record id)` if given.
+    With `stretch`, that column gives way on a narrow screen and the columns after it (dates, days
+    left) keep their whole text."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
+    view.setTabKeyNavigation(False)
+    if opened is not None:
+        view.doubleClicked.connect(lambda index: opened(model.data(index, Qt.ItemDataRole.UserRole)))
+        view.activated.connect(lambda index: opened(model.data(index, Qt.ItemDataRole.UserRole)))
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     header = view.horizontalHeader()
@@ -101,6 +132,7 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.context: AppContext | None = None
         self.shown: Overview | None = None
+        self.lists_shown = False  # the day's lists are in (the overview was taken today)
         self.year = QComboBox()
         self.year.setEnabled(False)  # until attached: another year needs the database
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -126,16 +158,18 @@ class Dashboard(QWidget):
 
         self.expiring = RowsModel([t("기업"), t("인증"), t("만료일"), t("남은 일수")])
         self.overdue = RowsModel([t("기업"), t("후속조치"), t("기한")])
-        expiring_view = table_view(self.expiring, [170, 180, 95], stretch=1)
-        overdue_view = table_view(self.overdue, [120, 190], stretch=1)
-        expiring_view.doubleClicked.connect(lambda i: self.open_record.emit("certifications",
-                                                                            self.expiring.data(i, Qt.ItemDataRole.UserRole)))
-        overdue_view.doubleClicked.connect(lambda i: self.open_record.emit("visits",
-                                                                           self.overdue.data(i, Qt.ItemDataRole.UserRole)))
+        expiring_view = table_view(self.expiring, [170, 180, 95],
+                                   lambda record_id: self.open_record.emit("certifications", record_id), stretch=1)
+        # Sortable either way (the newest first asks for the newest).
+        self.overdue_view = table_view(self.overdue, [120, 190],
+                                       lambda record_id: self.open_record.emit("visits", record_id), stretch=1)
+        self.overdue_view.setSortingEnabled(True)
+        self.overdue_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        self.overdue_view.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._overdue_rows())
         self.expiring_box = QGroupBox()
         self.overdue_box = QGroupBox()
         QVBoxLayout(self.expiring_box).addWidget(expiring_view)
-        QVBoxLayout(self.overdue_box).addWidget(overdue_view)
+        QVBoxLayout(self.overdue_box).addWidget(self.overdue_view)
 
         grid = QGridLayout()
         grid.addWidget(chart_view, 0, 0)
@@ -186,33 +220,54 @@ class Dashboard(QWidget):
         self._chart(overview.cases_by_type)
         self._funding(overview.stages, overview.budget)
         lists = overview.taken_on == today
-        self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, t("D-{days}", days=(c.expires_on - today).days),
-                                 c.certification_id) for c in overview.expiring] if lists else [])
-        self.overdue.set_rows([(f.firm_name, f.action, f.due_date, f.visit_id) for f in overview.overdue]
-                              if lists else [])
+        self.lists_shown = lists
+        self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, days_left(c.expires_on, today),
+                                 c.certification_id) for c in overview.expiring] if lists else [],
+                               {c.certification_id: EXPIRED_COLOUR for c in overview.expiring if c.expires_on < today})
         waiting = "" if lists else t(" (불러오는 중…)")
-        self.expiring_box.setTitle(t("{days}일 이내 만료 인증", days=EXPIRY_DAYS) + waiting)
-        shown, total = len(overview.overdue), overview.overdue_total
-        self.overdue_box.setTitle(t("기한이 지난 후속조치") + waiting + (
-            t(" (오래된 {shown}건 / 전체 {total}건)", shown=shown, total=f"{total:,}") if lists and total > shown else ""))
+        self.expiring_box.setTitle(t("만료됐거나 {days}일 이내 만료되는 인증", days=EXPIRY_DAYS) + waiting)
+        self.expiring_box.setToolTip(t("만료된 인증은 1년 안에 만료되고 같은 종류로 갱신되지 않은 것만 보입니다"))
+        self._overdue_rows()
+
+    def _overdue_rows(self) -> None:
+        """The overdue follow-ups in the order chosen. The overview holds the oldest ones; when
+        there are more than it holds, the newest first are asked for."""
+        overview = self.shown
+        if overview is None:
+            return
+        items: Sequence[OverdueItem] = overview.overdue if self.lists_shown else ()
+        shown, total = len(items), overview.overdue_total
+        header = self.overdue_view.horizontalHeader()
+        newest = header.sortIndicatorSection() == 2 and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        if newest and self.lists_shown and total > shown and self.context is not None:
+            items = [OverdueItem(f.visit_id, f.firm_name, f.action, f.due_date) for f in
+                     self.context.services.queries.overdue_follow_ups(limit=OVERDUE_SHOWN, newest_first=True)
+                     if f.due_date]
+            shown = len(items)
+        self.overdue.set_rows([(f.firm_name, f.action, f.due_date, f.visit_id) for f in items])
+        which = t(" (최근 {shown}건 / 전체 {total}건)") if newest else t(" (오래된 {shown}건 / 전체 {total}건)")
+        self.overdue_box.setTitle(t("기한이 지난 후속조치") + ("" if self.lists_shown else t(" (불러오는 중…)")) + (
+            which.format(shown=shown, total=f"{total:,}") if self.lists_shown and total > shown else ""))
 
     def _chart(self, by_type: tuple[TypeTotal, ...]) -> None:
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
+        # Bars across, the first type on top: the types' names (long Korean ones) read in full.
+        by_type = tuple(reversed(by_type))
         bars = QBarSet(t("과제 수"))
         bars.setColor(QColor("#9b2226"))
         bars.setLabelColor(QColor("#222222"))
         for type_count in by_type:
             bars.append(type_count.count)
-        series = QBarSeries()
+        series = QHorizontalBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        # Qt Charts draws axis labels as HTML: the codes are data, so they are escaped.
-        categories.append([html.escape(type_count.code) for type_count in by_type])
+        # Qt Charts draws axis labels as HTML: the names are data, so they are escaped.
+        categories.append([html.escape(t(type_count.name)) for type_count in by_type])
         font = QFont(categories.labelsFont())
         font.setPointSizeF(8)
         categories.setLabelsFont(font)
@@ -225,11 +280,12 @@ class Dashboard(QWidget):
         values.setTickAnchor(0)
         values.setTickInterval(max(1, -(-top // 8)))
         values.setLabelFormat("%d")
-        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(categories)
         series.attachAxis(values)
-        self.chart.setToolTip(plain_tooltip("\n".join(f"{tc.code}: {t(tc.name)} {tc.count}" for tc in by_type)))
+        self.chart.setToolTip(plain_tooltip("\n".join(f"{t(tc.name)} ({tc.code}): {tc.count}"
+                                                      for tc in reversed(by_type))))
 
     def _funding(self, stages: Stages, b: Funding) -> None:
         """집행 (completed work) against the budget; in-progress and planned money in their own columns."""

@@ -10,9 +10,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from boeun_desk.entry import now_rounded
 from boeun_desk.services import Changes
 from boeun_desk.ui.specs import ListSpec
-from boeun_desk.validation import Field, format_brn, format_crn
+from boeun_desk.validation import (
+    Field,
+    FieldError,
+    InvalidValue,
+    clean_value,
+    format_brn,
+    format_crn,
+)
 
 
 def edit_text(field: Field, value: Any) -> Any:
@@ -52,6 +60,8 @@ class FormLogic:
             self.version = self.service.edit_version(record_id)
             record = self.service.get(record_id)
             self.initial.update({f.name: edit_text(f, getattr(record, f.name)) for f in spec.schema})
+        elif spec.service == "visits":  # a new visit starts now (to 10 minutes), changed if need be
+            self.initial["starts_at"] = edit_text(spec.kind.field("starts_at"), now_rounded())
         for name, value in (preset or {}).items():
             self.initial[name] = value
         for child in self.children:
@@ -85,11 +95,40 @@ class FormLogic:
     def is_new(self) -> bool:
         return self.record_id is None
 
+    def settle(self, shown: dict[str, Any]) -> None:
+        """A new record's starting values as its editors show them (a choice left at its first
+        item, a default filled in) count as untouched: closing such a form asks nothing."""
+        if self.is_new:
+            self.initial = {**self.initial, **shown}
+
     def changed(self, values: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in values.items() if self.initial.get(k) != v}
 
     def dirty(self, values: dict[str, Any]) -> bool:
         return bool(self.changed(values))
+
+    def warnings(self, values: dict[str, Any]) -> list[FieldError]:
+        """What saving `values` would warn about, asked before the save; ValidationFailed (nothing
+        saved) when the values break a rule. Decided by the service's rules, as the save is."""
+        return self.service.preview(values if self.is_new else self.changed(values), self.record_id)
+
+    def problems(self, values: dict[str, Any]) -> dict[str, str]:
+        """Field -> what is wrong with it by the rules that need no database (a required field left
+        empty, a malformed date, an end before its start), for hiding an error once it is put right."""
+        found, good = {}, {}
+        for field in self.spec.schema:
+            if field.name in values:
+                try:
+                    good[field.name] = clean_value(field, values[field.name])[0]
+                except InvalidValue as error:
+                    found[field.name] = str(error)
+        for error in self.service.record_errors(good):
+            found.setdefault(error.field, error.message)
+        return found
+
+    def case_support_type(self, case_id: str | None) -> str | None:
+        """The support type of a visit's chosen case (the form fills it in); None without one."""
+        return self.context.services.cases.get(case_id).support_type_id if case_id else None
 
     def submit(self, values: dict[str, Any], files: Sequence[Path] = ()) -> Changes:
         """Save, with the files added in the form (in the same transaction, one undoable step);

@@ -1,6 +1,7 @@
-"""A record form generated from the core schema: right widget per field, core validation shown next
-to each field, typed text kept on error, unsaved-changes prompt, files attached by dialog or drop,
-and a save refused (typed text kept) when the record was changed elsewhere after the form opened."""
+"""A record form generated from the core schema: right widget per field (editors.py), core
+validation shown next to each field and hidden once put right, warnings asked before the save,
+typed text kept on error, unsaved-changes prompt, files attached by dialog or drop, and a save
+refused (typed text kept) when the record was changed elsewhere after the form opened."""
 
 from __future__ import annotations
 
@@ -24,97 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from boeun_desk.i18n import t
-from boeun_desk.kinds import REFERENCES
 from boeun_desk.services import NotFound, StaleEdit
 from boeun_desk.ui import screen_fit
 from boeun_desk.ui.context import AppContext
+from boeun_desk.ui.editors import (
+    make_editor,
+    on_change,
+    read_editor,
+    shown_value,
+    write_editor,
+)
 from boeun_desk.ui.form_logic import FormLogic
 from boeun_desk.ui.rows_editor import RowsEditor
 from boeun_desk.ui.specs import ListSpec
 from boeun_desk.ui.table_model import Lookups
-from boeun_desk.ui.widgets import AmountField, ChoiceField, DateField, TextArea, plain_label
-from boeun_desk.validation import Field, ValidationFailed
+from boeun_desk.ui.widgets import ChoiceField, plain_label
+from boeun_desk.validation import FieldError, ValidationFailed
 
 ERROR_STYLE = "color: #b3261e;"
-
-
-def make_editor(field: Field, lookups: Lookups) -> QWidget:
-    if field.kind in {"date", "datetime"}:
-        return DateField(with_time=field.kind == "datetime")
-    if field.kind == "amount":
-        return AmountField()
-    if field.kind == "choice":
-        assert field.choices is not None
-        items = [] if field.required else [(None, "")]
-        return ChoiceField(items + [(code, t(label)) for code, label in field.choices.items()])
-    if field.kind == "bool":
-        return ChoiceField([(None, ""), (True, t("예")), (False, t("아니오"))])
-    if field.kind == "ref":
-        # A case is chosen among the chosen firm's cases (RecordForm._fill_cases), not among all.
-        target = REFERENCES.get(field.name) if field.name != "case_id" else None
-        names = lookups.get(target.key) if target else {}
-        items = sorted(((key, str(name)) for key, name in names.items()), key=lambda item: item[1])
-        return ChoiceField([(None, "")] + items, searchable=len(items) > 15)
-    if field.kind == "note":
-        return TextArea()
-    return _line_edit(field)
-
-
-def _line_edit(field: Field) -> QWidget:
-    from PySide6.QtWidgets import QLineEdit
-
-    edit = QLineEdit()
-    placeholders = {"brn": "000-00-00000", "crn": "000000-0000000", "phone": "043-000-0000",
-                    "email": "name@example.kr", "time": "14:00"}
-    edit.setPlaceholderText(placeholders.get(field.kind, ""))
-    if field.kind == "int":
-        edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return edit
-
-
-def _on_change(editor: QWidget, callback: Any) -> None:
-    """Call `callback` whenever the officer changes the editor's value."""
-    if isinstance(editor, ChoiceField):
-        editor.currentIndexChanged.connect(lambda _i: callback())
-        editor.editTextChanged.connect(lambda _s: callback())
-    elif isinstance(editor, RowsEditor):
-        editor.table.itemChanged.connect(lambda _item: callback())
-        editor.table.model().rowsInserted.connect(lambda *_: callback())
-        editor.table.model().rowsRemoved.connect(lambda *_: callback())
-    elif isinstance(editor, DateField):
-        editor.edit.textChanged.connect(lambda _s: callback())
-    else:
-        editor.textChanged.connect(lambda *_: callback())  # type: ignore[attr-defined]
-
-
-def read_editor(editor: QWidget) -> Any:
-    if isinstance(editor, ChoiceField):
-        return editor.value()
-    if isinstance(editor, RowsEditor):
-        return editor.items()
-    return editor.text()  # type: ignore[attr-defined]
-
-
-def write_editor(editor: QWidget, value: Any) -> None:
-    if isinstance(editor, ChoiceField):
-        editor.set_value(value)
-    elif isinstance(editor, RowsEditor):
-        editor.set_items(value or [])
-    else:
-        editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]
-
-
-def shown_value(editor: QWidget, value: Any) -> str:
-    """How a value (as `read_editor` gives it) reads in its editor: a choice by its label."""
-    if isinstance(editor, ChoiceField):
-        index = editor.findData(value)
-        text = editor.itemText(index) if index >= 0 else str(value or "")
-    elif isinstance(editor, RowsEditor):
-        named = next((f for f in editor.fields if f.required), editor.fields[0]).name  # e.g. an attendee's 성명
-        text = ", ".join(str(item.get(named, "")) for item in value or [])
-    else:
-        text = "" if value is None else str(value)
-    return text or t("(비어 있음)")
+WARNING_STYLE = "color: #8a5300;"
 
 
 class RecordForm(QDialog):
@@ -133,6 +62,8 @@ class RecordForm(QDialog):
             self.logic.resume(draft.base, draft.version)
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        # Field -> (its value when the error was shown, whether a database-free rule found it).
+        self.shown_errors: dict[str, tuple[Any, bool]] = {}
         self.pending_files: list[Path] = []
         self.setWindowTitle(t("{label} {action}", label=t(spec.title),
                               action=t("추가") if self.logic.is_new else t("수정")))
@@ -150,6 +81,7 @@ class RecordForm(QDialog):
         body = QWidget()
         body.setLayout(form)
         self.scroll = scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the form opens in its first field, not on the scroll area
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
@@ -177,11 +109,15 @@ class RecordForm(QDialog):
         for name, value in self.logic.initial.items():
             if name in self.editors:
                 write_editor(self.editors[name], value)
+        self.logic.settle(self.values())
         for name, value in (draft.data.items() if draft else ()):
             if name in self.editors:
                 write_editor(self.editors[name], value)
         for editor in self.editors.values():
-            _on_change(editor, self.journal_timer.start)
+            on_change(editor, self.journal_timer.start)
+            on_change(editor, self._recheck)
+        if "case_id" in self.editors and "support_type_id" in self.editors:
+            self.editors["case_id"].activated.connect(lambda _i: self._case_chosen())
         self._add_files([])
 
     def _journal(self) -> None:
@@ -204,6 +140,12 @@ class RecordForm(QDialog):
                 cases.addItem(case.title, case.id)
         cases.set_value(chosen)
 
+    def _case_chosen(self) -> None:
+        """A visit's support type follows the case the officer chose (it can still be changed)."""
+        support_type = self.logic.case_support_type(read_editor(self.editors["case_id"]))
+        if support_type is not None:
+            write_editor(self.editors["support_type_id"], support_type)
+
     def _add_row(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
         error = plain_label(wrap=True)  # messages quote data: "이미 등록된 사업자등록번호입니다: <name>"
         error.setStyleSheet(ERROR_STYLE)
@@ -225,11 +167,15 @@ class RecordForm(QDialog):
     def show_errors(self, failed: ValidationFailed) -> None:
         for label in self.errors.values():
             label.hide()
+        values = self.values()
+        found_here = self.logic.problems(values)
+        self.shown_errors = {}
         for error in failed.errors:
             label = self.errors.get(error.field)
             if label is not None:
                 label.setText(str(error) if error.field in self.logic.child_keys else error.message)
                 label.show()
+                self.shown_errors[error.field] = (values.get(error.field), error.field in found_here)
         first = next((e.field for e in failed.errors if e.field in self.editors), None)
         if first is not None:
             self.editors[first].setFocus()
@@ -238,12 +184,40 @@ class RecordForm(QDialog):
         elsewhere = [str(e) for e in failed.errors if e.field not in self.errors]  # e.g. a file that cannot be read
         self.message.setText("\n".join([*elsewhere, t("입력값을 확인하세요. 입력한 내용은 그대로 남아 있습니다.")]))
 
+    def _recheck(self) -> None:
+        """Hide the error of each field put right: one a database-free rule found once that rule is
+        met, any other (a number already taken, say) once the field is changed."""
+        if not self.shown_errors:
+            return
+        values = self.values()
+        wrong = self.logic.problems(values)
+        for name, (then, found_here) in list(self.shown_errors.items()):
+            if (name not in wrong) if found_here else values.get(name) != then:
+                self.errors[name].hide()
+                del self.shown_errors[name]
+        if not self.shown_errors:
+            self.message.clear()
+
+    def _confirmed(self, warnings: list[FieldError]) -> bool:
+        """Ask before saving what the rules warn about: 저장 saves, 돌아가기 returns to the form
+        (the warning stays above the buttons)."""
+        text = "\n".join(f"• {w}" for w in warnings)
+        if self.context.ask(self, t("저장하기 전에 확인하세요"), text + "\n\n" + t("이대로 저장할까요?"),
+                            buttons=("save", "back"), icon="warning") == "save":
+            return True
+        self.message.setStyleSheet(WARNING_STYLE)
+        self.message.setText(t("저장하지 않았습니다: {warnings}", warnings=" / ".join(str(w) for w in warnings)))
+        return False
+
     def save(self) -> bool:
         values = self.values()
         if not self.logic.is_new and not self.logic.dirty(values) and not self.pending_files:
             self.accept()
             return True
         try:
+            warnings = self.logic.warnings(values)
+            if warnings and not self._confirmed(warnings):
+                return False
             changes = self.logic.submit(values, self.pending_files)
         except ValidationFailed as failed:
             self.show_errors(failed)
@@ -265,8 +239,9 @@ class RecordForm(QDialog):
         self.journal_timer.stop()
         self.context.drafts.discard(self.draft_key)
         self.pending_files = []  # saved with the record (the status bar says so)
-        if changes.warnings:
-            self.context.ask(self, t("저장했습니다 (확인 필요)"), "\n".join(str(w) for w in changes.warnings),
+        unasked = [w for w in changes.warnings if w not in warnings]  # e.g. a rule met only as it saved
+        if unasked:
+            self.context.ask(self, t("저장했습니다 (확인 필요)"), "\n".join(str(w) for w in unasked),
                              buttons=("ok",), icon="warning")
         self.accept()
         return True
@@ -285,6 +260,7 @@ class RecordForm(QDialog):
                 write_editor(self.editors[name], value)
         for label in self.errors.values():
             label.hide()
+        self.shown_errors = {}
         for name, theirs in both.items():
             self.errors[name].setText(t("다른 곳에서 바뀐 값: {value}", value=shown_value(self.editors[name], theirs)))
             self.errors[name].show()

@@ -1,5 +1,7 @@
 """A list screen: search as you type, filters, sortable columns, edit on double-click, context menu,
-trash view with restore; selection and scroll survive refreshes."""
+trash view with restore; selection and scroll survive refreshes. The keyboard is enough: Tab leaves
+the table for the buttons, Enter and F2 open the selected record, Delete moves it to the 휴지통
+(Ctrl+N and Ctrl+F are the window's), and after a form or a question the focus is back on the list."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,16 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boeun_desk.i18n import t
+from boeun_desk.i18n import josa, t
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.forms import RecordForm
 from boeun_desk.ui.history_dialog import HistoryDialog
 from boeun_desk.ui.refresh import RefreshWhenShown
 from boeun_desk.ui.specs import ListSpec
-from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel
+from boeun_desk.ui.table_model import ID_ROLE, Lookups, RecordTableModel, display
 from boeun_desk.validation import ValidationFailed
 
-EXPIRY_CHOICES = ((None, "만료 전체"), (30, "30일 이내 만료"), (60, "60일 이내 만료"), (90, "90일 이내 만료"))
+# The certificate filter: expired ones apart from those about to expire (days from today).
+EXPIRY_CHOICES = ((None, "만료 전체"), ("expired", "만료됨"), (30, "30일 이내 만료 예정"), (60, "60일 이내 만료 예정"),
+                  (90, "90일 이내 만료 예정"))
+OPEN_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2}
 
 
 class ListScreen(QWidget):
@@ -79,6 +85,8 @@ class ListScreen(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move in the list
+        self.view.installEventFilter(self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -159,6 +167,17 @@ class ListScreen(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.search and event.type() == QEvent.Type.FocusIn:
             self.model.prepare_search()
+        elif watched is self.view and event.type() == QEvent.Type.FocusIn and not self.selected_id():
+            if self.model.rowCount():  # tabbed into: the row under the cursor (or the first) is chosen
+                self.view.selectRow(max(self.view.currentIndex().row(), 0))
+        elif watched is self.view and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            if event.key() in OPEN_KEYS:
+                self.edit_selected()
+                return True
+            if event.key() == Qt.Key.Key_Delete and not self.trash.isChecked():
+                self.delete_or_restore()
+                return True
         return super().eventFilter(watched, event)
 
     def _search_changed(self, text: str) -> None:
@@ -170,8 +189,9 @@ class ListScreen(QWidget):
                               if not key.startswith("_")}
         expiring = self.filters.get("_expiring")
         days = expiring.currentData() if expiring else None
-        self.model.allowed = None if days is None else {
-            row.id for row in self.context.services.queries.expiring_certifications(days, include_expired=True)}
+        queries = self.context.services.queries
+        self.model.allowed = None if days is None else {row.id for row in (
+            queries.expired_certifications() if days == "expired" else queries.expiring_certifications(days))}
         self.refresh(refetch=refetch)
 
     def _trash_toggled(self, on: bool) -> None:
@@ -224,6 +244,7 @@ class ListScreen(QWidget):
         form = self.form()
         if form.exec() and form.record_id:
             self.select(form.record_id)
+        self.view.setFocus()
 
     def edit_selected(self) -> None:
         record_id = self.selected_id()
@@ -233,6 +254,16 @@ class ListScreen(QWidget):
     def open_record(self, record_id: str) -> None:
         self.select(record_id)
         self.form(record_id).exec()
+        self.view.setFocus()
+
+    def record_name(self, record_id: str) -> str:
+        """How the record reads in a question: its list's naming columns (specs.ListSpec.named_by)."""
+        row = self.model.row_at(self.model.row_of(record_id)) if self.model.row_of(record_id) >= 0 else None
+        columns = {column.key: column for column in self.spec.columns if column.kind != "expiry"}
+        keys = self.spec.named_by or (self.spec.columns[0].key,)
+        parts = [display(columns[key], getattr(row, key), self.lookups) for key in keys] if row else []
+        name = " ".join(part for part in parts if part)
+        return name if len(name) <= 40 else name[:39] + "…"
 
     def delete_or_restore(self) -> None:
         record_id = self.selected_id()
@@ -241,18 +272,24 @@ class ListScreen(QWidget):
         if self.trash.isChecked():
             self._restore(record_id)
             return
-        question = t("선택한 {label}을(를) 휴지통으로 옮길까요? (실행 취소 가능)", label=t(self.spec.title))
+        name = self.record_name(record_id)
+        record = josa(f"{t(self.spec.title)} '{name}'" if name else t(self.spec.title), "을/를")
+        question = t("{record} 휴지통으로 옮길까요? (실행 취소 가능)", record=record)
         going = self.model.service.dependents(record_id)
         if going:
             from boeun_desk.services.firm_records import describe
 
             question += "\n\n" + t("함께 휴지통으로 옮겨지는 기록: {records}", records=describe(going))
+        row = self.model.row_of(record_id)
         if self.context.ask(self, t("삭제 확인"), question) == "yes":
             try:
                 self.context.delete(self.spec.service, record_id)
+                if self.model.rowCount():  # the next record is chosen: Delete again goes on down the list
+                    self.view.selectRow(min(row, self.model.rowCount() - 1))
             except ValidationFailed as refused:  # e.g. a support type that cases still use
                 self.context.ask(self, t("휴지통으로 옮길 수 없습니다"), "\n".join(e.message for e in refused.errors),
                                  buttons=("ok",), icon="warning")
+        self.view.setFocus()
 
     def _restore(self, record_id: str) -> None:
         from boeun_desk.services import NotFound
@@ -315,10 +352,20 @@ class ListScreen(QWidget):
     def _settings_key(self) -> str:
         return f"columns/{self.spec.key}{'-compact' if self.fixed else ''}"
 
+    def _columns_signature(self) -> str:
+        return ",".join(f"{column.key}:{column.kind}" for column in self.spec.columns)
+
     def _restore_columns(self) -> None:
-        state = self.context.settings.value(self._settings_key())
-        if isinstance(state, QByteArray):
+        """The widths the officer left, if saved for these same columns: widths of another set of
+        columns would land on the wrong ones. Widths saved before the signature was kept fit a
+        list as it was then, without a derived column (만료 상태)."""
+        settings, key = self.context.settings, self._settings_key()
+        state, saved = settings.value(key), settings.value(f"column-sets/{key}")
+        fits = saved == self._columns_signature() if saved is not None else self.spec.expiry_field == ""
+        if isinstance(state, QByteArray) and fits:
             self.view.horizontalHeader().restoreState(state)
 
     def _save_columns(self) -> None:
-        self.context.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+        key = self._settings_key()
+        self.context.settings.setValue(key, self.view.horizontalHeader().saveState())
+        self.context.settings.setValue(f"column-sets/{key}", self._columns_signature())

@@ -33,6 +33,7 @@ class RowsEditor(QWidget):
         for column, spec in enumerate(self.fields):
             self.table.setColumnWidth(column, _width(spec) or max(490 - fixed, 200))
         self.table.setMinimumHeight(140)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move between cells
         add, remove = QPushButton(t("{label} 추가", label=t(child.title))), QPushButton(t("선택 삭제"))
         add.clicked.connect(self.add_empty_row)
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))

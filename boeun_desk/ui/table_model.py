@@ -10,9 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY
+from boeun_desk.overview import expiry_status
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.specs import Column, ListSpec
 from boeun_desk.ui.widgets import plain_tooltip
@@ -21,6 +23,7 @@ from boeun_desk.validation import format_brn
 
 CHUNK = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
+EXPIRED_COLOUR, SOON_COLOUR = QColor("#b3261e"), QColor("#8a5300")  # an expired record's row; the date soon
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -107,11 +110,29 @@ class RecordTableModel(QAbstractTableModel):
             return self._ids[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             row = self.row_at(index.row())
+            if column.kind == "expiry":
+                return self._expiry_text(row)
             text = display(column, getattr(row, column.key), self.lookups) if row is not None else ""
             return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
+        if role == Qt.ItemDataRole.ForegroundRole and self.spec.expiry_field:
+            status = self._expiry(self.row_at(index.row()))
+            if status == "expired":
+                return EXPIRED_COLOUR
+            return SOON_COLOUR if status == "soon" and column.key == self.spec.expiry_field else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in {"money", "int"}:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _expiry(self, row: Any) -> str:
+        """"expired", "soon" (within the dashboard's 60 days) or "" / "valid" (overview.expiry_status)."""
+        return expiry_status(getattr(row, self.spec.expiry_field), self.today) if row is not None else ""
+
+    def _expiry_text(self, row: Any) -> str:
+        """만료됨, or the days left when it expires soon (D-12); nothing while valid for long."""
+        status = self._expiry(row)
+        if status == "soon":
+            return t("D-{days}", days=(getattr(row, self.spec.expiry_field) - self.today).days)
+        return t("만료됨") if status == "expired" else ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.spec.columns[column].key if column >= 0 else None
@@ -138,6 +159,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
+        self.today = date.today()  # what has expired is judged on the day the list was read
         self.endResetModel()
 
     def _search_rows(self, filters: dict[str, Any], ids: list[str]) -> list[tuple[str, str]]:
