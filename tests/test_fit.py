@@ -12,26 +12,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSettings, QSize, QTimer
+from PySide6.QtCore import QRect, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from boeun_desk import i18n
 from boeun_desk.ui import screen_fit
-from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.main_window import PAGES, MainWindow
 from boeun_desk.ui.settings_dialog import SettingsDialog
 from boeun_desk.ui.specs import SPECS
+from tests.conftest import Answers
 
 SMALLEST = QSize(1280, 720)
-
-
-class Answers:
-    def __init__(self, *answers: str):
-        self.answers, self.asked = list(answers), []
-
-    def __call__(self, _parent, title, text, **_kwargs) -> str:
-        self.asked.append(f"{title}: {text}")
-        return self.answers.pop(0) if self.answers else "ok"
 
 
 @pytest.fixture(params=["ko", "en"])
@@ -39,13 +30,6 @@ def language(request):
     i18n.set_language(request.param)
     yield request.param
     i18n.set_language("ko")
-
-
-@pytest.fixture
-def context(demo, tmp_path, qapp):
-    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.ask = Answers()
-    return ctx
 
 
 def fits(size: QSize, room: QSize = SMALLEST) -> bool:

@@ -22,13 +22,6 @@ from tests.test_ui import finished
 
 
 @pytest.fixture
-def context(demo, tmp_path, qapp):
-    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.ask = Answers()
-    return ctx
-
-
-@pytest.fixture
 def window(context, qtbot):
     win = MainWindow(context)
     qtbot.addWidget(win)

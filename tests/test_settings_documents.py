@@ -6,19 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings
-
 from boeun_desk.ui import save_target
-from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.settings_dialog import SettingsDialog
-
-
-@pytest.fixture
-def context(demo, tmp_path, qapp):
-    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.ask = lambda *a, **k: "ok"
-    return ctx
 
 
 def pdf_text(path: Path) -> str:

@@ -5,37 +5,10 @@ overwrite a newer change is refused and told, never done silently."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from boeun_desk.services import StaleEdit
-from boeun_desk.ui.context import AppContext
-from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.validation import ValidationFailed
-
-
-class Answers:
-    """Stands in for the ask() seam: records what was asked, answers from a script."""
-
-    def __init__(self, *answers: str):
-        self.answers, self.asked = list(answers), []
-
-    def __call__(self, _parent, title, text, **_kwargs) -> str:
-        self.asked.append(f"{title}: {text}")
-        return self.answers.pop(0) if self.answers else "ok"
-
-
-@pytest.fixture
-def context(demo, tmp_path, qapp):
-    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.ask = Answers()
-    return ctx
-
-
-@pytest.fixture
-def window(context, qtbot):
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    return win
+from tests.conftest import Answers
 
 
 def follow_ups(services, visit_id):
