@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from boeun_desk import __version__, visit_commands
+from boeun_desk import __version__, server_commands, visit_commands
 from boeun_desk.exchange import commands as exchange_commands
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
@@ -300,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     visit_commands.register(sub, _Parser)
     report_commands.register(sub, _Parser)
     exchange_commands.register(sub, _Parser)
+    server_commands.register(sub, _Parser)
     return parser
 
 

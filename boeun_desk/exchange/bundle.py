@@ -28,7 +28,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -127,6 +127,11 @@ class _Slice(io.RawIOBase):
         return len(data)
 
 
+def head_tables() -> dict[str, list[str]]:
+    """The columns of each tracked table in the order a bundle's rows give them (its head's "tables")."""
+    return {table.name: [c.name for c in _columns(table)] for table in tracked_tables()}
+
+
 def _columns(table: Table) -> list[Column[Any]]:
     """The id first (the walk in _records reads it as row[0]), then the other columns."""
     return [table.c.id, *(c for c in table.columns if c.name != "id")]
@@ -137,14 +142,28 @@ def _bytewise(column: Any, session: Session) -> Any:
     return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
 
-def _records(session: Session, table: Table) -> Iterator[tuple[list[Any], list[list[Any]]]]:
+def table_records(session: Session, table: Table,
+                  ids: Sequence[str] | None = None) -> Iterator[tuple[list[Any], list[list[Any]]]]:
+    """The table's rows (all, or those of `ids`) with their audit entries, as a bundle carries them."""
+    if ids is None:
+        yield from _records(session, table)
+        return
+    for start in range(0, len(ids), _BATCH):
+        yield from _records(session, table, ids[start:start + _BATCH])
+
+
+def _records(session: Session, table: Table,
+             ids: Sequence[str] | None = None) -> Iterator[tuple[list[Any], list[list[Any]]]]:
     """The table's rows by id, each with its audit entries, by walking both in the same order."""
     audit = AuditEntry.__table__
-    rows = session.connection().execution_options(yield_per=_BATCH).execute(
-        select(*_columns(table)).order_by(_bytewise(table.c.id, session)))
-    entries = session.connection().execution_options(yield_per=_BATCH).execute(
-        select(*audit.columns).where(audit.c.entity == table.name)
-        .order_by(_bytewise(audit.c.entity_id, session), audit.c.at, audit.c.id))
+    rows_query = select(*_columns(table)).order_by(_bytewise(table.c.id, session))
+    entries_query = (select(*audit.columns).where(audit.c.entity == table.name)
+                     .order_by(_bytewise(audit.c.entity_id, session), audit.c.at, audit.c.id))
+    if ids is not None:
+        rows_query = rows_query.where(table.c.id.in_(ids))
+        entries_query = entries_query.where(audit.c.entity_id.in_(ids))
+    rows = session.connection().execution_options(yield_per=_BATCH).execute(rows_query)
+    entries = session.connection().execution_options(yield_per=_BATCH).execute(entries_query)
     entry = next(entries, None)
     for row in rows:
         record_id, found = row[0], []
@@ -171,7 +190,7 @@ def write_bundle(session: Session, path: Path, schema: str, replica: str, files_
         body = _HashingWriter(handle)
         with gzip.GzipFile(fileobj=body, mode="wb", mtime=0) as packed:
             head = {"schema": schema, "replica": replica, "created": created,
-                    "tables": {table.name: [c.name for c in _columns(table)] for table in tables},
+                    "tables": head_tables(),
                     "audit": audit_columns}
             packed.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
             for done, table in enumerate(tables):

@@ -74,6 +74,9 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     target.add_argument("--all", action="store_true", help=t("모든 충돌"))
     resolve.add_argument("--take", required=True, choices=["local", "remote"])
     resolve.set_defaults(handler=cmd_sync_resolve)
+    from boeun_desk import server_commands  # `sync server`: the office server (no SQLAlchemy at import)
+
+    server_commands.register_sync(actions)
 
 
 def database_file(args: argparse.Namespace) -> Path:

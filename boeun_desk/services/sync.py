@@ -14,7 +14,7 @@ import contextlib
 import json
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,12 +202,18 @@ def _named_files(bundle: Bundle) -> set[str]:
     return found
 
 
-def _merge_bundle(database: Database, bundle: Bundle, progress: Progress = quiet,
-                  cancelled: IsCancelled = never) -> SyncResult:
+def _merge_bundle(database: Database, bundle: Any, progress: Progress = quiet, cancelled: IsCancelled = never, *,
+                  prepare: Callable[[Session], Any] | None = None,
+                  finish: Callable[[Session, SyncResult], Any] | None = None) -> SyncResult:
+    """Merge a bundle's records (anything with its `head`, `replica` and `records()`: a file, or
+    another database's changed records, services/server_sync.py) in one transaction; `prepare`
+    runs first in it (a server's lock), `finish` last before the commit (watermarks)."""
     result = SyncResult(replica=bundle.replica)
     columns: dict[str, list[str]] = bundle.head["tables"]
     audit_columns: list[str] = bundle.head["audit"]
     with unit_of_work(database.sessions, "") as session:
+        if prepare is not None:
+            prepare(session)
         pending = {(c.entity_id, c.field): c for c in list_conflicts_in(session)}
         declined = {key[len(DECLINED_PREFIX):] for key in session.scalars(
             select(Meta.key).where(Meta.key.like(f"{DECLINED_PREFIX}%")))}
@@ -226,6 +232,8 @@ def _merge_bundle(database: Database, bundle: Bundle, progress: Progress = quiet
             batch.append(record)
         if batch:
             _merge_batch(session, batch, columns, audit_columns, pending, declined, result)
+        if finish is not None:
+            finish(session, result)
         stop_if(cancelled)
         progress(merged + len(batch), 0, stage=t("저장을 마무리하는 중"), stoppable=False)  # the commit
     return result
@@ -258,8 +266,10 @@ def _merge_batch(session: Session, batch: list[BundleRecord], columns: dict[str,
         remote_entries[row["id"]] = check_history(table, row["id"], audit_columns, record.entries)
     known = _known_ids(session, [e["id"] for entries in remote_entries.values() for e in entries])
     ids = list(rows)
+    # Locked until the commit on a server (SQLite has no FOR UPDATE: its writer is alone anyway):
+    # an officer working on the server directly cannot change them between this read and the merge.
     local_rows = {found["id"]: dict(found) for found in
-                  session.execute(select(table).where(table.c.id.in_(ids))).mappings()}
+                  session.execute(select(table).where(table.c.id.in_(ids)).with_for_update()).mappings()}
     for record_id, remote in rows.items():
         entries = remote_entries[record_id]
         new_entries = [e for e in entries if e["id"] not in known]

@@ -98,6 +98,10 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql"):  # the office server: password, timeouts (storage/server.py)
+        from boeun_desk.storage.server import connect_args
+
+        return create_engine(url, connect_args=connect_args(url), pool_pre_ping=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -218,6 +222,10 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
         database.engine.dispose()
         if lock is not None:
             lock.release()
+        if isinstance(error, exc.DBAPIError) and path is None:  # a server: cannot reach, login, rights
+            from boeun_desk.storage.server import describe_server_error
+
+            raise describe_server_error(error, url) from error
         if isinstance(error, exc.OperationalError):
             message = _describe(error, database)
             if _is_damage(error):
@@ -243,6 +251,10 @@ def _backup_on_open(path: Path, *, migrating: bool, auto_backup: bool) -> None:
 
 
 def _describe(error: exc.OperationalError, database: Database) -> str:
+    if database.path is None:
+        from boeun_desk.storage.server import describe_server_error
+
+        return str(describe_server_error(error, database.url))
     message = str(error.orig).lower()
     where = database.path or database.url
     if "locked" in message or "busy" in message:
