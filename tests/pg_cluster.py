@@ -72,3 +72,12 @@ def cluster(port: int) -> Iterator[Cluster]:
     finally:
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def require_password(made: Cluster, role: str, password: str) -> None:
+    """`role` logs in only with its password (scram), the others stay trusted."""
+    made.psql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE boeun_officers")
+    hba = made.base / "data" / "pg_hba.conf"
+    hba.write_text(f"local all {role} scram-sha-256\n" + hba.read_text())
+    subprocess.run([*made.prefix, pg_bin("pg_ctl"), "-D", str(made.base / "data"), "reload"], check=True,
+                   capture_output=True)

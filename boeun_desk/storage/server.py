@@ -46,7 +46,7 @@ def without_password(url: str) -> str:
     """The URL to keep or show: the password left out."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).set(password=None).render_as_string(hide_password=False)
+    return make_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def shown(url: str) -> str:

@@ -286,6 +286,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, t("엑셀에서 가져오기…"), lambda: _dialogs().ImportDialog(self.context, self).exec())
         self._action(file_menu, t("엑셀로 내보내기…"), lambda: _dialogs().export_excel(self.context, self))
         self._action(file_menu, t("노트북 간 동기화…"), lambda: _dialogs().SyncDialog(self.context, self).exec())
+        if self.context.services.database.path is not None:  # a laptop's file (not the server itself)
+            from boeun_desk.ui import server_sync
+
+            self._action(file_menu, t("서버와 동기화"), lambda: server_sync.sync_now(self.context, self))
+            self._action(file_menu, t("서버 설정…"), lambda: server_sync.ServerSettingsDialog(self.context, self).exec()
+                         and self.sync_indicator.refresh())
+            self.sync_indicator = server_sync.SyncIndicator(self.context)
+            self.statusBar().insertPermanentWidget(0, self.sync_indicator)
         self._action(file_menu, t("지금 백업"), lambda: _dialogs().backup_now(self.context, self))
         file_menu.addSeparator()
         self._action(file_menu, t("설정…"), self.open_settings, "Ctrl+,")
