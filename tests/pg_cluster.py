@@ -45,19 +45,29 @@ class Cluster:
         return name
 
 
+def _skip(reason: str) -> None:
+    """In a test: skipped with the reason; elsewhere (the benchmarks): an error saying it."""
+    if "PYTEST_CURRENT_TEST" in os.environ:
+        pytest.skip(reason)
+    raise RuntimeError(reason)
+
+
 @contextmanager
 def cluster(port: int) -> Iterator[Cluster]:
     initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
-    pytest.importorskip("psycopg")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _skip("psycopg is not installed")
     if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL server binaries are not installed")
+        _skip("PostgreSQL server binaries are not installed")
     # Not under pytest's tmp folder: its parents are private to root, and the server runs as `postgres`.
     base = Path(tempfile.mkdtemp(prefix="boeun-pg-"))
     # PostgreSQL refuses to run as root: run it as the `postgres` user when we are root.
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if prefix:
         if not shutil.which("runuser"):
-            pytest.skip("runuser is missing")
+            _skip("runuser is missing")
         shutil.chown(base, "postgres")
         os.chmod(base, 0o755)
     data = base / "data"

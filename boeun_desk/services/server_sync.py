@@ -237,11 +237,15 @@ def _push(laptop: Database, server: Database, server_id: str, name: str, result:
     nothing to send)."""
     pushed_key, _pulled_key = _marks(server_id)
     with laptop.sessions() as source:  # one read snapshot: the records and the mark agree
-        mark, top = int(_meta(source, pushed_key) or 0), _top(source)
-        if top <= mark:
+        stored, top = _meta(source, pushed_key), _top(source)
+        mark = int(stored or 0)
+        if stored is not None and top <= mark:
             return None
-        ids = _group(source.execute(text("SELECT DISTINCT entity, entity_id FROM audit_entry "
-                                         "WHERE rowid > :mark AND rowid <= :top"), {"mark": mark, "top": top}))
+        # The first push to this server sends every record: some have no history at all (seeded or
+        # bulk-written ones); later pushes send those with entries after the mark.
+        ids = None if stored is None else _group(source.execute(text(
+            "SELECT DISTINCT entity, entity_id FROM audit_entry WHERE rowid > :mark AND rowid <= :top"),
+            {"mark": mark, "top": top}))
         changed = _Changed(source, _meta(source, REPLICA_KEY) or "", ids)
         hashes = _live_hashes(source, ids)
         files_dir = filestore.files_dir_of(laptop)

@@ -270,6 +270,7 @@ def _merge_batch(session: Session, batch: list[BundleRecord], columns: dict[str,
     # an officer working on the server directly cannot change them between this read and the merge.
     local_rows = {found["id"]: dict(found) for found in
                   session.execute(select(table).where(table.c.id.in_(ids)).with_for_update()).mappings()}
+    adds: list[tuple[dict[str, Any], list[dict]]] = []
     for record_id, remote in rows.items():
         entries = remote_entries[record_id]
         new_entries = [e for e in entries if e["id"] not in known]
@@ -277,16 +278,34 @@ def _merge_batch(session: Session, batch: list[BundleRecord], columns: dict[str,
         if local is None and record_id in declined:
             result.unchanged += 1
         elif local is None:
-            _add(session, table, remote, new_entries, pending, result)
+            remote.update(check_fields(table, remote))  # a new record: every rule a form applies
+            adds.append((remote, new_entries))
         elif not new_entries:
             result.unchanged += 1
         else:
             _merge_record(session, table, local, remote, entries, new_entries, pending, result)
+    _add_all(session, table, adds, pending, result)
+
+
+def _add_all(session: Session, table: Table, adds: list[tuple[dict[str, Any], list[dict]]],
+             pending: dict[tuple[str, str], Conflict], result: SyncResult) -> None:
+    """The batch's new records in one statement (a new laptop's first sync adds every record); if
+    one of them clashes with a record here, each is added on its own and the clash kept."""
+    if not adds:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(insert(table), [remote for remote, _entries in adds])
+    except IntegrityError:
+        for remote, entries in adds:
+            _add(session, table, remote, entries, pending, result)
+        return
+    _store_entries(session, [entry for _remote, entries in adds for entry in entries])
+    result.added += len(adds)
 
 
 def _add(session: Session, table: Table, remote: dict[str, Any], entries: list[dict],
          pending: dict[tuple[str, str], Conflict], result: SyncResult) -> None:
-    remote.update(check_fields(table, remote))  # a new record: every rule a form applies
     try:
         with session.begin_nested():
             session.execute(insert(table).values(**remote))
