@@ -53,7 +53,7 @@ def shown(url: str) -> str:
     """The URL for a message or a screen: the password masked."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def _keyring() -> Any:

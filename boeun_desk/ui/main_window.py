@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
             self._action(file_menu, t("서버 설정…"), lambda: server_sync.ServerSettingsDialog(self.context, self).exec()
                          and self.sync_indicator.refresh())
             self.sync_indicator = server_sync.SyncIndicator(self.context)
-            self.statusBar().insertPermanentWidget(0, self.sync_indicator)
+            self.statusBar().addPermanentWidget(self.sync_indicator)
         self._action(file_menu, t("지금 백업"), lambda: _dialogs().backup_now(self.context, self))
         file_menu.addSeparator()
         self._action(file_menu, t("설정…"), self.open_settings, "Ctrl+,")

@@ -6,6 +6,7 @@ run only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -134,7 +135,8 @@ class SyncIndicator(QWidget):
         if not status.server:
             self.label.setText(t("서버 없음"))
             return
-        last = (status.last_sync.strftime("%Y-%m-%d %H:%M") + " UTC") if status.last_sync else t("아직 없음")
+        last = (status.last_sync.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M") if status.last_sync
+                else t("아직 없음"))  # stored in UTC, shown in this computer's time
         self.label.setText(t("마지막 동기화 {last} · 동기화 안 된 변경 {n}건", last=last, n=status.pending))
 
 
