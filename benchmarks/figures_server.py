@@ -133,3 +133,23 @@ def pull_10k(ctx: Context) -> Figure:
     value = time.perf_counter() - started
     database.close()
     return Figure(value, "s", None, "", f"pulled {result.pulled:,}, updated {result.pull.updated:,}")
+
+
+@figure("server_case_list_ms")
+def case_list(ctx: Context) -> Figure:
+    """The program on the server directly: the case list's ids and its first screenful of rows
+    (100,000 cases), beside the same on the laptop's SQLite file."""
+    if "laptop" not in _STATE:
+        server_seed(ctx)
+    from benchmarks.common import median_seconds
+
+    def list_on(database) -> float:
+        cases = Services(database).cases
+        try:
+            return median_seconds(lambda: cases.rows(cases.ids()[:60]), repeat=5)
+        finally:
+            database.close()
+
+    value = list_on(open_database(str(_STATE["url"])))
+    baseline = list_on(open_database(_STATE["laptop"]))
+    return Figure(value * 1000, "ms", baseline * 1000, "the same on the laptop's SQLite file")

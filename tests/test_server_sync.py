@@ -312,3 +312,21 @@ def test_two_laptops_syncing_at_the_same_moment(laptops):
         assert records(a.database) == records(b.database) == records(srv)
     finally:
         srv.close()
+
+
+def test_server_commands_init_from_a_laptop_and_history(office, demo_path, capsys):
+    url = office.url(office.new_database())
+    assert cli.main(["server", "init", url, "--from", str(demo_path), "--grant", "boeun_officers", "--json"]) == 0
+    ready = json.loads(capsys.readouterr().out)
+    assert ready["granted"] == ["boeun_officers"] and ready["seeded"]["push"]["added"] > 0
+    assert cli.main(["server", "init", url]) == 0  # again (a new version): nothing to do, nothing lost
+    assert "준비되었습니다" in capsys.readouterr().out
+    assert cli.main(["--db", str(demo_path), "--officer", "김담당", "firm", "update", "3014568258",
+                     "--phone", "043-000-7777"]) == 0
+    assert cli.main(["--db", str(demo_path), "sync", "server", "--json"]) == 0  # the address from init
+    capsys.readouterr()
+    assert cli.main(["server", "history", url, "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "김담당 (boeun, " in out and "phone: " in out and "043-000-7777" in out
+    assert cli.main(["server", "init", "sqlite:///x.sqlite3"]) == 2
+    assert "postgresql://" in capsys.readouterr().err
