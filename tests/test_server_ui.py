@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import keyring
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from boeun_desk.services import Services
 from boeun_desk.services.server_admin import init_server
@@ -13,12 +13,9 @@ from boeun_desk.services.server_sync import saved_server, set_server, sync_with_
 from boeun_desk.storage import server
 from boeun_desk.storage.engine import create_database, open_database
 from boeun_desk.ui import server_sync
-from boeun_desk.ui.context import AppContext
-from boeun_desk.ui.main_window import MainWindow
 from boeun_desk.ui.server_sync import ServerFields, ServerSettingsDialog
 from tests.pg_cluster import cluster, require_password
 from tests.test_server_connect import SECRET, MemoryKeyring
-from tests.test_ui import Answers
 
 PORT = 55436
 
@@ -49,23 +46,15 @@ def memory_keyring():
 
 
 @pytest.fixture
-def context(demo, tmp_path, qapp):
-    ctx = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    ctx.ask = Answers()
-    return ctx
+def shown_window(window, qtbot):
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
 
 
-@pytest.fixture
-def window(context, qtbot):
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    win.resize(1280, 720)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
-def test_the_sync_button_sends_receives_and_every_screen_catches_up(window, context, server_url, tmp_path, qtbot):
+def test_the_sync_button_sends_receives_and_every_screen_catches_up(shown_window, context, server_url, tmp_path, qtbot):
+    window = shown_window
     indicator = window.sync_indicator
     assert indicator.label.text() == "서버 없음"
     set_server(context.services.database, server_url)
