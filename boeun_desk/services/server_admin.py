@@ -13,7 +13,8 @@ from boeun_desk.i18n import t
 from boeun_desk.models import AuditEntry
 from boeun_desk.progress import IsCancelled, Progress, never, quiet
 from boeun_desk.services.base import unit_of_work
-from boeun_desk.services.server_sync import SERVER_CHANGE, ServerSyncResult, server_identity, sync_with_server
+from boeun_desk.services.server_files import SERVER_CHANGE
+from boeun_desk.services.server_sync import ServerSyncResult, server_identity, sync_with_server
 from boeun_desk.services.sync import check_clone_source
 from boeun_desk.storage.engine import open_database
 from boeun_desk.storage.server import shown

@@ -23,7 +23,6 @@ bytes by SHA-256 (`server_file`), and each file is checked against its hash wher
 
 from __future__ import annotations
 
-import hashlib
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,27 +30,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
     exc,
     func,
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from boeun_desk.exchange.bundle import BundleRecord, head_tables, table_records, tracked_tables
 from boeun_desk.i18n import t
-from boeun_desk.models import Attachment, AuditEntry, Meta, utcnow
-from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
+from boeun_desk.models import AuditEntry, Meta, utcnow
+from boeun_desk.progress import IsCancelled, Progress, never, quiet
 from boeun_desk.services.base import unit_of_work
 from boeun_desk.services.gate import RecordRejected
+from boeun_desk.services.server_files import SERVER_CHANGE, live_hashes, receive_files, send_files
 from boeun_desk.services.sync import REPLICA_KEY, SyncResult, _merge_bundle, replica_id
 from boeun_desk.storage import backup, filestore
 from boeun_desk.storage.engine import Database, current_revision, head_revision, open_database
@@ -68,16 +60,6 @@ ADVISORY_KEY = int.from_bytes(b"BOEUSYNC", "big") >> 1  # one lock for every pus
 LOCK_WAIT_S = 60
 RETRIES = 3
 _CHUNK = 500
-
-# The server's own tables (migration 0005); not in the models: a laptop's file has neither.
-_SERVER = MetaData()
-SERVER_CHANGE = Table("server_change", _SERVER, Column("seq", BigInteger, primary_key=True),
-                      Column("xid", BigInteger), Column("entry_id", String(36)), Column("entity", String(40)),
-                      Column("entity_id", String(36)), Column("db_user", String(100)), Column("laptop", String(200)),
-                      Column("received_at", DateTime))
-SERVER_FILE = Table("server_file", _SERVER, Column("content_hash", String(64), primary_key=True),
-                    Column("size", BigInteger), Column("data", LargeBinary))
-
 
 class SyncRefused(DatabaseError):
     """The server or the laptop refused the sync (str() is Korean); nothing of that direction was kept."""
@@ -247,7 +229,7 @@ def _push(laptop: Database, server: Database, server_id: str, name: str, result:
             "SELECT DISTINCT entity, entity_id FROM audit_entry WHERE rowid > :mark AND rowid <= :top"),
             {"mark": mark, "top": top}))
         changed = _Changed(source, _meta(source, REPLICA_KEY) or "", ids)
-        hashes = _live_hashes(source, ids)
+        hashes = live_hashes(source, ids)
         files_dir = filestore.files_dir_of(laptop)
         xid: list[int] = []
 
@@ -259,7 +241,7 @@ def _push(laptop: Database, server: Database, server_id: str, name: str, result:
             session.execute(select(func.pg_advisory_xact_lock(ADVISORY_KEY)))
             xid.append(int(session.execute(text("SELECT pg_current_xact_id()::text")).scalar_one()))
             progress(0, 0, stage=t("첨부파일을 서버로 보내는 중"))
-            sent, missing = _send_files(session, hashes, files_dir, cancelled)
+            sent, missing = send_files(session, hashes, files_dir, cancelled)
             result.files_sent, result.files_missing = sent, result.files_missing + missing
 
         for attempt in range(RETRIES):
@@ -285,46 +267,6 @@ def _staged(progress: Progress, direction: str) -> Progress:
     return report
 
 
-def _live_hashes(session: Session, ids: dict[str, list[str]] | None) -> set[str]:
-    """The files the live attachments among these records name (all of them for None)."""
-    table = Attachment.__table__
-    query = select(table.c.content_hash).where(table.c.deleted_at.is_(None))
-    if ids is None:
-        return {h for h in session.scalars(query) if filestore.is_content_hash(h)}
-    wanted = ids.get(table.name, [])
-    found: set[str] = set()
-    for start in range(0, len(wanted), _CHUNK):
-        found.update(h for h in session.scalars(query.where(table.c.id.in_(wanted[start:start + _CHUNK])))
-                     if filestore.is_content_hash(h))
-    return found
-
-
-def _send_files(session: Session, hashes: set[str], files_dir: Any, cancelled: IsCancelled) -> tuple[int, int]:
-    """Store on the server the files it lacks, each checked against its hash; (sent, missing here)."""
-    have: set[str] = set()
-    ordered = sorted(hashes)
-    for start in range(0, len(ordered), _CHUNK):
-        have.update(session.scalars(select(SERVER_FILE.c.content_hash).where(
-            SERVER_FILE.c.content_hash.in_(ordered[start:start + _CHUNK]))))
-    sent = missing = 0
-    for content_hash in ordered:
-        if content_hash in have:
-            continue
-        stop_if(cancelled)
-        try:
-            data = filestore.content_path(files_dir, content_hash).read_bytes()
-        except OSError:
-            missing += 1
-            continue
-        if hashlib.sha256(data).hexdigest() != content_hash:  # damaged here: never spread
-            missing += 1
-            continue
-        session.execute(pg_insert(SERVER_FILE).values(content_hash=content_hash, size=len(data), data=data)
-                        .on_conflict_do_nothing())
-        sent += 1
-    return sent, missing
-
-
 def _pull(laptop: Database, server: Database, server_id: str, own_xid: int | None, url: str,
           result: ServerSyncResult, progress: Progress, cancelled: IsCancelled) -> None:
     """Merge the server's records changed since this laptop's last pull into the laptop."""
@@ -343,7 +285,8 @@ def _pull(laptop: Database, server: Database, server_id: str, own_xid: int | Non
                 query = query.where(SERVER_CHANGE.c.xid != own_xid)
             ids = _group(source.execute(query))
         changed = _Changed(source, server_id, ids)
-        staged = _receive_files(source, _live_hashes(source, ids), filestore.files_dir_of(laptop), result, cancelled)
+        staged, missing = receive_files(source, live_hashes(source, ids), filestore.files_dir_of(laptop), cancelled)
+        result.files_missing += missing
         untouched: list[bool] = []
 
         def prepare(session: Session) -> None:  # the laptop's transaction: nothing else writes now
@@ -375,30 +318,6 @@ class _Nothing:
 
     def records(self) -> Iterator[BundleRecord]:
         return iter(())
-
-
-def _receive_files(source: Session, hashes: set[str], files_dir: Any, result: ServerSyncResult,
-                   cancelled: IsCancelled) -> list[filestore.Staged]:
-    """Copy the files this laptop lacks from the server into temporary files, each hash-checked."""
-    staged: list[filestore.Staged] = []
-    try:
-        for content_hash in sorted(hashes):
-            if filestore.content_path(files_dir, content_hash).is_file():
-                continue
-            stop_if(cancelled)
-            data = source.scalar(select(SERVER_FILE.c.data).where(SERVER_FILE.c.content_hash == content_hash))
-            if data is None:  # the laptop that added it could not send it (missing there)
-                result.files_missing += 1
-                continue
-            try:
-                staged.append(filestore.stage(files_dir, [bytes(data)], expected=content_hash))
-            except InvalidValue:
-                result.files_missing += 1
-    except BaseException:
-        for copy in staged:
-            copy.discard()
-        raise
-    return staged
 
 
 def sync_status(laptop: Database) -> SyncStatus:
