@@ -330,3 +330,19 @@ def test_server_commands_init_from_a_laptop_and_history(office, demo_path, capsy
     assert "김담당 (boeun, " in out and "phone: " in out and "043-000-7777" in out
     assert cli.main(["server", "init", "sqlite:///x.sqlite3"]) == 2
     assert "postgresql://" in capsys.readouterr().err
+
+
+def test_a_laptop_whose_history_rows_were_numbered_anew_still_sends_its_changes(laptops):
+    import sqlite3
+
+    a, b, _laptop = laptops
+    firm = a.services.firms.list()[0]
+    a.services.firms.update(firm.id, {"notes": "번호가 바뀐 뒤의 변경"})
+    a.database.close()
+    with sqlite3.connect(a.path) as conn:  # as a tool that copies the rows would: the newest entry gets a low rowid
+        conn.executescript("CREATE TEMP TABLE copied AS SELECT * FROM audit_entry; DELETE FROM audit_entry;"
+                           "INSERT INTO audit_entry SELECT * FROM copied ORDER BY at DESC, id;")
+    a.services = Services(open_database(a.path), "김담당")
+    assert a.sync().push.updated == 1
+    b.sync()
+    assert b.services.firms.get(firm.id).notes == "번호가 바뀐 뒤의 변경"

@@ -129,6 +129,25 @@ def _top(session: Session) -> int:
     return int(session.execute(text("SELECT coalesce(max(rowid), 0) FROM audit_entry")).scalar() or 0)
 
 
+def _push_mark(session: Session) -> str:
+    """The mark to keep after a push: the newest rowid and its entry's id, which says whether the
+    rowids still are what they were (a tool that copies the rows may number them anew)."""
+    top = _top(session)
+    entry = session.execute(text("SELECT id FROM audit_entry WHERE rowid = :top"), {"top": top}).scalar()
+    return f"{top}:{entry or ''}"
+
+
+def _pushed_up_to(session: Session, key: str) -> int | None:
+    """The rowid pushed up to, or None: never pushed to this server, or rowids no longer the same
+    (then everything is pushed again: the merge keeps what the server has)."""
+    stored = _meta(session, key)
+    top, _, entry = (stored or "").partition(":")
+    if stored is None or not top.isdigit():
+        return None
+    found = session.execute(text("SELECT id FROM audit_entry WHERE rowid = :top"), {"top": int(top)}).scalar()
+    return int(top) if (found or "") == entry else None
+
+
 def _group(rows: Any) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for entity, entity_id in rows:
@@ -219,13 +238,12 @@ def _push(laptop: Database, server: Database, server_id: str, name: str, result:
     nothing to send)."""
     pushed_key, _pulled_key = _marks(server_id)
     with laptop.sessions() as source:  # one read snapshot: the records and the mark agree
-        stored, top = _meta(source, pushed_key), _top(source)
-        mark = int(stored or 0)
-        if stored is not None and top <= mark:
+        mark, top, kept = _pushed_up_to(source, pushed_key), _top(source), _push_mark(source)
+        if mark is not None and top <= mark:
             return None
         # The first push to this server sends every record: some have no history at all (seeded or
         # bulk-written ones); later pushes send those with entries after the mark.
-        ids = None if stored is None else _group(source.execute(text(
+        ids = None if mark is None else _group(source.execute(text(
             "SELECT DISTINCT entity, entity_id FROM audit_entry WHERE rowid > :mark AND rowid <= :top"),
             {"mark": mark, "top": top}))
         changed = _Changed(source, _meta(source, REPLICA_KEY) or "", ids)
@@ -255,7 +273,7 @@ def _push(laptop: Database, server: Database, server_id: str, name: str, result:
                     raise
         result.pushed = changed.count
     with unit_of_work(laptop.sessions, "") as session:  # after the server's commit (a repeat is harmless)
-        session.merge(Meta(key=pushed_key, value=str(top)))
+        session.merge(Meta(key=pushed_key, value=kept))
     return xid[0]
 
 
@@ -290,13 +308,13 @@ def _pull(laptop: Database, server: Database, server_id: str, own_xid: int | Non
         untouched: list[bool] = []
 
         def prepare(session: Session) -> None:  # the laptop's transaction: nothing else writes now
-            untouched.append(_top(session) == int(_meta(session, pushed_key) or 0))
+            untouched.append(_top(session) == _pushed_up_to(session, pushed_key))
 
         def finish(session: Session, _merged: SyncResult) -> None:
             result.at = utcnow()
             marks = {pulled_key: str(horizon), LAST_KEY: result.at.isoformat(), CURRENT_KEY: server_id, URL_KEY: url}
             if untouched[0]:  # what this pull wrote came from the server: not to be pushed back
-                marks[pushed_key] = str(_top(session))
+                marks[pushed_key] = _push_mark(session)
             for key, value in marks.items():
                 session.merge(Meta(key=key, value=value))
 
@@ -328,7 +346,7 @@ def sync_status(laptop: Database) -> SyncStatus:
         url, last, server_id = _meta(session, URL_KEY), _meta(session, LAST_KEY), _meta(session, CURRENT_KEY)
         if not url:
             return SyncStatus("", None, 0)
-        mark = int(_meta(session, _marks(server_id)[0]) or 0) if server_id else 0
+        mark = (_pushed_up_to(session, _marks(server_id)[0]) if server_id else None) or 0
         pending = session.execute(text("SELECT count(*) FROM (SELECT DISTINCT entity_id FROM audit_entry "
                                        "WHERE rowid > :mark)"), {"mark": mark}).scalar_one()
     return SyncStatus(url, datetime.fromisoformat(last) if last else None, int(pending))
