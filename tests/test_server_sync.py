@@ -286,6 +286,8 @@ def test_two_laptops_syncing_at_the_same_moment(laptops):
     for n in range(30):
         a.services.supply_companies.create({"name": f"공급A{n}"})
         b.services.supply_companies.create({"name": f"공급B{n}"})
+    a.services.firms.update(firms[0].id, {"notes": "A가 같은 순간에"})  # the same field on both
+    b.services.firms.update(firms[0].id, {"notes": "B가 같은 순간에"})
     a.database.close()
     b.database.close()
     try:
@@ -293,7 +295,7 @@ def test_two_laptops_syncing_at_the_same_moment(laptops):
         outcomes = [run.communicate(timeout=120) for run in runs]
         assert [run.returncode for run in runs] == [0, 0], outcomes
         results = [json.loads(out) for out, _err in outcomes]
-        assert [r["conflicts"] for r in results] == [0, 0]
+        assert sorted(r["conflicts"] for r in results) == [0, 1]  # kept for the laptop that came second
         again = [_sync_process(a.path, a.url), _sync_process(b.path, b.url)]
         assert [run.communicate(timeout=120) and run.returncode for run in again] == [0, 0]
     finally:
@@ -307,9 +309,13 @@ def test_two_laptops_syncing_at_the_same_moment(laptops):
             assert (got.phone, got.address) == (f"043-100-{n:04d}", f"보은군 {n}번지")
         names = [s.name for s in on_server.supply_companies.list(search="공급")]
         assert sorted(names) == sorted([f"공급A{n}" for n in range(30)] + [f"공급B{n}" for n in range(30)])
+        second = a if sync.list_conflicts(a.database) else b
+        [conflict] = sync.list_conflicts(second.database)
+        sync.resolve_conflict(second.database, conflict.id, "remote", "담당")  # the first to arrive stays
         a.sync()  # one more round: the laptops meet what the other pushed last
         b.sync()
         assert records(a.database) == records(b.database) == records(srv)
+        assert a.services.firms.get(firms[0].id).notes in ("A가 같은 순간에", "B가 같은 순간에")
     finally:
         srv.close()
 
