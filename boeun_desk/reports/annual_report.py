@@ -31,6 +31,11 @@ class AnnualReport(Renderer):
     def document_title(self, data: AnnualReportData) -> str:
         return t("{year}년 연차 성과보고", year=data.stats.year)
 
+    def public_words(self, data: AnnualReportData) -> list[str]:
+        from boeun_desk.reports.matches import match_words
+
+        return [f.name for f in data.firms] + match_words(data.stats.matches)
+
     def blocks(self, data: AnnualReportData) -> list[b.Block]:
         s = data.stats
         stages = thousands(s.stages)  # every amount in 천원, rounded before it is added up

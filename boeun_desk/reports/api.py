@@ -32,47 +32,48 @@ from boeun_desk.validation import format_brn
 # `today` (default: the real today) dates the print and counts days to expiry and due dates.
 
 # `masked` makes the handout variant (personal data masked); an `.hwpx` name writes the editable copy.
+# `work`: `progress` and `cancelled` of long work (progress.py), for the HWPX copy (Renderer.render).
 
 def render_firm_summary(services: Any, firm_id: str, out: Path, *, today: date | None = None,
-                        masked: bool = False) -> Path:
-    return FirmSummary().render(Documents(services, masked=masked).firm_summary(firm_id, today=today), out)
+                        masked: bool = False, **work: Any) -> Path:
+    return FirmSummary().render(Documents(services, masked=masked).firm_summary(firm_id, today=today), out, **work)
 
 
 def render_visit_record(services: Any, visit_id: str, out: Path, *, today: date | None = None,
-                        masked: bool = False) -> Path:
-    return VisitRecord().render(Documents(services, masked=masked).visit_record(visit_id, today=today), out)
+                        masked: bool = False, **work: Any) -> Path:
+    return VisitRecord().render(Documents(services, masked=masked).visit_record(visit_id, today=today), out, **work)
 
 
 def render_certifications(services: Any, out: Path, firm_id: str | None = None, *,
-                          today: date | None = None, masked: bool = False) -> Path:
+                          today: date | None = None, masked: bool = False, **work: Any) -> Path:
     return CertificationSummary().render(Documents(services, masked=masked).certifications(firm_id, today=today),
-                                         out)
+                                         out, **work)
 
 
 def render_annual_report(services: Any, year: int, out: Path, *, today: date | None = None,
-                         masked: bool = False) -> Path:
-    return AnnualReport().render(Documents(services, masked=masked).annual_report(year, today=today), out)
+                         masked: bool = False, **work: Any) -> Path:
+    return AnnualReport().render(Documents(services, masked=masked).annual_report(year, today=today), out, **work)
 
 
 def render_indicator_report(services: Any, year: int, out: Path, *, today: date | None = None,
-                            masked: bool = False) -> Path:
+                            masked: bool = False, **work: Any) -> Path:
     return IndicatorAchievementReport().render(Documents(services, masked=masked).indicator_report(year, today=today),
-                                               out)
+                                               out, **work)
 
 
 def render_budget_report(services: Any, year: int, out: Path, *, today: date | None = None,
-                         masked: bool = False) -> Path:
-    return BudgetExecutionReport().render(Documents(services, masked=masked).budget_report(year, today=today), out)
+                         masked: bool = False, **work: Any) -> Path:
+    return BudgetExecutionReport().render(Documents(services, masked=masked).budget_report(year, today=today), out, **work)
 
 
 def render_meeting_minutes(services: Any, meeting_id: str, out: Path, *, today: date | None = None,
-                           masked: bool = False) -> Path:
-    return MeetingMinutes().render(MeetingDocuments(services, masked=masked).minutes(meeting_id, today=today), out)
+                           masked: bool = False, **work: Any) -> Path:
+    return MeetingMinutes().render(MeetingDocuments(services, masked=masked).minutes(meeting_id, today=today), out, **work)
 
 
 def render_matches(services: Any, year: int, out: Path, *, today: date | None = None,
-                   masked: bool = False) -> Path:
-    return MatchReport().render(MeetingDocuments(services, masked=masked).matches(year, today=today), out)
+                   masked: bool = False, **work: Any) -> Path:
+    return MatchReport().render(MeetingDocuments(services, masked=masked).matches(year, today=today), out, **work)
 
 
 def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:
@@ -121,13 +122,17 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
         if progress:
             progress(min(drawn[0], total), total)
 
+    def saving(done: int, steps: int, *, stage: str = "", stoppable: bool = True) -> None:
+        """The HWPX writer's own steps: its parts are counted by on_part; its save, the last and
+        unstoppable step, is said as such."""
+        if progress and (stage or done == steps):
+            progress(total if done == steps else total - 1, total, stage=stage, stoppable=stoppable)
+
     with atomic_write(out) as handle:
         if Path(out).suffix.lower() == ".hwpx":  # the editable copy: 한글 numbers the pages itself
             from boeun_desk.reports.hwpx import write_hwpx
 
-            write_hwpx(document, handle)
-            if progress:
-                progress(total, total)
+            write_hwpx(document, handle, progress=saving, cancelled=cancelled, on_part=on_part)
         else:
             write_pdf(document, handle, canvas_class=CombinedCanvas, on_part=on_part)
     return out

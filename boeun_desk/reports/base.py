@@ -38,6 +38,7 @@ from reportlab.platypus import PageBreak as PDFPageBreak
 from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
+from boeun_desk.progress import IsCancelled, Progress
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.format import EMPTY, day_text, text
 from boeun_desk.storage.files import atomic_path
@@ -448,6 +449,11 @@ class Renderer:
         """The names a handout masks (phones and e-mails are masked wherever they appear)."""
         return []
 
+    def public_words(self, data: Any) -> list[str]:
+        """Phrases of the data that are no one's name (an organisation, a position, a field): a
+        handout leaves them as they are, though a title may follow a word in them."""
+        return []
+
     def document(self, data: Any) -> b.Document:
         settings = data.settings
         document = b.Document(title=self.document_title(data), header=data.program_name, printed=data.today,
@@ -458,23 +464,27 @@ class Renderer:
         if settings.masked:
             from boeun_desk.reports.masking import mask_document
 
-            document = mask_document(document, self.personal_names(data))
+            document = mask_document(document, self.personal_names(data), self.public_words(data))
         return document
 
-    def render(self, data: Any, out: Path) -> Path:
-        """Write the file atomically (PDF, or HWPX for an .hwpx name): a failure leaves no partial file."""
+    def render(self, data: Any, out: Path, *, progress: Progress | None = None,
+               cancelled: IsCancelled | None = None) -> Path:
+        """Write the file atomically (PDF, or HWPX for an .hwpx name): a failure or a cancel leaves
+        no partial file. `progress` and `cancelled` reach the HWPX writer (a PDF takes a moment)."""
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(out) as scratch:
-            self.write(data, str(scratch), hwpx=out.suffix.lower() == ".hwpx")
+            self.write(data, str(scratch), hwpx=out.suffix.lower() == ".hwpx", progress=progress,
+                       cancelled=cancelled)
         return out
 
-    def write(self, data: Any, target: Any, *, hwpx: bool = False) -> None:
+    def write(self, data: Any, target: Any, *, hwpx: bool = False, progress: Progress | None = None,
+              cancelled: IsCancelled | None = None) -> None:
         """Build the document into a path or a binary file object."""
         document = self.document(data)
         if hwpx:
             from boeun_desk.reports.hwpx import write_hwpx
 
-            write_hwpx(document, target)
+            write_hwpx(document, target, progress=progress, cancelled=cancelled)
             return
         write_pdf(document, target, self.photos)

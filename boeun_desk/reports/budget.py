@@ -34,6 +34,9 @@ class BudgetExecutionReport(Renderer):
     def document_title(self, data: BudgetReportData) -> str:
         return t("{year}년 사업비 집행 현황", year=data.execution.year)
 
+    def public_words(self, data: BudgetReportData) -> list[str]:
+        return [f.name for f in data.execution.firms]
+
     def blocks(self, data: BudgetReportData) -> list[b.Block]:
         e = data.execution
         over = [f for f in e.firms if f.exceeded]
@@ -54,6 +57,8 @@ class BudgetExecutionReport(Renderer):
                 (t("민간부담 예산"), t("협약액 기준: 취소되지 않은 과제의 기업부담금 합계")),
                 (t("기업당 한도"), limits))), columns=1),
             b.Heading(t("2. 재원별 집행 현황 (단위: 천원)")),
+            *([b.Text(t("{year}년 정부지원금 예산이 입력되지 않아 집행률을 셀 수 없습니다 (사업 설정의 연도별 예산).",
+                        year=e.year), "strong")] if not e.budget.grant else []),
             *self._sources(thousands(e.budget), thousands(e.stages)),
             b.Text(t("잔액(A-B)에는 진행 중·계획 과제의 금액이 들어 있습니다."), "note"),
             b.Heading(t("3. 지원유형별 집행 (완료 과제, 단위: 천원)")),
@@ -89,11 +94,11 @@ class BudgetExecutionReport(Renderer):
         widths = (0.2, 0.14, 0.14, 0.14, 0.12, 0.13, 0.13)
         agreed = stages.total  # the firms' share: what the counted cases agreed
 
-        def row(label: str, planned: int, column: str) -> tuple[str, ...]:
+        def row(label: str, planned: int, column: str, *, rated: bool = True) -> tuple[str, ...]:
             spent, in_progress, later = (getattr(getattr(stages, part), column)
                                          for part in ("spent", "in_progress", "planned"))
-            return (label, _k(planned), _k(spent), _k(planned - spent), rate(spent, planned), _k(in_progress),
-                    _k(later))
+            return (label, _k(planned), _k(spent), _k(planned - spent), rate(spent, planned) if rated else "-",
+                    _k(in_progress), _k(later))
 
         def grid(first: str, rows: tuple[tuple[str, ...], ...], total: tuple[str, ...]) -> b.Grid:
             return b.Grid((first, *heads), rows, widths, "lrrrrrr", total=total)
@@ -108,7 +113,8 @@ class BudgetExecutionReport(Renderer):
                                 row(t("현물"), planned.firm_in_kind, "firm_in_kind")),
                  row(t("합계"), planned.firm, "firm")),
             grid(t("총괄"), (row(t("정부지원금"), planned.grant, "grant"), row(t("민간부담금"), planned.firm, "firm")),
-                 row(t("합계"), planned.total, "total")),
+                 # no rate over a grant with no budget: the firms' share alone would make it 800%
+                 row(t("합계"), planned.total, "total", rated=bool(planned.grant) or not stages.total.grant)),
         ]
 
     def _unspent(self, data: BudgetReportData) -> b.Grid:

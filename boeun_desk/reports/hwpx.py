@@ -11,13 +11,15 @@ every copy of 한글 has, and Hangul lines break between words (어절), as the 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from hwpx import HwpxDocument
 from reportlab.lib.units import mm
 
 from boeun_desk.i18n import t
+from boeun_desk.progress import IsCancelled, Progress, quiet, stop_if
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.base import GRID, HEADER_FILL, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, TOTAL_FILL
 from boeun_desk.reports.format import day_text, text
@@ -44,10 +46,17 @@ ALIGN = {"l": "LEFT", "c": "CENTER", "r": "RIGHT"}
 
 
 class HwpxWriter:
-    """Builds one HWPX document block by block (a fresh python-hwpx document per file)."""
+    """Builds one HWPX document block by block (a fresh python-hwpx document per file).
 
-    def __init__(self, document: b.Document):
+    Long documents (an annual report of 500 firms takes seconds, a combined file of 100 firms'
+    summaries tens of seconds) report `progress` over the top-level blocks and stop at `cancelled`
+    between blocks and table rows; python-hwpx's own save, the last stage, cannot be stopped and
+    says so (a cancel pressed meanwhile still discards the file)."""
+
+    def __init__(self, document: b.Document, *, progress: Progress | None = None,
+                 cancelled: IsCancelled | None = None, on_part: Callable[[b.Part], None] | None = None):
         self.source = document
+        self.progress, self.cancelled, self.on_part = progress or quiet, cancelled, on_part
         self.doc = HwpxDocument.new()
         self._header = self.doc.oxml.headers[0]
         self._runs: dict[str, str] = {}
@@ -146,6 +155,7 @@ class HwpxWriter:
         table.element.set("repeatHeader", "1")  # the header row again on every page the table reaches
         header_fill, total_fill = _colour(HEADER_FILL), _colour(TOTAL_FILL)
         for index, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
+            stop_if(self.cancelled)
             is_total = block.total is not None and index == len(rows) - 1
             for cell, value, align in zip(row.cells, values, aligns, strict=True):
                 if index == 0:
@@ -258,8 +268,11 @@ class HwpxWriter:
             self.cell(row.cells[0], number, "body", "r", borders=False)
             self.cell(row.cells[1], title, "body", borders=False)
 
-    def blocks(self, blocks: Sequence[b.Block]) -> None:
+    def blocks(self, blocks: Sequence[b.Block], *, top: bool = False) -> None:
         for index, block in enumerate(blocks):
+            if top:  # the document's own blocks: a safe place to stop, a step done
+                stop_if(self.cancelled)
+                self.progress(index, len(blocks) + 1)
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if isinstance(block, b.Heading) and _empty(following):
                 # A section with nothing to show is one line, as in the PDF: the heading, then its note.
@@ -290,6 +303,8 @@ class HwpxWriter:
         elif isinstance(block, b.PageBreak):
             self._page_break = True
         elif isinstance(block, b.Part):
+            if self.on_part is not None:
+                self.on_part(block)
             self._page_break = True
             self.paragraph(block.title, "note", align="RIGHT")
         elif isinstance(block, b.Contents):
@@ -323,17 +338,27 @@ class HwpxWriter:
                 run.set("charPrIDRef", self.run("small"))
 
     def write(self, target: Any) -> None:
-        self.blocks(self.source.blocks)
+        total = len(self.source.blocks) + 1  # the save counts as one more step
+        self.blocks(self.source.blocks, top=True)
         self.frame()
+        stop_if(self.cancelled)
+        self.progress(total - 1, total, stage=t("한글 문서(HWPX)로 저장하는 중"), stoppable=False)
         source = self.source
+        # The library's blank document carries its own maker's metadata (마지막 저장한 사람
+        # "synthetic-fixture-author", made in 2025-09): cleared, then this document's own.
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.doc.parts.clear_document_metadata(keep=("title", "language"), timestamp=now)
         self.doc.parts.set_document_metadata(title=source.title, creator=source.author or None,
                                              subject=source.subject or None,
-                                             keyword=", ".join(source.keywords) or None)
+                                             keyword=", ".join(source.keywords) or None,
+                                             created_date=now, modified_date=now)
         if isinstance(target, str) or hasattr(target, "__fspath__"):  # a path: HWPX whatever its name
             with open(target, "wb") as handle:
                 self.doc.save_to_stream(handle, format="hwpx")
         else:
             self.doc.save_to_stream(target, format="hwpx")
+        stop_if(self.cancelled)  # pressed during the save: the caller's scratch file is thrown away
+        self.progress(total, total)
 
 
 def _empty(block: b.Block | None) -> bool:
@@ -341,6 +366,8 @@ def _empty(block: b.Block | None) -> bool:
     return isinstance(block, b.Grid) and not block.rows and block.empty is not None
 
 
-def write_hwpx(document: b.Document, target: Any) -> None:
-    """Draw a document as HWPX into a path or a binary file object."""
-    HwpxWriter(document).write(target)
+def write_hwpx(document: b.Document, target: Any, *, progress: Progress | None = None,
+               cancelled: IsCancelled | None = None, on_part: Callable[[b.Part], None] | None = None) -> None:
+    """Draw a document as HWPX into a path or a binary file object (see HwpxWriter for `progress`,
+    `cancelled` and `on_part`, called at each part of a combined document)."""
+    HwpxWriter(document, progress=progress, cancelled=cancelled, on_part=on_part).write(target)

@@ -44,6 +44,11 @@ class IndicatorAchievementReport(Renderer):
     def document_title(self, data: IndicatorReportData) -> str:
         return t("{year}년 성과지표 달성 현황", year=data.year)
 
+    def public_words(self, data: IndicatorReportData) -> list[str]:
+        """The firms and the titles of their certificates and rights."""
+        return [value for y in data.years for value in (*(name for name, _a in y.firm_lines),
+                                                         *(x for r in y.records for x in (r.firm_name, r.title)))]
+
     def blocks(self, data: IndicatorReportData) -> list[b.Block]:
         current = data.current
         period = (t("{start}년 ~ {end}년", start=data.start_year, end=data.end_year)

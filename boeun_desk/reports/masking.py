@@ -10,7 +10,9 @@ What is masked, in every piece of a document's text:
   before a title or role (김철용 대표, 이영희 과장, 홍길동(충북대 교수) ...).
 A known name inside a longer word is left alone (the owner 이수 does not change 이수증, nor the firm
 김철용농원 its legal name). An organisation written before a title (충북대 교수) may be masked too: a
-handout errs on the side of hiding.
+handout errs on the side of hiding; but a title is no one's name (교수(위원장)), and the words a
+document knows to be public (an attendee's 소속 and 직위, a supply company's 분야, a firm's name)
+are never taken for one: 한국식품연구원 is an institute, 출원 대리 a service.
 """
 
 from __future__ import annotations
@@ -81,10 +83,13 @@ def people(values: Iterable[str]) -> list[str]:
     return found
 
 
-def masker(names: Iterable[str]) -> Any:
+def masker(names: Iterable[str], public: Iterable[str] = ()) -> Any:
     """A function masking the given personal names (also spaced out), names before a title, phones
-    and e-mails in a text."""
+    and e-mails in a text; a word inside one of the `public` phrases is not taken for a name before
+    a title."""
     known = sorted(set(people(names)), key=len, reverse=True)
+    kept = sorted({" ".join(p.split()) for p in public if p and len(" ".join(p.split())) >= 2}, key=len, reverse=True)
+    public_pattern = re.compile("|".join(re.escape(p) for p in kept)) if kept else None
     pattern = None
     if known:
         spaced = ["\\s?".join(re.escape(ch) for ch in name) for name in known]
@@ -94,15 +99,24 @@ def masker(names: Iterable[str]) -> Any:
         text = mask_email(mask_phone(text))
         if pattern is not None:
             text = pattern.sub(lambda m: mask_name(m.group(0)), text)
-        return _TITLED.sub(lambda m: m.group(1) if m.group(1) in NOT_NAMES else mask_name(m.group(1)), text)
+        spans = [m.span() for m in public_pattern.finditer(text)] if public_pattern is not None else []
+
+        def titled(m: re.Match[str]) -> str:
+            word, (start, end) = m.group(1), m.span(1)
+            if word in NOT_NAMES or word in TITLES or any(a < end and start < b for a, b in spans):
+                return word
+            return mask_name(word)
+
+        return _TITLED.sub(titled, text)
 
     return mask
 
 
-def mask_document(document: Document, names: Iterable[str]) -> Document:
-    """The same document with personal data masked in every piece of its text; the title (printed
-    and in the file's metadata) says it is a handout."""
-    mask = masker(names)
+def mask_document(document: Document, names: Iterable[str], public: Iterable[str] = ()) -> Document:
+    """The same document with personal data masked in every piece of its text (`public`: phrases
+    that are no one's name, see `masker`); the title (printed and in the file's metadata) says it
+    is a handout."""
+    mask = masker(names, public)
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):

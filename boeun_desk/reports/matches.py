@@ -5,6 +5,7 @@ A cancelled match counts nowhere; a note says how many there were."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from boeun_desk.i18n import t
 from boeun_desk.models.choices import MATCH_STATUS
@@ -12,10 +13,16 @@ from boeun_desk.reports import blocks as b
 from boeun_desk.reports.base import Renderer
 from boeun_desk.reports.format import rate, row_text, text
 from boeun_desk.services.meeting_documents import CANCELLED, MatchesData
+from boeun_desk.services.queries import MatchRow
 
 # The results a counted match can have, in the order of the table's columns.
 RESULTS = tuple(code for code in MATCH_STATUS if code != CANCELLED)
 SIGNED = ("contracted", "done")  # a match that became a contract
+
+
+def match_words(matches: Iterable[MatchRow]) -> list[str]:
+    """The companies, fields and firms of matches: no one's name (지식재산권 출원 대리 is a service)."""
+    return [value for m in matches for value in (m.supply_company, m.supply_fields, m.firm_name, m.occasion)]
 
 
 def _status(code: str) -> str:
@@ -27,6 +34,9 @@ class MatchReport(Renderer):
 
     def document_title(self, data: MatchesData) -> str:
         return t("{year}년 공급기업 매칭 현황", year=data.year)
+
+    def public_words(self, data: MatchesData) -> list[str]:
+        return match_words(data.matches + data.cancelled)
 
     def blocks(self, data: MatchesData) -> list[b.Block]:
         matches = data.matches

@@ -43,6 +43,10 @@ class MeetingMinutes(Renderer):
         """Every person the minutes name: the attendees, the actions' 담당자 and the recorder."""
         return [a.name for a in data.attendees] + [a.owner for a in data.actions] + [data.settings.author]
 
+    def public_words(self, data: MinutesData) -> list[str]:
+        """What the attendance list says of each person besides the name: 구분, 소속, 직위."""
+        return [value for a in data.attendees for value in (a.category, a.organisation, a.position)]
+
     def _name(self, data: MinutesData) -> str:
         m = data.meeting
         return m.title or t("{year}년 {kind}", year=data.year, kind=t(MEETING_KIND.get(m.kind, m.kind)))

@@ -169,29 +169,30 @@ class ReportsScreen(QWidget):
 
     # --- rendering ----------------------------------------------------------------------------
 
-    def render_job(self, target: Path) -> Callable[[], Path]:
+    def render_job(self, target: Path) -> Callable[..., Path]:
         """The current choice rendered into `target` (PDF, or HWPX for an .hwpx name), as a job to
-        run now or on the worker; ValueError names what is still to be chosen."""
+        run now or on the worker (with the worker's `progress` and `cancelled`); ValueError names
+        what is still to be chosen."""
         kind, services, masked = self.kind.value(), self.context.services, self.masked.isChecked()
         firm, visit, year = self.firm.value(), self.visit.value(), self.year.value()
         if kind in YEAR_DOCUMENTS:
             if year is None:
                 raise ValueError(t("사업연도를 선택하세요"))
-            return lambda: YEAR_DOCUMENTS[kind](services, year, target, masked=masked)
+            return lambda **work: YEAR_DOCUMENTS[kind](services, year, target, masked=masked, **work)
         if kind == "meeting":
             meeting = self.meeting.value()
             if meeting is None:
                 raise ValueError(t("회의를 선택하세요"))
-            return lambda: api.render_meeting_minutes(services, meeting, target, masked=masked)
+            return lambda **work: api.render_meeting_minutes(services, meeting, target, masked=masked, **work)
         if kind == "certs":
-            return lambda: api.render_certifications(services, target, firm, masked=masked)
+            return lambda **work: api.render_certifications(services, target, firm, masked=masked, **work)
         if firm is None:
             raise ValueError(t("기업을 선택하세요"))
         if kind == "firm":
-            return lambda: api.render_firm_summary(services, firm, target, masked=masked)
+            return lambda **work: api.render_firm_summary(services, firm, target, masked=masked, **work)
         if visit is None:
             raise ValueError(t("방문 기록을 선택하세요"))
-        return lambda: api.render_visit_record(services, visit, target, masked=masked)
+        return lambda **work: api.render_visit_record(services, visit, target, masked=masked, **work)
 
     def render(self) -> Path | None:
         try:
@@ -293,10 +294,14 @@ class ReportsScreen(QWidget):
             save_target.remember_folder(self.context.settings, path)
             self.status.setText(t("저장했습니다: {path}", path=path))
 
-        return run_with_progress(self, t("한글 문서(HWPX)로 저장"), lambda _params, _progress, _cancelled: job(),
-                                 None, on_done=saved,
-                                 on_error=lambda error: self.status.setText(t("저장하지 못했습니다: {error}",
-                                                                             error=error)))
+        def failed(error: Exception) -> None:
+            self.status.setText(t("저장을 취소했습니다.") if isinstance(error, api.Cancelled)
+                                else t("저장하지 못했습니다: {error}", error=error))
+
+        # 취소 stops between the document's parts; the file is written only when all is done.
+        return run_with_progress(self, t("한글 문서(HWPX)로 저장"),
+                                 lambda _params, progress, cancelled: job(progress=progress, cancelled=cancelled),
+                                 None, on_done=saved, on_error=failed)
 
     def batch(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, t("기업별 PDF를 저장할 폴더"))
