@@ -12,6 +12,7 @@ from typing import Any
 
 from boeun_desk.i18n import t
 from boeun_desk.progress import Cancelled as Cancelled  # a batch stopped by 취소
+from boeun_desk.progress import Progress
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.annual_report import AnnualReport
 from boeun_desk.reports.base import write_pdf
@@ -82,7 +83,7 @@ def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:
 
 
 def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, masked: bool = False,
-                            today: date | None = None, progress: Callable[[int, int], None] | None = None,
+                            today: date | None = None, progress: Progress | None = None,
                             cancelled: Callable[[], bool] | None = None) -> Path:
     """Every firm's summary in one document: a cover, a contents page with the page each firm starts
     on, continuous page numbers, the font embedded once, title/author/subject metadata. Progress
@@ -139,7 +140,7 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
 
 
 def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined: bool, masked: bool = False,
-                      progress: Callable[[int, int], None] | None = None,
+                      progress: Progress | None = None,
                       cancelled: Callable[[], bool] | None = None, hwpx: bool = False) -> list[Path]:
     """All firms' summaries: one PDF (HWPX with `hwpx`) per firm in the folder `out`, or one combined
     document at `out` (HWPX for an .hwpx name).
