@@ -128,3 +128,22 @@ def test_a_year_without_a_grant_budget_prints_no_execution_rate(services, tmp_pa
     assert "800.0%" not in text
     assert "합계 1,000 8,000 -7,000 - 0 0" in text  # 총괄: the sum re-adds, no rate over a missing budget
     assert "현금 1,000 1,000 0 100.0%" in text  # the firms' share against what they agreed, as before
+
+
+def test_indicator_targets_of_some_years_only_or_of_zero_give_no_rate_against_them(demo, tmp_path):
+    """Targets of 2025 taken away for sales, set to 0 for exports: the period's row of sales has
+    2024's target only and no rate (it once printed 2024's target against both years' results); a
+    target of 0 is printed and gives no rate; nothing divides by zero."""
+    py2025 = demo.program_years.by_year(2025).id
+    for target in demo.indicator_targets.list():
+        if target.program_year_id == py2025 and target.firm_id is None and target.metric == "sales":
+            demo.indicator_targets.delete(target.id)
+        if target.program_year_id == py2025 and target.firm_id is None and target.metric == "exports":
+            demo.indicator_targets.update(target.id, {"target": 0})
+    text = layout_text(api.render_indicator_report(demo, 2025, tmp_path / "i.pdf"))
+    period = _flat(text[text.index("3. 사업기간 총괄"):text.index("4. 기업별 목표 달성")])
+    assert "매출액 증가 천원 450,000 1,933,000 - 450,000 1,168,000 - 765,000" in period
+    assert "수출액 증가 천원 400,000 275,000 68.8% 400,000 171,000 0 104,000" in period
+    assert "목표가 일부 연도에만 있는 지표는 달성률을 적지 않습니다." in period
+    year = _flat(text[text.index("2. 연도별"):text.index("3. 사업기간 총괄")])
+    assert "수출액 증가 0 104,000 - 천원" in year

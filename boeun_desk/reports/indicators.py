@@ -69,7 +69,8 @@ class IndicatorAchievementReport(Renderer):
             *(self._year(y) for y in data.years if not y.future),
             b.Heading(t("3. 사업기간 총괄 (금액 단위: 천원)")),
             self._period(data),
-            b.Text(t("목표 합계는 사업기간 전체의 목표, 실적 합계는 {year}년까지의 누계입니다.", year=data.year), "note"),
+            b.Text(t("목표 합계는 사업기간 전체의 목표, 실적 합계는 {year}년까지의 누계입니다.", year=data.year) + " "
+                   + t("목표가 일부 연도에만 있는 지표는 달성률을 적지 않습니다."), "note"),
             b.Heading(t("4. 기업별 목표 달성 ({year}년, 금액 단위: 천원)", year=data.year)),
             b.Grid((t("업체명"), t("지표"), t("목표"), t("실적"), t("달성률"), t("단위")),
                    tuple(row_text((name, t(a.label), _n(printed(a)[0]), _n(printed(a)[1]), _rate(*printed(a)),
@@ -103,7 +104,10 @@ class IndicatorAchievementReport(Renderer):
             targets = [target for target, _ in per_year if target is not None]
             target = sum(targets) if targets else None
             achieved = sum(value for (_, value), y in zip(per_year, years, strict=True) if not y.future)
-            cells = [_n(target), _n(achieved), _rate(target, achieved)]
+            # A target for some years only: the sum is no period target, so no rate against it
+            # (2024's target against two years' results once printed 429.6 %).
+            whole = len(targets) == len(per_year)
+            cells = [_n(target), _n(achieved), _rate(target, achieved) if whole else "-"]
             for (year_target, year_achieved), y in zip(per_year, years, strict=True):
                 cells += [_n(year_target), "-" if y.future else _n(year_achieved)]
             rows.append((t(first.label), unit_text(first), *cells))
