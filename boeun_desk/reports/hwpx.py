@@ -81,8 +81,10 @@ class HwpxWriter:
              keep_next: bool = False, tab_right: bool = False) -> str:
         """A paragraph shape (alignment, line spacing %, space before/after in pt). Every shape
         derives from 바탕글 (paraPr 0), whose breakNonLatinWord="BREAK_WORD" keeps Hangul words
-        whole: python-hwpx measured that 한글 reads it so, the reverse of its name
-        (hwpx.form_fit.measure.TextStyle); tests check every shape a document uses."""
+        whole: the OWPML schema's annotation says the opposite (KEEP_WORD 어절, BREAK_WORD 글자), but
+        한글 reads it reversed, as python-hwpx measured (hwpx.form_fit.measure.TextStyle), as rhwp
+        measured in 한글 (edwardkim/rhwp#2185) and as 한글 2022's own SaveAs writes it (rhwp#5560);
+        tests check every shape a document uses."""
         key = (align, spacing, before, after, keep_next, tab_right)
         if key not in self._paras:
             # a tab to the right end of the line (the page header's and footer's right-hand text)
