@@ -244,3 +244,22 @@ def test_a_year_without_cases_prints_its_notes_and_no_empty_totals(services, tmp
     check_totals(budget)
     indicators = layout_text(api.render_indicator_report(services, 2024, tmp_path / "i.pdf"))
     assert "기업별 목표가 없습니다." in indicators and "해당 연도의 인증·지식재산권 기록이 없습니다." in indicators
+
+
+def test_the_firms_budget_is_the_same_in_the_annual_report_and_the_budget_document(demo, tmp_path):
+    """민간부담 예산(A) is the agreed share of the cases not cancelled in both documents."""
+    import re
+    import subprocess
+
+    from boeun_desk.reports import api as report_api
+
+    def text(path):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+
+    annual = text(report_api.render_annual_report(demo, 2024, tmp_path / "a.pdf"))
+    budget = text(report_api.render_budget_report(demo, 2024, tmp_path / "b.pdf"))
+    table = annual[annual.index("기업부담금", annual.index("4. 재원별")):]
+    firm_total = re.search(r"^\s*합계\s+([\d,]+)\s", table, re.M).group(1)
+    assert int(firm_total.replace(",", "")) > 1000  # 84,920 in 2024
+    assert re.search(rf"^\s*민간부담금\s+{firm_total}\s", budget, re.M), (firm_total, budget[:3000])

@@ -117,10 +117,13 @@ class AnnualReport(Renderer):
 
         grants = (row(t("국비"), budget.national, "national"), row(t("도비"), budget.provincial, "provincial"),
                   row(t("군비"), budget.county, "county"))
-        firm = (row(t("현금"), None, "firm_cash"), row(t("현물"), None, "firm_in_kind"))
+        # The firms' 예산(A) is what the counted cases agreed, as in 사업비 집행 현황.
+        agreed = stages.total
+        firm = (row(t("현금"), agreed.firm_cash, "firm_cash"), row(t("현물"), agreed.firm_in_kind, "firm_in_kind"))
         return [
             b.Grid((t("정부지원금"), *heads), grants, widths, "lrrrrr", total=row(t("합계"), budget.grant, "grant")),
-            b.Grid((t("기업부담금"), *heads), firm, widths, "lrrrrr", total=row(t("합계"), None, "firm")),
+            b.Grid((t("기업부담금"), *heads), firm, widths, "lrrrrr", total=row(t("합계"), agreed.firm, "firm")),
+            b.Text(t("※ 기업부담금의 예산(A)은 취소되지 않은 과제의 협약액입니다."), "note"),
         ]
 
     def _meetings(self, data: AnnualReportData) -> list[b.Block]:
