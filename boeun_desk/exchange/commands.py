@@ -261,10 +261,13 @@ def cmd_sync_conflicts(args: argparse.Namespace, services: Any) -> int:
     if args.json:
         print_json([{k: v for k, v in dataclasses.asdict(c).items() if k != "entries"} for c in conflicts])
         return 0
-    for c in conflicts:
-        print(f"{c.id}  {c.entity}.{c.field}  {c.entity_id}")
+    from boeun_desk.services.conflict_view import describe_conflicts
+
+    at = {c.id: c.remote_at or "-" for c in conflicts}
+    for c in describe_conflicts(services.database):  # in words: 기업 '보은대추농원' 전화번호
+        print(f"{c.id}  {c.kind} '{c.record}' {c.field}")
         print(t("    이쪽: {local} / 상대({officer}, {at}): {remote}", local=c.local, remote=c.remote,
-                officer=c.remote_officer or "-", at=c.remote_at or "-"))
+                officer=c.officer, at=at.get(c.id, "-")))
     print(t("충돌 {n}건", n=len(conflicts)))
     return 0
 

@@ -20,10 +20,11 @@ from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import KINDS, ImportPlan, apply_import, plan_import
 from boeun_desk.i18n import t
 from boeun_desk.services import Changes, sync
+from boeun_desk.services.conflict_view import describe_conflicts
 from boeun_desk.storage import backup
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
-from boeun_desk.ui.save_target import export_folder
+from boeun_desk.ui.save_target import export_folder, with_suffix
 from boeun_desk.ui.widgets import ChoiceField, plain_label
 from boeun_desk.ui.worker import Task, error_message, run_with_progress
 from boeun_desk.validation import InvalidValue
@@ -122,8 +123,8 @@ class SyncDialog(QDialog):
         self.resize(980, 520)
         self.status = plain_label(t("다른 노트북에서 내보낸 동기화 파일을 가져오면 서로 다른 변경은 합치고, 같은 항목을 양쪽에서 "
                                "바꾼 경우는 아래 충돌 목록에 남깁니다."), wrap=True)  # then errors and paths
-        self.conflicts = RowsModel([t("종류"), t("항목"), t("이쪽 값"), t("가져온 값"), t("가져온 쪽 담당자")])
-        self.view = table_view(self.conflicts, [110, 120, 220, 220])
+        self.conflicts = RowsModel([t("종류"), t("기록"), t("항목"), t("이쪽 값"), t("가져온 값"), t("가져온 쪽 담당자")])
+        self.view = table_view(self.conflicts, [90, 200, 110, 200, 200])
         buttons = QHBoxLayout()
         for label, slot in ((t("동기화 파일 내보내기…"), self._export), (t("동기화 파일 가져오기…"), self._import),
                             (t("이쪽 값 유지"), lambda: self.resolve("local")),
@@ -132,6 +133,9 @@ class SyncDialog(QDialog):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch()
+        close = QPushButton(t("닫기"))
+        close.clicked.connect(self.reject)
+        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
@@ -139,14 +143,16 @@ class SyncDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.conflicts.set_rows([(c.entity, c.field, str(c.local), str(c.remote), c.remote_officer, c.id)
-                                 for c in sync.list_conflicts(self.context.services.database)])
+        """The conflicts as the officer reads them: the kind, the record by its name, the field's label."""
+        self.conflicts.set_rows([(c.kind, c.record, c.field, c.local, c.remote, c.officer, c.id)
+                                 for c in describe_conflicts(self.context.services.database)])
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, t("동기화 파일 내보내기"),
-                                              str(export_folder(self.context.settings) / "boeun-desk.sync"), "(*.sync)")
+                                              str(export_folder(self.context.settings) / "boeun-desk.sync"),
+                                              t("동기화 파일 (*.sync)"))
         if path:
-            self.export_to(Path(path))
+            self.export_to(with_suffix(Path(path), ".sync"))
 
     def export_to(self, path: Path) -> Task:
         def done(counts: dict[str, int]) -> None:
@@ -160,7 +166,7 @@ class SyncDialog(QDialog):
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("동기화 파일 가져오기"), str(export_folder(self.context.settings)),
-                                              "(*.sync);;(*)")
+                                              t("동기화 파일 (*.sync);;모든 파일 (*)"))
         if path:
             self.import_from(Path(path))
 
@@ -200,7 +206,7 @@ class SyncDialog(QDialog):
 def export_excel(context: AppContext, parent: QWidget) -> Task | None:
     path, _ = QFileDialog.getSaveFileName(parent, t("엑셀로 내보내기"), str(export_folder(context.settings) / "보은데스크.xlsx"),
                                           "Excel (*.xlsx)")
-    return export_sheets(context, parent, ["all"], Path(path)) if path else None
+    return export_sheets(context, parent, ["all"], with_suffix(Path(path), ".xlsx")) if path else None
 
 
 def export_sheets(context: AppContext, parent: QWidget, keys: list[str], path: Path, *,

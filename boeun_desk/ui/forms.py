@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -179,7 +179,10 @@ class RecordForm(QDialog):
         first = next((e.field for e in failed.errors if e.field in self.editors), None)
         if first is not None:
             self.editors[first].setFocus()
-            self.scroll.ensureWidgetVisible(self.errors[first])  # a list's message sits below a long form
+            # Lay the form out with its messages shown first: scrolled before, a message below a long
+            # form (a list's) was measured where it was not yet, and stayed out of sight.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self.scroll.ensureWidgetVisible(self.errors[first])
         self.message.setStyleSheet(ERROR_STYLE)
         elsewhere = [str(e) for e in failed.errors if e.field not in self.errors]  # e.g. a file that cannot be read
         self.message.setText("\n".join([*elsewhere, t("입력값을 확인하세요. 입력한 내용은 그대로 남아 있습니다.")]))

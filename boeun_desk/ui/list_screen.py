@@ -38,6 +38,7 @@ from boeun_desk.validation import ValidationFailed
 EXPIRY_CHOICES = ((None, "만료 전체"), ("expired", "만료됨"), (30, "30일 이내 만료 예정"), (60, "60일 이내 만료 예정"),
                   (90, "90일 이내 만료 예정"))
 OPEN_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2}
+SEARCH_TO_LIST = {Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 
 
 class ListScreen(QWidget):
@@ -115,7 +116,7 @@ class ListScreen(QWidget):
             buttons.addWidget(detail)
         excel = QPushButton(t("엑셀로…"))
         excel.setToolTip(t("지금 목록에 보이는 기록을 엑셀 파일로 저장합니다"))
-        excel.clicked.connect(self.export_shown)
+        excel.clicked.connect(lambda: self.export_shown())  # clicked(checked) must not become the path
         buttons.addWidget(excel)
         if spec.print_kind:
             printing = QPushButton(t("인쇄…"))
@@ -167,6 +168,10 @@ class ListScreen(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.search and event.type() == QEvent.Type.FocusIn:
             self.model.prepare_search()
+        elif watched is self.search and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in SEARCH_TO_LIST and self.model.rowCount():
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # typed, then ↓ or Enter: on to the rows found
+            return True
         elif watched is self.view and event.type() == QEvent.Type.FocusIn and not self.selected_id():
             if self.model.rowCount():  # tabbed into: the row under the cursor (or the first) is chosen
                 self.view.selectRow(max(self.view.currentIndex().row(), 0))
@@ -311,7 +316,7 @@ class ListScreen(QWidget):
         """The rows on screen (search and filters applied) as an Excel sheet, written on a worker
         (the Task; None when no file was chosen)."""
         from boeun_desk.ui.exchange_dialogs import export_sheets  # openpyxl loads on first use
-        from boeun_desk.ui.save_target import export_folder
+        from boeun_desk.ui.save_target import export_folder, with_suffix
 
         if path is None:
             suggested = export_folder(self.context.settings) / f"{t(self.spec.title)}.xlsx"
@@ -319,7 +324,7 @@ class ListScreen(QWidget):
                                                     "Excel (*.xlsx)")
             if not chosen:
                 return None
-            path = Path(chosen)
+            path = with_suffix(Path(chosen), ".xlsx")
         return export_sheets(self.context, self, [self.spec.kind.sheet], path, only_ids=set(self.model.ids()))
 
     def print_selected(self) -> None:

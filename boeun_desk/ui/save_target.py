@@ -59,9 +59,16 @@ def save_folder(settings: QSettings) -> Path:
 
 
 def export_folder(settings: QSettings) -> Path:
-    """Where spreadsheets and sync files are offered: the folder set in 설정, else the documents folder."""
+    """Where spreadsheets and sync files are offered: the folder set in 설정, else the documents'
+    folder (설정's 문서 저장 폴더 or the last one a document went to; as 설정 says: "비워 두면 문서 폴더")."""
     chosen = str(settings.value(EXPORT_KEY, "") or "")
-    return Path(chosen) if chosen and _usable(Path(chosen)) else documents_folder()
+    return Path(chosen) if chosen and _usable(Path(chosen)) else save_folder(settings)
+
+
+def with_suffix(path: Path, suffix: str) -> Path:
+    """`path` as the file to write: a name typed without the extension (번들, 목록) gets it, so the
+    file opens by a double click and the dialogs that look for that kind of file list it."""
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
 def remember_folder(settings: QSettings, saved: Path) -> None:

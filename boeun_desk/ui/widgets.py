@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QDate, QLocale, QSize, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat
 from PySide6.QtGui import Qt as GuiQt  # Qt's text functions (mightBeRichText) live in QtGui
 from PySide6.QtWidgets import (
@@ -223,6 +223,12 @@ class TextArea(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setMinimumHeight(64)
         self.setMaximumHeight(140)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """As tall as its minimum: it grows into room the form has to spare, but a form's message
+        (a word-wrapped label, which makes the scroll area lay the form out at its preferred height)
+        does not make every note box jump to its largest."""
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
     def text(self) -> str:
         return self.toPlainText().strip()
