@@ -167,3 +167,27 @@ def test_from_the_search_box_down_or_enter_goes_on_to_the_rows_found(window, qtb
     assert screen.model.rowCount() == 0
     press(qtbot, Qt.Key.Key_Down)  # nothing found: the focus stays where the officer types
     assert focused() is screen.search
+
+
+def test_the_settings_message_goes_once_the_approval_boxes_are_put_right(context, qtbot):
+    from boeun_desk.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    boxes = dialog.document_fields["approval_titles"]
+    boxes.setText("담당,팀장,센터장,본부장,원장,이사장,감사")
+    dialog.apply()
+    assert "6칸까지" in dialog.document_error.text() and dialog.result() != SettingsDialog.DialogCode.Accepted
+    boxes.selectAll()
+    qtbot.keyClicks(boxes, "A,B,C")  # typed (English titles: keyClicks types ASCII)
+    assert dialog.document_error.text() == ""
+
+
+def test_a_sheet_exported_here_imports_back_without_a_note_about_its_id_column(context, tmp_path):
+    from boeun_desk.exchange.excel_export import export_workbook
+    from boeun_desk.exchange.excel_import import plan_import
+
+    path = tmp_path / "기업.xlsx"
+    export_workbook(context.services.database, ["firms"], path)
+    plan = plan_import(context.services.database, "firms", path)
+    assert plan.ok and plan.unchanged == 22 and [str(w) for w in plan.warnings] == []

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from boeun_desk.exchange.excel_export import ID_HEADER
 from boeun_desk.exchange.excel_read import SheetError, header_map, plain, read_sheet
 from boeun_desk.i18n import t
 from boeun_desk.kinds import BY_KEY, Kind
@@ -143,9 +144,10 @@ def plan_import(database: Database, kind: str, path: Path, *, progress: Progress
     if sheet.hidden_rows:
         plan.warnings.append(RowError(0, "", t("숨겨진 행 {rows}의 데이터는 가져오지 않았습니다",
                                                rows=_numbers(sheet.hidden_rows))))
-    if sheet.ignored:
+    ignored = [name for name in sheet.ignored if name != ID_HEADER]  # the export's own record ids: not news
+    if ignored:
         plan.warnings.append(RowError(sheet.header_row, "", t("알 수 없는 열은 가져오지 않습니다: {names}",
-                                                              names=", ".join(sheet.ignored))))
+                                                              names=", ".join(ignored))))
     seen: dict[str, int] = {}
     for done, (row, raw) in enumerate(sheet.rows):
         if done % 200 == 0:

@@ -83,6 +83,8 @@ class SettingsDialog(QDialog):
         self.document_error = plain_label(wrap=True)
         self.document_error.setStyleSheet("color: #b00020")
         documents.addRow(self.document_error)
+        for edit in self.document_fields.values():  # a refusal goes once the officer puts it right
+            edit.textEdited.connect(lambda _text: self.document_error.clear())
 
         self.documents_folder = FolderField(str(settings.value(save_target.FOLDER_KEY, "") or ""),
                                             t("문서 저장 폴더"))
