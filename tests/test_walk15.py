@@ -191,3 +191,28 @@ def test_a_sheet_exported_here_imports_back_without_a_note_about_its_id_column(c
     export_workbook(context.services.database, ["firms"], path)
     plan = plan_import(context.services.database, "firms", path)
     assert plan.ok and plan.unchanged == 22 and [str(w) for w in plan.warnings] == []
+
+
+def test_closing_the_window_during_a_batch_asks_first(context, window, qtbot, tmp_path):
+    """The window closed at once and the 40,000-page batch was dropped without a word."""
+    import threading
+
+    from boeun_desk.ui.worker import run_with_progress, unfinished_work
+
+    release = threading.Event()
+    task = run_with_progress(window, "기업별 지원현황 일괄 출력", lambda _p, _progress, cancelled: release.wait(30) and
+                             not cancelled(), modal=False)
+    window.show()
+    assert unfinished_work() == ["기업별 지원현황 일괄 출력"]
+    context.ask.answers = ["no"]
+    window.close()
+    assert window.isVisible() and "기업별 지원현황 일괄 출력" in context.ask.asked[-1]
+    assert "취소되고" in context.ask.asked[-1] and not task.done
+    context.ask.answers = ["yes"]
+    window.close()
+    assert not window.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: task.done, timeout=30_000)
+    assert unfinished_work() == []
+    window.close()  # nothing running: no question
+    assert len(context.ask.asked) == 2

@@ -26,6 +26,7 @@ from boeun_desk.paths import resource
 from boeun_desk.ui import screen_fit
 from boeun_desk.ui.settings_dialog import SettingsDialog
 from boeun_desk.ui.widgets import plain_label
+from boeun_desk.ui.worker import unfinished_work
 
 if TYPE_CHECKING:
     from boeun_desk.overview import Overview
@@ -368,6 +369,13 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        busy = unfinished_work()  # a batch of PDFs or a print job goes on while the officer works
+        if busy and self.context is not None and self.context.ask(self, t("끝내기"), t(
+                "아직 끝나지 않은 작업이 있습니다: {work}\n지금 끝내면 이 작업은 취소되고, 만들던 파일은 남지 않습니다. "
+                "끝낼까요?", work=", ".join(busy)), icon="warning") != "yes":
+            event.ignore()
+            self.restart_requested = False
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
 

@@ -60,6 +60,7 @@ class Task(QObject):
         self.result: Any = None
         self.error: Exception | None = None
         self.done = False  # the outcome has been handed over (on the GUI thread)
+        self.title = ""  # what the officer started (run_with_progress); "" for work of the program's own
         self.stoppable = True  # as the work last said
         self._thread = _Thread(self)
         self._relay.connect(self.progressed, Qt.ConnectionType.QueuedConnection)
@@ -129,6 +130,12 @@ class Task(QObject):
             on_error(self.error)
 
 
+def unfinished_work() -> list[str]:
+    """What the officer started and is still running (a batch of PDFs, a print job): the window
+    asks before closing, as closing cancels it."""
+    return sorted({task.title for task in _RUNNING if task.title and not task.done})
+
+
 def wait_for_workers() -> None:
     """Before the database closes: stop every task still running where it can stop, and wait."""
     for task in list(_RUNNING):
@@ -182,6 +189,7 @@ def run_with_progress(parent: QWidget, title: str, fn: WorkFn, params: Any = Non
     from boeun_desk.ui.progress_dialog import ProgressDialog
 
     task = Task(fn, params)
+    task.title = title
     dialog = ProgressDialog(parent, title, modal=modal)
     task.progressed.connect(dialog.show_progress)
     dialog.cancel_requested.connect(task.cancel)
