@@ -127,3 +127,31 @@ def test_a_visit_record_without_photos_fits_one_page(demo, tmp_path):
     for visit in visits:
         path = api.render_visit_record(demo, visit.id, tmp_path / f"{visit.id}.pdf")
         assert len(PdfReader(path).pages) == 1, visit.id
+
+
+def test_a_photo_heading_moves_with_its_photo(demo, tmp_path):
+    """The photo section's heading is never left at a page foot with the photo on the next page."""
+    from PIL import Image
+
+    firm = demo.firms.by_brn("303-87-40163")
+    visit = demo.visits.list(firm_id=firm.id)[0]
+    demo.visits.update(visit.id, {"advice": "포장 구조 개선안 검토 " * 120})
+    photo = tmp_path / "현장.jpg"
+    Image.new("RGB", (1600, 1200), (120, 90, 60)).save(photo)
+    demo.attachments.attach("visit", visit.id, photo, caption="작업장")
+    pages = text_of(api.render_visit_record(demo, visit.id, tmp_path / "v.pdf")).split("\f")
+    holding = [n for n, page in enumerate(pages) if "6. 현장 사진" in page]
+    assert holding and "작업장" in pages[holding[0]]
+
+
+def test_the_firm_summary_file_is_named_by_the_firm_s_latest_year(context, qtbot):
+    from boeun_desk.ui.reports_screen import ReportsScreen
+    from boeun_desk.ui.table_model import Lookups
+
+    screen = ReportsScreen(context, Lookups(context))
+    qtbot.addWidget(screen)
+    screen.kind.set_value("firm")
+    firm = context.services.firms.by_brn("301-64-35821")  # 산외면약초가공: supported in 2025 only
+    screen.firm.set_value(firm.id)
+    screen.year.set_value(2024)
+    assert screen.suggested_name().endswith("_2025.pdf")

@@ -274,7 +274,7 @@ def _start_height(block: b.Block) -> float:
     if isinstance(block, b.Text):
         return Styles.body.leading * 2 + 12
     if isinstance(block, b.Photos):
-        return 40 * mm if block.photos else Styles.note.leading + 4
+        return 78 * mm if block.photos else Styles.note.leading + 4  # a row of photos with captions
     return 0
 
 

@@ -258,6 +258,9 @@ class ReportsScreen(QWidget):
             return save_target.pdf_name(FILE_TITLES[kind], firm, f"{day:%Y-%m-%d}", *handout)
         if kind == "certs" and not firm:
             firm = "전체"
+        if kind == "firm" and self.firm.value():  # the firm's latest year of support, not the year box's
+            years = services.queries.firm_detail(self.firm.value()).selected_years
+            year = max(years) if years else year
         return save_target.pdf_name(FILE_TITLES[kind], firm, year, *handout)
 
     def save_as(self) -> None:
