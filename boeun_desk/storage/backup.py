@@ -30,7 +30,7 @@ from pathlib import Path
 
 from boeun_desk.i18n import t
 from boeun_desk.progress import IsCancelled, Progress, stop_if
-from boeun_desk.storage import filestore
+from boeun_desk.storage import cipher, filestore
 from boeun_desk.storage.errors import DatabaseError
 from boeun_desk.storage.files import LEFTOVERS, PART, atomic_path, sweep_leftovers
 
@@ -100,19 +100,30 @@ def copy_database(source: Path, target: Path, then: Callable[[Path], object] | N
     """A consistent 0600 copy of a live database (WAL included) through the online backup API,
     written under a unique temporary name beside the target and renamed into place (after
     `then(copy)` has run on the finished copy, if given). With `progress` or `cancelled` it copies
-    a few pages at a time, reporting and stopping between them (stopped, no copy is left)."""
+    a few pages at a time, reporting and stopping between them (stopped, no copy is left). A copy
+    of an encrypted database is encrypted with the same key (the one this process was given for
+    it: cipher.remember)."""
+    encrypted = cipher.is_encrypted(source)
+    key = cipher.key_for(source) if encrypted else None
+    if encrypted and key is None:
+        raise DatabaseError(t("암호화된 데이터베이스입니다. 암호가 필요합니다: {path}", path=source))
     try:
         with atomic_path(target) as scratch:
-            src = sqlite3.connect(source, timeout=30)
-            try:
-                dst = sqlite3.connect(scratch)
+            if key is not None:
+                from boeun_desk.storage.convert import copy_file
+
+                copy_file(source, scratch, key, key, progress=progress, cancelled=cancelled)
+            else:
+                src = sqlite3.connect(source, timeout=30)
                 try:
-                    copy_pages(src, dst, progress, cancelled)
-                    dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                    dst = sqlite3.connect(scratch)
+                    try:
+                        copy_pages(src, dst, progress, cancelled)
+                        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                    finally:
+                        dst.close()
                 finally:
-                    dst.close()
-            finally:
-                src.close()
+                    src.close()
             if then is not None:
                 then(scratch)
     except (sqlite3.Error, OSError) as error:
@@ -181,7 +192,7 @@ def make_backup(database_path: Path, *, reason: str = "", now: datetime | None =
 def _store_files(database_path: Path, copy: Path, cancelled: IsCancelled | None = None) -> filestore.Copied:
     store = files_store(database_path)
     store.mkdir(mode=0o700, exist_ok=True)
-    hashes = filestore.named_hashes(copy)
+    hashes = filestore.named_hashes(copy, cipher.key_for(database_path))
     for content_hash in hashes:  # files this backup names are fresh: a parallel sweep spares them
         with contextlib.suppress(OSError):
             os.utime(filestore.content_path(store, content_hash))
@@ -193,8 +204,9 @@ def _thin(database_path: Path, now: datetime) -> int:
     stored files removed."""
     backups = list_backups(database_path)
     store = files_store(database_path)
+    key = cipher.key_for(database_path)
     try:
-        named = {b.path: filestore.named_hashes(b.path) for b in backups}
+        named = {b.path: filestore.named_hashes(b.path, key) for b in backups}
     except sqlite3.Error:  # a damaged backup: what it names is unknown, so the store is left alone
         named = None
     sizes = _stored_sizes(store)
@@ -208,7 +220,8 @@ def _thin(database_path: Path, now: datetime) -> int:
     if named is None:
         return 0
     try:  # the store is shared by every database whose backups are in this folder
-        keep = set().union(*(filestore.named_hashes(other) for other in backups_dir(database_path).glob("*.sqlite3")))
+        keep = set().union(*(filestore.named_hashes(other, key)
+                             for other in backups_dir(database_path).glob("*.sqlite3")))
     except sqlite3.Error:
         return 0
     return sweep_store(store, keep, sizes)
@@ -286,7 +299,8 @@ def backup_if_changed(database_path: Path, interval: timedelta | None = None) ->
             return None
         # Every change leaves audit entries, so comparing the audit trail's size and last time
         # tells real changes apart from file times that move whenever SQLite merely opens the file.
-        if newest and _watermark(database_path) == _watermark(newest[0].path):
+        key = cipher.key_for(database_path)
+        if newest and _watermark(database_path, key) == _watermark(newest[0].path, key):
             return None
         if space_warning(database_path, needed=True):
             return None
@@ -311,15 +325,13 @@ def space_warning(database_path: Path, *, needed: bool = False) -> str | None:
              folder=backups_dir(database_path))
 
 
-def _watermark(path: Path) -> tuple[object, ...]:
+def _watermark(path: Path, key: cipher.Key | None = None) -> tuple[object, ...]:
     """(entries, last time) of a database file's audit trail, read without writing to it."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return tuple(connection.execute("SELECT count(*), max(at) FROM audit_entry").fetchone())
+        with cipher.connect(path, key, readonly=True) as connection:
+            return tuple(connection.execute("SELECT count(*), max(at) FROM audit_entry").fetchone())
     except sqlite3.DatabaseError:
-        return ()  # not a Boeun Desk file (or damaged): treat as changed
-    finally:
-        connection.close()
+        return ()  # not a Boeun Desk file (or damaged, or another key): treat as changed
 
 
 def to_thin(backups: Sequence[BackupInfo], now: datetime) -> list[BackupInfo]:

@@ -6,17 +6,17 @@ The one module of the storage layer that imports SQLAlchemy (see storage/__init_
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, exc, inspect, pool, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from boeun_desk import models  # noqa: F401  (registers mappers and the audit hook)
 from boeun_desk.i18n import t
 from boeun_desk.migrations import HEAD
-from boeun_desk.storage import backup, identity
+from boeun_desk.storage import backup, cipher, identity
 from boeun_desk.storage.errors import DamagedDatabase, DatabaseError
 from boeun_desk.storage.files import atomic_path
 from boeun_desk.storage.lock import InstanceLock, IntegrityCheck
@@ -34,6 +34,11 @@ class Database:
     sessions: sessionmaker[Session]
     lock: InstanceLock | None = None
     auto_backup: bool = False
+    key: cipher.Key | None = field(default=None, repr=False)  # an encrypted file's passphrase
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def path(self) -> Path | None:
@@ -66,13 +71,16 @@ class Database:
                     busy = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
                         "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 checkpointed = busy == 0
-            except (exc.SQLAlchemyError, sqlite3.Error):
+            except Exception:  # noqa: BLE001  (sqlite3's, SQLCipher's or SQLAlchemy's error)
                 pass  # closing must not fail; the WAL stays valid and is replayed on next open
         self.engine.dispose()
         if self.auto_backup and self.path is not None:
             backup.backup_if_changed(self.path)
-        if self.lock is not None:
-            self.lock.release(self.path if checkpointed and clean else None, start_page)
+        if self.lock is not None:  # an encrypted file's figures are never written beside it in the clear
+            self.lock.release(self.path if checkpointed and clean else None,
+                              None if self.encrypted else start_page)
+        if self.path is not None and self.key is not None and cipher.key_for(self.path) is self.key:
+            cipher.remember(self.path, None)
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -97,12 +105,20 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, key: cipher.Key | None = None) -> Engine:
+    """An engine for `url`; with `key`, a SQLCipher file through the `sqlite+pysqlcipher` dialect
+    (its raw key in place of the passphrase, see cipher.py; a pool like pysqlite's for files)."""
     if url.startswith("postgresql"):  # the office server: password, timeouts (storage/server.py)
         from boeun_desk.storage.server import connect_args
 
         return create_engine(url, connect_args=connect_args(url), pool_pre_ping=True)
-    engine = create_engine(url)
+    if key is not None:
+        path = sqlite_path(url)
+        assert path is not None
+        engine = create_engine(URL.create("sqlite+pysqlcipher", password=key.for_file(path), database=str(path)),
+                               poolclass=pool.QueuePool)
+    else:
+        engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -167,9 +183,10 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(t("데이터베이스 폴더가 없습니다: {path}", path=path.parent))
 
 
-def _prepare_file(path: Path) -> identity.Kind | None:
-    """Refuse a file that is not ours (or empty: damaged); create a missing one whole."""
-    kind = identity.inspect_file(path)
+def _prepare_file(path: Path, key: cipher.Key | None) -> identity.Kind | None:
+    """Refuse a file that is not ours (or empty: damaged), or encrypted and `key` does not open
+    it (PassphraseNeeded, WrongPassphrase); create a missing one whole."""
+    kind = identity.inspect_file(path, key)
     if kind is identity.Kind.MISSING:
         create_database(path)
         return identity.Kind.OURS
@@ -178,13 +195,14 @@ def _prepare_file(path: Path) -> identity.Kind | None:
 
 def open_database(target: str | Path | None = None, *, migrate_to_head: bool = True,
                   exclusive: bool = False, auto_backup: bool = False,
-                  checked: IntegrityCheck | None = None) -> Database:
+                  checked: IntegrityCheck | None = None, key: cipher.Key | None = None) -> Database:
     """Open (creating if needed) and migrate a database; raise DatabaseError with a Korean message.
 
     A file at an older schema is backed up before it is migrated. `exclusive` takes the instance
     lock (the desktop program: a second copy on the same file gets a clear message); `auto_backup`
     writes a backup on open when the newest is older than a day, and on close when data changed.
     `checked`: the integrity check already running on the file (app.py starts it before imports).
+    `key`: the passphrase of an encrypted file (a plain file ignores it).
     """
     url = to_url(target)
     path = sqlite_path(url)
@@ -192,13 +210,16 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
         _check_sqlite_file(path)
     lock = InstanceLock.acquire(path) if exclusive and path is not None else None
     try:
-        kind = _prepare_file(path) if path is not None else None
+        kind = _prepare_file(path, key) if path is not None else None
     except BaseException:
         if lock is not None:
             lock.release()
         raise
-    database = Database(url=url, engine=make_engine(url), sessions=sessionmaker(), lock=lock,
-                        auto_backup=auto_backup)
+    key = key if path is not None and cipher.is_encrypted(path) else None
+    if key is not None:
+        cipher.remember(path, key)  # type: ignore[arg-type]  (its backups and checks use it)
+    database = Database(url=url, engine=make_engine(url, key), sessions=sessionmaker(), lock=lock,
+                        auto_backup=auto_backup, key=key)
     database.sessions.configure(bind=database.engine, expire_on_commit=False)
     try:
         result = checked.outcome() if checked is not None and checked.path == path else None
@@ -222,6 +243,8 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
         database.engine.dispose()
         if lock is not None:
             lock.release()
+        if key is not None:
+            cipher.remember(path, None)  # type: ignore[arg-type]
         if isinstance(error, exc.DBAPIError) and path is None:  # a server: cannot reach, login, rights
             from boeun_desk.storage.server import describe_server_error
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 
@@ -27,3 +28,15 @@ class DamagedDatabase(DatabaseError):
     def __init__(self, message: str, path: Path | None):
         super().__init__(message)
         self.path = path
+
+
+class PassphraseNeeded(DatabaseError, sqlite3.DatabaseError):
+    """An encrypted file opened without its passphrase (also a sqlite3 error: raw checks skip it)."""
+
+    def __init__(self, message: str, path: Path | None):
+        super().__init__(message)
+        self.path = path
+
+
+class WrongPassphrase(PassphraseNeeded):
+    """The passphrase given does not open the file (or the file is damaged: only the key tells)."""

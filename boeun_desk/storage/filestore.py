@@ -24,8 +24,8 @@ from typing import IO, TYPE_CHECKING
 
 from boeun_desk.i18n import t
 from boeun_desk.progress import IsCancelled, stop_if
+from boeun_desk.storage import cipher
 from boeun_desk.storage.files import PART, fsync_folder, sweep_leftovers
-from boeun_desk.storage.lock import sqlite_uri
 from boeun_desk.validation import InvalidValue
 
 if TYPE_CHECKING:
@@ -61,16 +61,16 @@ def files_dir_for(database_path: Path) -> Path:
     return database_path.with_name(database_path.name + ".files")
 
 
-def named_hashes(database_path: Path) -> set[str]:
+def named_hashes(database_path: Path, key: cipher.Key | None = None) -> set[str]:
     """The file hashes every attachment row of a database file names (trashed rows too), read
-    with plain sqlite3 and without writing to the file; only proper hashes are returned."""
-    connection = sqlite3.connect(sqlite_uri(database_path.resolve()) + "?mode=ro", uri=True, timeout=30)
+    without SQLAlchemy and without writing to the file (an encrypted one with `key`, else with the
+    key this process has for it); only proper hashes are returned."""
     try:
-        rows = connection.execute("SELECT DISTINCT content_hash FROM attachment").fetchall()
+        with cipher.connect(database_path, key or cipher.key_for(database_path), readonly=True,
+                            timeout=30) as connection:
+            rows = connection.execute("SELECT DISTINCT content_hash FROM attachment").fetchall()
     except sqlite3.OperationalError:  # no attachment table (an old or foreign file): names nothing
         return set()
-    finally:
-        connection.close()
     return {row[0] for row in rows if is_content_hash(row[0])}
 
 

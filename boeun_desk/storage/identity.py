@@ -13,8 +13,8 @@ from pathlib import Path
 
 from boeun_desk import migrations
 from boeun_desk.i18n import t
-from boeun_desk.storage.errors import DamagedDatabase, ForeignDatabase, NewerDatabase
-from boeun_desk.storage.lock import sqlite_uri
+from boeun_desk.storage import cipher
+from boeun_desk.storage.errors import DamagedDatabase, ForeignDatabase, NewerDatabase, PassphraseNeeded
 
 APPLICATION_ID = int.from_bytes(b"BOEU", "big")  # 0x424F4555, in bytes 68-71 of the file header
 # Tables every version of the program has: an unmarked file with them is ours, from before the mark.
@@ -34,10 +34,11 @@ def known_revisions() -> frozenset[str]:
     return frozenset(p.name.split("_", 1)[0] for p in folder.glob("*.py") if not p.name.startswith("_"))
 
 
-def inspect_file(path: Path) -> Kind | None:
+def inspect_file(path: Path, key: cipher.Key | None = None) -> Kind | None:
     """What the file at `path` is; DamagedDatabase or ForeignDatabase (Korean messages) for one the
     program must not open. None when SQLite could not read it now (locked, no permission): the
-    open that follows reports that in its own words."""
+    open that follows reports that in its own words. An encrypted file is read with `key` (or the
+    key this process was given for it): PassphraseNeeded or WrongPassphrase without the right one."""
     from boeun_desk.storage.backup import damaged_message
 
     try:
@@ -47,14 +48,15 @@ def inspect_file(path: Path) -> Kind | None:
     except FileNotFoundError:
         return Kind.MISSING
     try:
-        connection = sqlite3.connect(sqlite_uri(path.resolve()) + "?mode=ro", uri=True, timeout=5)
-        try:
+        with cipher.connect(path, key or cipher.key_for(path), readonly=True) as connection:
             application_id = connection.execute("PRAGMA application_id").fetchone()[0]
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             revision = (connection.execute("SELECT max(version_num) FROM alembic_version").fetchone()[0]
                         if "alembic_version" in tables else None)
-        finally:
-            connection.close()
+    except PassphraseNeeded as error:
+        if key is None and cipher.key_for(path) is None and _plain_backups(path):
+            raise DamagedDatabase(damaged_message(path), path) from error  # never encrypted: damaged
+        raise
     except sqlite3.OperationalError:
         return None
     except sqlite3.DatabaseError as error:  # not a database, malformed
@@ -68,6 +70,14 @@ def inspect_file(path: Path) -> Kind | None:
     if application_id == APPLICATION_ID:
         return Kind.OURS
     return Kind.UNMARKED if tables else Kind.EMPTY
+
+
+def _plain_backups(path: Path) -> bool:
+    """The newest backup of the file is plain SQLite: a file that now looks encrypted is damaged."""
+    from boeun_desk.storage.backup import list_backups
+
+    newest = list_backups(path)[:1]
+    return bool(newest) and not cipher.is_encrypted(newest[0].path)
 
 
 def mark(connection: sqlite3.Connection) -> None:

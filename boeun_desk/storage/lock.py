@@ -134,8 +134,10 @@ class IntegrityCheck:
     @classmethod
     def start(cls, target: str | Path | None) -> IntegrityCheck | None:
         path = database_file(target)
-        if path is None or not path.is_file() or _read_stamp(_lock_content(path), path)[0]:
-            return None
+        from boeun_desk.storage.cipher import is_encrypted
+
+        if path is None or not path.is_file() or is_encrypted(path) or _read_stamp(_lock_content(path), path)[0]:
+            return None  # (an encrypted file is checked once its key is known: open_database)
         return cls(path)
 
     def _run(self) -> None:

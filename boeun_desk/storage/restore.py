@@ -22,9 +22,10 @@ from pathlib import Path
 
 from boeun_desk.i18n import t
 from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
-from boeun_desk.storage import filestore, identity
+from boeun_desk.storage import cipher, filestore, identity
 from boeun_desk.storage.backup import backups_dir, copy_pages, files_store, list_backups
-from boeun_desk.storage.errors import DatabaseError, InvalidDatabasePath, NewerDatabase
+from boeun_desk.storage.convert import copy_file
+from boeun_desk.storage.errors import DatabaseError, InvalidDatabasePath, NewerDatabase, PassphraseNeeded
 from boeun_desk.storage.files import atomic_path
 from boeun_desk.storage.lock import InstanceLock, sqlite_uri
 
@@ -39,21 +40,22 @@ class RestoreResult:
     files: filestore.Copied = filestore.Copied()  # attachment files brought back, there, missing
 
 
-def integrity_errors(path: Path, *, quick: bool = False, cancelled: IsCancelled | None = None) -> list[str]:
+def integrity_errors(path: Path, *, quick: bool = False, key: cipher.Key | None = None,
+                     cancelled: IsCancelled | None = None) -> list[str]:
     """Problems SQLite finds in a file (full integrity_check by default); [] when it is sound.
-    `cancelled` is asked while SQLite checks (Cancelled when it says yes)."""
+    An encrypted file is read with `key`, else with the key this process has for it. `cancelled`
+    is asked while SQLite checks (Cancelled when it says yes)."""
     if not path.is_file():
         return [t("파일이 없습니다: {path}", path=path)]
     if path.stat().st_size == 0:
         return [t("파일이 비어 있습니다(0바이트): {path}", path=path)]
     try:
-        conn = sqlite3.connect(sqlite_uri(path.resolve()) + "?mode=ro", uri=True, timeout=5)
-        try:
+        with cipher.connect(path, key or cipher.key_for(path), readonly=True) as conn:
             if cancelled is not None:  # SQLite calls it every so many steps; 1 interrupts the check
                 conn.set_progress_handler(lambda: int(cancelled()), 100_000)
             rows = conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
-        finally:
-            conn.close()
+    except PassphraseNeeded as error:
+        return [str(error)]
     except sqlite3.Error as error:
         stop_if(cancelled)  # interrupted by the officer, not a damaged file
         return [t("데이터베이스 파일을 읽을 수 없습니다: {detail}", detail=error)]
@@ -83,7 +85,7 @@ def restore(database_path: Path, source: Path | None = None, *, progress: Progre
                 continue
             progress(0, 0, stage=t("첨부파일을 되살리는 중"), stoppable=False)
             return dataclasses.replace(result, files=restore_files(database_path))
-        if source is not None and problem is not None:
+        if problem is not None and (source is not None or isinstance(problem, PassphraseNeeded)):
             raise problem
         raise DatabaseError(t("복원할 수 있는 백업이 없습니다: {folder}", folder=backups_dir(database_path)))
     finally:
@@ -113,8 +115,11 @@ def _refuse_obvious(database_path: Path, source: Path) -> None:
 
 def _restore_from(database_path: Path, source: Path, progress: Progress = quiet,
                   cancelled: IsCancelled = never) -> RestoreResult:
+    """The backup is written in the database's state: encrypted with the key this process has for
+    the database (a plain backup of it gets encrypted on the way), else plain."""
+    key = cipher.key_for(database_path)
     try:
-        kind = identity.inspect_file(source)
+        kind = identity.inspect_file(source, key)
     except DatabaseError as error:  # another program's file, a newer version's, damaged
         raise _Unusable(_refusal(error, source)) from error
     if kind not in (identity.Kind.OURS, identity.Kind.UNMARKED):
@@ -122,11 +127,13 @@ def _restore_from(database_path: Path, source: Path, progress: Progress = quiet,
                                               path=source)))
     with atomic_path(database_path) as scratch:
         try:
-            _copy(source, scratch, progress, cancelled)
+            _copy(source, scratch, key, progress, cancelled)
+        except PassphraseNeeded as error:
+            raise _Unusable(error) from error
         except sqlite3.Error as error:
             raise _Unusable(DatabaseError(t("백업 파일을 읽을 수 없습니다: {detail}", detail=error))) from error
         progress(0, 0, stage=t("백업 파일을 검사하는 중"))
-        if integrity_errors(scratch, cancelled=cancelled):
+        if integrity_errors(scratch, key=key, cancelled=cancelled):
             raise _Unusable(DatabaseError(t("백업 파일이 손상되어 복원할 수 없습니다: {path}", path=source)))
         stop_if(cancelled)  # the last place to stop: from here the files are swapped
         progress(0, 0, stage=t("데이터베이스 파일을 바꿔 넣는 중"), stoppable=False)
@@ -136,14 +143,21 @@ def _restore_from(database_path: Path, source: Path, progress: Progress = quiet,
 
 
 def _refusal(error: DatabaseError, source: Path) -> DatabaseError:
-    if isinstance(error, NewerDatabase):
+    if isinstance(error, NewerDatabase | PassphraseNeeded):
         return error
     if isinstance(error, InvalidDatabasePath):
         return InvalidDatabasePath(t("보은 데스크의 데이터베이스 파일이 아니어서 복원할 수 없습니다: {path}", path=source))
     return DatabaseError(t("백업 파일이 손상되어 복원할 수 없습니다: {path}", path=source))
 
 
-def _copy(source: Path, target: Path, progress: Progress = quiet, cancelled: IsCancelled = never) -> None:
+def _copy(source: Path, target: Path, key: cipher.Key | None, progress: Progress = quiet,
+          cancelled: IsCancelled = never) -> None:
+    """The backup into `target`: encrypted with `key` when the database is (an encrypted backup
+    read with it too), else a plain page copy."""
+    if key is not None:
+        copy_file(source, target, key if cipher.is_encrypted(source) else None, key,
+                  progress=progress, cancelled=cancelled)
+        return
     src = sqlite3.connect(sqlite_uri(source.resolve()) + "?mode=ro", uri=True, timeout=30)
     try:
         dst = sqlite3.connect(target)
