@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from boeun_desk import __version__, server_commands, visit_commands
+from boeun_desk import __version__, crypto_commands, server_commands, visit_commands
 from boeun_desk.exchange import commands as exchange_commands
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
@@ -298,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     overdue.add_argument("--json", action="store_true")
     overdue.set_defaults(handler=cmd_overdue)
     visit_commands.register(sub, _Parser)
+    crypto_commands.register(sub, _Parser)
     report_commands.register(sub, _Parser)
     exchange_commands.register(sub, _Parser)
     server_commands.register(sub, _Parser)
@@ -338,7 +339,8 @@ def _run(args: argparse.Namespace) -> int:
         # A mistyped --db must not quietly become a new, empty database for a command.
         raise UsageError(t("데이터베이스 파일이 없습니다: {path}\n새 데이터베이스는 프로그램 창에서 만들거나"
                            "(boeun-desk --db 파일), 데모로 만드세요(boeun-desk demo 파일).", path=target))
-    database = open_database(target, auto_backup=True)
+    key = crypto_commands.unlock(named) if named is not None else None
+    database = open_database(target, auto_backup=True, key=key)
     try:
         return handler(args, Services(database, args.officer))
     except exc.SQLAlchemyError as error:

@@ -29,7 +29,7 @@ import os
 import re
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from boeun_desk.i18n import t
 from boeun_desk.models import Attachment, AuditEntry, Base, Tracked, utcnow
 from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.services.gate import RecordRejected, check_layout
+from boeun_desk.storage import seal
 from boeun_desk.storage.files import atomic_write
 from boeun_desk.storage.filestore import chunks_of, content_path, is_content_hash
 
@@ -55,6 +56,27 @@ _FRAME_MAX = 100  # a frame line is shorter than this
 
 class BundleError(Exception):
     """A bundle that cannot be used; str() is Korean."""
+
+
+class BundlePassphraseNeeded(BundleError):
+    """A sealed bundle opened without a passphrase: ask for one (CLI, sync dialog) and open again."""
+
+
+def _opened(path: Path, passphrase: str | None) -> Any:
+    """The bundle's bytes as a file: the file itself, or the plaintext of a sealed one (seal.py)."""
+    handle = open(path, "rb")  # noqa: SIM115  (returned; the caller closes it)
+    try:
+        if not seal.is_sealed(handle):
+            return handle
+        if not passphrase:
+            raise BundlePassphraseNeeded(t("암호로 봉인된 동기화 파일입니다. 암호를 입력하세요: {path}", path=path.name))
+        return seal.SealedReader(handle, passphrase, path.name)
+    except seal.SealError as error:
+        handle.close()
+        raise BundleError(str(error)) from error
+    except BaseException:
+        handle.close()
+        raise
 
 
 @dataclass(frozen=True)
@@ -175,47 +197,59 @@ def _records(session: Session, table: Table,
         yield [dump_value(v) for v in row], found
 
 
-def write_bundle(session: Session, path: Path, schema: str, replica: str, files_dir: Path, *,
-                 progress: Progress = quiet, cancelled: IsCancelled = never) -> dict[str, int]:
+def write_bundle(session: Session, path: Path, schema: str, replica: str, files_dir: Path,
+                 passphrase: str | None = None, *, progress: Progress = quiet,
+                 cancelled: IsCancelled = never) -> dict[str, int]:
     """Stream every tracked record with its history, then the files of the live attachments, into
-    `path` (atomically); the counts. `replica`: the identity of the copy it comes from. Stopped
-    (`cancelled`), the temporary file is removed and nothing is left at `path`."""
+    `path` (atomically); the counts. `replica`: the identity of the copy it comes from. With
+    `passphrase` the file is sealed (storage/seal.py: AES-256-GCM, scrypt). Stopped (`cancelled`),
+    the temporary file is removed and nothing is left at `path`."""
     tables = tracked_tables()
     audit_columns = [c.name for c in AuditEntry.__table__.columns]
     created = utcnow().isoformat()
     counts = {"records": 0, "history": 0, "files": 0, "file_bytes": 0, "files_missing": 0}
-    hashes: set[str] = set()
-    with atomic_write(path) as handle:  # 0600, a unique temporary name, fsynced, renamed
-        handle.write(MAGIC + b" " * _HEADER_WIDTH + b"\n")
-        body = _HashingWriter(handle)
-        with gzip.GzipFile(fileobj=body, mode="wb", mtime=0) as packed:
-            head = {"schema": schema, "replica": replica, "created": created,
-                    "tables": head_tables(),
-                    "audit": audit_columns}
-            packed.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
-            for done, table in enumerate(tables):
-                progress(done, len(tables), stage=t("기록을 담는 중"))
-                named = _live_file(table)
-                for row, entries in _records(session, table):
-                    if counts["records"] % 1000 == 0:
-                        stop_if(cancelled)
-                    packed.write(json.dumps([table.name, row, entries], ensure_ascii=False,
-                                            separators=(",", ":")).encode() + b"\n")
-                    counts["records"] += 1
-                    counts["history"] += len(entries)
-                    if named is not None and (content_hash := named(row)):
-                        hashes.add(content_hash)
-        for done, content_hash in enumerate(sorted(hashes)):
-            stop_if(cancelled)
-            progress(done, len(hashes), stage=t("첨부파일을 담는 중"))
-            size = _carry(body, files_dir, content_hash)
-            counts["files" if size is not None else "files_missing"] += 1
-            counts["file_bytes"] += size or 0
-        header = json.dumps({"sha256": body.sha256.hexdigest(), "size": body.size, "replica": replica,
-                             "created": created}).encode()
-        handle.seek(len(MAGIC))
-        handle.write(header.ljust(_HEADER_WIDTH))
+    with atomic_write(path) as raw:  # 0600, a unique temporary name, fsynced, renamed
+        handle = seal.SealedWriter(raw, passphrase) if passphrase else raw
+        _write_body(handle, session, tables, audit_columns, created, schema, replica, files_dir, counts,
+                    progress, cancelled)
+        if handle is not raw:
+            handle.close()  # the last chunk sealed before the file is renamed into place
     return counts
+
+
+def _write_body(handle: Any, session: Session, tables: list[Table], audit_columns: list[str], created: str,
+                schema: str, replica: str, files_dir: Path, counts: dict[str, int], progress: Progress,
+                cancelled: IsCancelled) -> None:
+    hashes: set[str] = set()
+    handle.write(MAGIC + b" " * _HEADER_WIDTH + b"\n")
+    body = _HashingWriter(handle)
+    with gzip.GzipFile(fileobj=body, mode="wb", mtime=0) as packed:
+        head = {"schema": schema, "replica": replica, "created": created,
+                "tables": head_tables(),
+                "audit": audit_columns}
+        packed.write(json.dumps(head, ensure_ascii=False).encode() + b"\n")
+        for done, table in enumerate(tables):
+            progress(done, len(tables), stage=t("기록을 담는 중"))
+            named = _live_file(table)
+            for row, entries in _records(session, table):
+                if counts["records"] % 1000 == 0:
+                    stop_if(cancelled)
+                packed.write(json.dumps([table.name, row, entries], ensure_ascii=False,
+                                        separators=(",", ":")).encode() + b"\n")
+                counts["records"] += 1
+                counts["history"] += len(entries)
+                if named is not None and (content_hash := named(row)):
+                    hashes.add(content_hash)
+    for done, content_hash in enumerate(sorted(hashes)):
+        stop_if(cancelled)
+        progress(done, len(hashes), stage=t("첨부파일을 담는 중"))
+        size = _carry(body, files_dir, content_hash)
+        counts["files" if size is not None else "files_missing"] += 1
+        counts["file_bytes"] += size or 0
+    header = json.dumps({"sha256": body.sha256.hexdigest(), "size": body.size, "replica": replica,
+                         "created": created}).encode()
+    handle.seek(len(MAGIC))
+    handle.write(header.ljust(_HEADER_WIDTH))
 
 
 def _live_file(table: Table) -> Any:
@@ -266,13 +300,14 @@ class Bundle:
     records_end: int
     head: dict[str, Any]
     carried: tuple[CarriedFile, ...] = ()
+    passphrase: str | None = field(default=None, repr=False)  # of a sealed bundle
 
     @property
     def replica(self) -> str:
         return self.head["replica"]
 
     def records(self) -> Iterator[BundleRecord]:
-        with open(self.path, "rb") as handle, \
+        with _opened(self.path, self.passphrase) as handle, \
                 gzip.GzipFile(fileobj=_Slice(handle, self.offset, self.records_end), mode="rb") as packed:
             packed.readline()  # the head, read by open_bundle
             number = 0
@@ -288,17 +323,22 @@ class Bundle:
 
     def files(self) -> Iterator[tuple[CarriedFile, Iterator[bytes]]]:
         """Each carried file with its bytes in chunks (read them before taking the next file)."""
-        with open(self.path, "rb") as handle:
+        with _opened(self.path, self.passphrase) as handle:
             for carried in self.carried:
                 handle.seek(carried.offset)
                 yield carried, chunks_of(handle, carried.size)
 
 
-def open_bundle(path: Path, schema: str) -> Bundle:
-    """Check the whole file (size, SHA-256, schema, the files' frames) before anything is read from it."""
+def open_bundle(path: Path, schema: str, passphrase: str | None = None) -> Bundle:
+    """Check the whole file (size, SHA-256, schema, the files' frames) before anything is read from
+    it; a sealed one is opened with `passphrase` (BundlePassphraseNeeded without one) and each of
+    its chunks is authenticated on the way."""
     damaged = BundleError(t("동기화 파일이 잘렸거나 바뀌었습니다. 아무것도 가져오지 않았습니다: {path}", path=path.name))
-    with open(path, "rb") as handle:
-        magic = handle.read(len(MAGIC))
+    with _opened(path, passphrase) as handle:
+        try:
+            magic = handle.read(len(MAGIC))
+        except seal.SealError as error:  # the first chunk of a sealed file is not as it was sealed
+            raise BundleError(str(error)) from error
         if magic in OLD_MAGICS:
             raise BundleError(t("이전 버전의 보은 데스크에서 만든 동기화 파일입니다. "
                                 "그 컴퓨터의 프로그램을 새 버전으로 바꾼 뒤 다시 만드세요: {path}", path=path.name))
@@ -325,7 +365,7 @@ def open_bundle(path: Path, schema: str) -> Bundle:
         check_layout(head.get("tables"), head.get("audit"), {table.name: table for table in tracked_tables()})
     except RecordRejected as error:
         raise BundleError(t("{message}. 아무것도 가져오지 않았습니다: {path}", message=error, path=path.name)) from error
-    return Bundle(path, offset, records_end, head, carried)
+    return Bundle(path, offset, records_end, head, carried, passphrase)
 
 
 def _scan(handle: Any, offset: int) -> tuple[str, int, int | None]:

@@ -60,6 +60,8 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     actions = sync_parser.add_subparsers(dest="sync_command", required=True, parser_class=parser_class)
     out = actions.add_parser("export", help=t("변경 묶음 파일 만들기"))
     out.add_argument("-o", "--output", required=True, type=Path)
+    out.add_argument("--encrypt", action="store_true",
+                     help=t("암호로 봉인 (암호를 묻거나 BOEUN_DESK_BUNDLE_PASSPHRASE에서 읽음)"))
     out.set_defaults(handler=cmd_sync_export)
     into = actions.add_parser("import", help=t("변경 묶음 파일 합치기"))
     into.add_argument("file", type=Path)
@@ -79,13 +81,17 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     server_commands.register_sync(actions)
 
 
-def database_file(args: argparse.Namespace) -> Path:
-    """The SQLite file the global --db/--demo options name (backups need a file)."""
+def database_file(args: argparse.Namespace, *, unlocked: bool = True) -> Path:
+    """The SQLite file the global --db/--demo options name (backups need a file). `unlocked`: an
+    encrypted one's passphrase is asked (or read from BOEUN_DESK_PASSPHRASE) and remembered."""
+    from boeun_desk.crypto_commands import unlock
     from boeun_desk.storage.target import sqlite_file
 
     path = sqlite_file(args.db or (demo_database_path() if args.demo else None))
     if path is None:
         raise InvalidValue(t("이 명령은 SQLite 데이터베이스 파일에만 쓸 수 있습니다"))
+    if unlocked:
+        unlock(path)
     return path
 
 
@@ -224,7 +230,14 @@ def cmd_clone(args: argparse.Namespace) -> int:
 def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
     from boeun_desk.services import sync
 
-    counts = sync.export_bundle(services.database, args.output)
+    passphrase = None
+    if args.encrypt:
+        from boeun_desk.crypto_commands import BUNDLE_PASSPHRASE_ENV, ask_new_passphrase
+
+        passphrase = ask_new_passphrase(BUNDLE_PASSPHRASE_ENV)
+    counts = sync.export_bundle(services.database, args.output, passphrase=passphrase)
+    if passphrase:
+        print(t("암호로 봉인했습니다. 받는 쪽에 암호를 따로(이 파일과 다른 길로) 알려 주세요"), file=sys.stderr)
     print(t("기록 {records}건, 변경 이력 {history}건을 담았습니다", **counts))
     print(t("첨부파일 {files}개({size:,} 바이트)를 담았습니다", files=counts["files"], size=counts["file_bytes"]))
     if counts["files_missing"]:
@@ -235,13 +248,18 @@ def cmd_sync_export(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
-    from boeun_desk.exchange.bundle import BundleError
+    from boeun_desk.crypto_commands import BUNDLE_PASSPHRASE_ENV, ask_passphrase
+    from boeun_desk.exchange.bundle import BundleError, BundlePassphraseNeeded
     from boeun_desk.services import sync
 
     if not args.file.is_file():
         raise InvalidValue(t("파일이 없습니다: {path}", path=args.file))
     try:
-        result = sync.import_bundle(services.database, args.file)
+        try:
+            result = sync.import_bundle(services.database, args.file)
+        except BundlePassphraseNeeded:
+            passphrase = ask_passphrase(t("동기화 파일 암호"), BUNDLE_PASSPHRASE_ENV)
+            result = sync.import_bundle(services.database, args.file, passphrase=passphrase)
     except BundleError as error:
         raise InvalidValue(str(error)) from error
     if args.json:

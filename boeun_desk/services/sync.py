@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.services.base import NotFound, in_use, unit_of_work
 from boeun_desk.services.firm_records import firm_dependents
 from boeun_desk.services.gate import RecordRejected, check_fields, check_history, check_record, rules_for
-from boeun_desk.storage import backup, filestore, identity
+from boeun_desk.storage import backup, cipher, filestore, identity
 from boeun_desk.storage.engine import Database, head_revision
 from boeun_desk.storage.errors import DatabaseError
 from boeun_desk.validation import InvalidValue
@@ -90,10 +89,11 @@ def replica_id(session: Session) -> str:
     return meta.value
 
 
-def export_bundle(database: Database, path: Path, files_dir: Path | None = None, *, progress: Progress = quiet,
-                  cancelled: IsCancelled = never) -> dict[str, int]:
+def export_bundle(database: Database, path: Path, files_dir: Path | None = None, *, passphrase: str | None = None,
+                  progress: Progress = quiet, cancelled: IsCancelled = never) -> dict[str, int]:
     """Write this copy's records and history, and the files its attachments name, to a bundle file:
     {"records", "history", "files", "file_bytes", "files_missing"} (a file not in the folder is left out).
+    With `passphrase` the bundle is sealed (AES-256-GCM, scrypt: exchange/bundle.py, storage/seal.py).
     Stopped (`cancelled`), no file is written."""
     with database.sessions() as session:  # a read: other copies keep writing while it streams
         meta = session.get(Meta, REPLICA_KEY)
@@ -103,7 +103,7 @@ def export_bundle(database: Database, path: Path, files_dir: Path | None = None,
         else:
             replica = meta.value
         return write_bundle(session, path, head_revision(), replica, files_dir or filestore.files_dir_of(database),
-                            progress=progress, cancelled=cancelled)
+                            passphrase, progress=progress, cancelled=cancelled)
 
 
 @dataclass(frozen=True)
@@ -128,18 +128,19 @@ def clone(database_path: Path, target: Path) -> Cloned:
     def prepare(copy: Path) -> None:
         """The copy gets its identity before it gets its name: a kill never leaves a clone that
         syncs as this laptop."""
-        with contextlib.closing(sqlite3.connect(copy)) as connection, connection:
+        with cipher.connect(copy, cipher.key_for(database_path)) as connection, connection:
             connection.execute("DELETE FROM meta WHERE key LIKE ?", (f"{CONFLICT_PREFIX}%",))
             connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (REPLICA_KEY, new_id))
-        copied.append(filestore.copy_named(filestore.named_hashes(copy), filestore.files_dir_for(database_path),
+        copied.append(filestore.copy_named(filestore.named_hashes(copy, cipher.key_for(database_path)),
+                                           filestore.files_dir_for(database_path),
                                            filestore.files_dir_for(target)))
 
     backup.copy_database(database_path, target, then=prepare)
     return Cloned(new_id, copied[0])
 
 
-def import_bundle(database: Database, path: Path, files_dir: Path | None = None, *, progress: Progress = quiet,
-                  cancelled: IsCancelled = never) -> SyncResult:
+def import_bundle(database: Database, path: Path, files_dir: Path | None = None, *, passphrase: str | None = None,
+                  progress: Progress = quiet, cancelled: IsCancelled = never) -> SyncResult:
     """Merge a bundle in one transaction (after a backup); the whole file is verified first, and
     every file it carries is checked against its hash before any is stored.
 
@@ -147,7 +148,7 @@ def import_bundle(database: Database, path: Path, files_dir: Path | None = None,
     the size of the bundle; files are copied a chunk at a time. Stopped (`cancelled`) before the
     commit, nothing of the file is kept: the transaction is rolled back, its files removed."""
     progress(0, 0, stage=t("동기화 파일을 검사하는 중"))
-    bundle = open_bundle(path, head_revision())
+    bundle = open_bundle(path, head_revision(), passphrase)
     files_dir = files_dir or filestore.files_dir_of(database)
     try:
         with filestore.placed(files_dir, _receive_files(bundle, files_dir, progress, cancelled)) as new_files:

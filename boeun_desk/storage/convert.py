@@ -124,7 +124,6 @@ def convert_file(path: Path, old_key: cipher.Key | None, new_key: cipher.Key | N
     """Replace a closed database file (a backup, say) by a verified copy with `new_key`."""
     expected = summary(path, old_key)
     with atomic_path(path) as scratch:
-        scratch.unlink()  # the export makes the file
         copy_file(path, scratch, old_key, new_key)
         verify(scratch, new_key, expected)
 
@@ -157,7 +156,6 @@ def convert(database_path: Path, old_key: cipher.Key | None, new_key: cipher.Key
         try:
             _step()
             with atomic_path(database_path) as scratch:
-                scratch.unlink()
                 copy_file(database_path, scratch, old_key, new_key)
                 _step()
                 verify(scratch, new_key, holder.expected)
