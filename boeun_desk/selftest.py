@@ -59,6 +59,24 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             assert (stats.firms_supported, stats.cases_total, stats.supply_companies_matched) == (13, 37, 10)
             return "2024: 13 firms, 37 cases, 10 supply companies"
 
+        def encrypted() -> str:
+            from boeun_desk.storage import cipher, convert
+
+            path = work / "encrypted.sqlite3"
+            open_database(path).close()
+            convert.convert(path, None, cipher.Key("self-test passphrase"))
+            raw = path.read_bytes()
+            assert cipher.is_encrypted(path) and b"alembic_version" not in raw, "file not encrypted"
+            db = open_database(path, key=cipher.Key("self-test passphrase"))
+            try:
+                revision = current_revision(db.engine)
+                with db.engine.connect() as conn:
+                    version = conn.exec_driver_sql("PRAGMA cipher_version").scalar()
+            finally:
+                db.close()
+            assert revision == head_revision()
+            return f"SQLCipher {version}, reopened at {revision}"
+
         def fonts() -> str:
             paths = [resource("fonts", name) for name in ("NanumGothic.ttf", "NanumGothicBold.ttf")]
             assert all(p.stat().st_size > 1_000_000 for p in paths), "Hangul font files missing"
@@ -92,7 +110,8 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             probe = importlib.import_module("boeun_desk.ui.probe")
             return probe.open_main_window(state["services"])
 
-        for name, action in (("database", database), ("demo data", demo), ("Hangul font", fonts),
+        for name, action in (("database", database), ("demo data", demo), ("encrypted database", encrypted),
+                             ("Hangul font", fonts),
                              ("documents", documents), ("Qt main window", gui)):
             step(name, action)
         if "db" in state:
