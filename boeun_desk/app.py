@@ -86,11 +86,11 @@ def offer_demo(database: Database, services: Services, parent: QWidget | None = 
     return True
 
 
-def open_for_window(target: str | Path | None, checked: IntegrityCheck | None = None) -> Database:
+def open_for_window(target: str | Path | None, checked: IntegrityCheck | None = None, key: Any = None) -> Database:
     """Open for this window alone (instance lock, automatic backups); raises DatabaseError."""
     from boeun_desk.storage.engine import open_database
 
-    return open_database(target, exclusive=True, auto_backup=True, checked=checked)
+    return open_database(target, exclusive=True, auto_backup=True, checked=checked, key=key)
 
 
 def open_or_restore(target: str | Path | None, then: Callable[[Database | None], object],
@@ -109,9 +109,10 @@ def open_or_restore(target: str | Path | None, then: Callable[[Database | None],
 
 
 def recover(error: Exception, target: str | Path | None, then: Callable[[Database | None], object],
-            parent: QWidget | None = None) -> Task | None:
+            parent: QWidget | None = None, key: Any = None) -> Task | None:
     """After a failed open: say why, and for a damaged file offer the newest sound backup, restored
     and opened on a worker with progress (`then(database)`, or `then(None)`: the officer was told).
+    An encrypted file's backups are read and restored with its `key`.
     (Any error is told to the officer: an unreadable lock file is an OSError, not a DatabaseError.)"""
     from boeun_desk.storage import backup, restore
     from boeun_desk.storage.errors import DamagedDatabase
@@ -126,9 +127,13 @@ def recover(error: Exception, target: str | Path | None, then: Callable[[Databas
         return None
 
     def work(path: Path, progress: Any, cancelled: Any) -> tuple[Any, Database]:
+        if key is not None:  # the backups of an encrypted file open with its passphrase
+            from boeun_desk.storage import cipher
+
+            cipher.remember(path, key)
         result = restore.restore(path, progress=progress, cancelled=cancelled)
         progress(0, 0, stage=t("데이터베이스를 여는 중…"), stoppable=False)
-        return result, open_for_window(target)
+        return result, open_for_window(target, key=key)
 
     def restored(outcome: tuple[Any, Database]) -> None:
         result, database = outcome
@@ -171,17 +176,38 @@ def relaunch() -> None:
     QProcess.startDetached(program[0], program[1:] + sys.argv[1:])
 
 
-def _load(target: str | Path | None, _progress: Any, _cancelled: Any) -> Database:
-    """On the worker thread: import the database layer and the screens' modules, open the file.
-    A file that needs its integrity check gets it meanwhile, on a thread of its own."""
+def _load(params: tuple[str | Path | None, Any], _progress: Any, _cancelled: Any) -> Database:
+    """On the worker thread: import the database layer and the screens' modules, open the file
+    (an encrypted one with the key asked for). A file that needs its integrity check gets it
+    meanwhile, on a thread of its own."""
     from boeun_desk.storage.lock import IntegrityCheck
 
+    target, key = params
     checked = IntegrityCheck.start(target)
     import boeun_desk.services  # noqa: F401
     import boeun_desk.ui.dashboard  # noqa: F401
     import boeun_desk.ui.list_screen  # noqa: F401
 
-    return open_for_window(target, checked)
+    return open_for_window(target, checked, key)
+
+
+def ask_database_passphrase(window: QWidget, target: str | Path | None) -> Any:
+    """The key of an encrypted database file, asked over the window (None: the officer cancelled)."""
+    from boeun_desk.storage.cipher import Key
+    from boeun_desk.storage.target import database_file
+    from boeun_desk.ui.passphrase_dialog import OPEN, ask_passphrase
+
+    entered = ask_passphrase(window, OPEN, t("암호화된 데이터베이스"),
+                             t("이 데이터베이스는 암호화되어 있습니다. 암호를 입력하세요:\n{path}", path=database_file(target)))
+    return Key(entered.passphrase) if entered is not None else None
+
+
+def needs_passphrase(target: str | Path | None) -> bool:
+    from boeun_desk.storage.cipher import is_encrypted
+    from boeun_desk.storage.target import database_file
+
+    path = database_file(target)
+    return path is not None and is_encrypted(path)
 
 
 def run(target: str | Path | None, *, officer: str = "") -> int:
@@ -238,19 +264,46 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         if quit_when_ready:
             QTimer.singleShot(0, app.quit)
 
+    loaders: list[Task] = []
     restoring: list[Task | None] = []  # a damaged file's restore, if the officer chose one
-    loader = Task(_load, target)
-    loader.then(attach, lambda error: None if ended else restoring.append(recover(error, target, attach, window)))
-    QTimer.singleShot(0, loader.start)  # after the frame is on screen: the import holds the GIL
+
+    def load(key: Any = None) -> None:
+        loader = Task(_load, (target, key))
+        loader.then(attach, lambda error: None if ended else failed(error, key))
+        loaders.append(loader)
+        loader.start()
+
+    def unlock() -> None:
+        """The passphrase, asked over the window's frame before the file is opened."""
+        key = ask_database_passphrase(window, target)
+        if key is None:
+            app.exit(1)
+        else:
+            load(key)
+
+    def failed(error: BaseException, key: Any) -> None:
+        from boeun_desk.storage.errors import PassphraseNeeded, WrongPassphrase
+
+        if isinstance(error, PassphraseNeeded):
+            if isinstance(error, WrongPassphrase):  # nothing was changed: ask again
+                ask(window, t("암호가 맞지 않습니다"), str(error), buttons=("ok",), icon="warning")
+            unlock()
+            return
+        restoring.append(recover(error, target, attach, window, key))
+
+    # after the frame is on screen: the import holds the GIL
+    QTimer.singleShot(0, unlock if needs_passphrase(target) else load)
     previous_hook, sys.excepthook = sys.excepthook, report
     try:
         return app.exec()
     finally:
         sys.excepthook = previous_hook
         ended.append(True)
-        loader.wait()  # closed while the file was opening: the worker's result is closed below
-        if not opened and loader.result is not None:
-            opened.append(loader.result)
+        for loader in loaders:
+            loader.wait()  # closed while the file was opening: the worker's result is closed below
+            if not opened and loader.result is not None:
+                opened.append(loader.result)
+        conversion = getattr(window, "conversion", None)
         restart = window.restart_requested
         for task in restoring:  # closed while a backup was being restored: it finishes first
             if task is not None:
@@ -267,6 +320,10 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
         page = _closing_page(contexts[0]) if contexts and not damaged else None
         for database in opened:
             database.close(page, clean=not damaged)
+        if conversion is not None and opened and opened[0].path is not None:
+            from boeun_desk.ui.encryption import convert_after_close
+
+            convert_after_close(opened[0].path, *conversion)
         if restart:  # after the close: the new window finds the file free
             relaunch()
 

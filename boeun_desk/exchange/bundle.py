@@ -79,6 +79,12 @@ def _opened(path: Path, passphrase: str | None) -> Any:
         raise
 
 
+def is_sealed_bundle(path: Path) -> bool:
+    """Whether the file is a sealed bundle (its passphrase is needed to open it)."""
+    with open(path, "rb") as handle:
+        return seal.is_sealed(handle)
+
+
 @dataclass(frozen=True)
 class BundleRecord:
     table: str

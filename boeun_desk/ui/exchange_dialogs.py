@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -16,12 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from boeun_desk.exchange.bundle import is_sealed_bundle
 from boeun_desk.exchange.excel_export import export_workbook
 from boeun_desk.exchange.excel_import import KINDS, ImportPlan, apply_import, plan_import
 from boeun_desk.i18n import t
 from boeun_desk.services import Changes, sync
 from boeun_desk.services.conflict_view import describe_conflicts
 from boeun_desk.storage import backup
+from boeun_desk.ui import passphrase_dialog
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.dashboard import RowsModel, table_view
 from boeun_desk.ui.save_target import export_folder, with_suffix
@@ -132,6 +135,8 @@ class SyncDialog(QDialog):
             button = QPushButton(label)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        self.sealed = QCheckBox(t("내보낼 때 암호로 봉인"))
+        buttons.addWidget(self.sealed)
         buttons.addStretch()
         close = QPushButton(t("닫기"))
         close.clicked.connect(self.reject)
@@ -154,7 +159,17 @@ class SyncDialog(QDialog):
         if path:
             self.export_to(with_suffix(Path(path), ".sync"))
 
-    def export_to(self, path: Path) -> Task:
+    def export_to(self, path: Path) -> Task | None:
+        """Write a bundle on a worker; sealed (its passphrase asked first) when the box is ticked.
+        None: the officer gave no passphrase."""
+        passphrase = None
+        if self.sealed.isChecked():
+            entered = passphrase_dialog.ask_passphrase(self, passphrase_dialog.NEW, t("동기화 파일 암호"), t(
+                "동기화 파일을 이 암호로 봉인합니다. 받는 쪽에 암호를 이 파일과 다른 길로(전화 등) 알려 주세요."), warn=False)
+            if entered is None:
+                return None
+            passphrase = entered.passphrase
+
         def done(counts: dict[str, int]) -> None:
             missing = t(" (이 사본에 없는 첨부파일 {n}개는 담지 못했습니다)", n=counts["files_missing"])
             self.status.setText(t("동기화 파일을 저장했습니다: {path}", path=path)
@@ -162,7 +177,8 @@ class SyncDialog(QDialog):
 
         database = self.context.services.database
         return run_with_progress(self, t("동기화 파일 내보내기"), lambda _p, progress, cancelled: sync.export_bundle(
-            database, path, progress=progress, cancelled=cancelled), on_done=done, on_error=self._failed)
+            database, path, passphrase=passphrase, progress=progress, cancelled=cancelled), on_done=done,
+            on_error=self._failed)
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("동기화 파일 가져오기"), str(export_folder(self.context.settings)),
@@ -170,9 +186,25 @@ class SyncDialog(QDialog):
         if path:
             self.import_from(Path(path))
 
-    def import_from(self, path: Path) -> Task:
+    def import_from(self, path: Path) -> Task | None:
         """Merge a bundle on a worker (all of it or nothing; 취소 until the commit); then every
-        screen is told that anything may have changed."""
+        screen is told that anything may have changed. A sealed bundle's passphrase is asked
+        first (None: the officer gave none; a wrong one is told in the status line)."""
+        passphrase = None
+        try:
+            sealed = is_sealed_bundle(path)
+        except OSError as error:
+            self._failed(error)
+            return None
+        if sealed:
+            entered = passphrase_dialog.ask_passphrase(self, passphrase_dialog.OPEN, t("동기화 파일 암호"),
+                                                       t("암호로 봉인된 동기화 파일입니다. 암호를 입력하세요:\n{path}",
+                                                         path=path.name))
+            if entered is None:
+                self.status.setText(t("가져오지 않았습니다: {path}", path=path.name))
+                return None
+            passphrase = entered.passphrase
+
         def done(result: Any) -> None:
             self.status.setText(t("추가 {added}건, 변경 {updated}건, 충돌 {conflicts}건", added=result.added,
                                   updated=result.updated, conflicts=result.conflicts))
@@ -180,8 +212,8 @@ class SyncDialog(QDialog):
 
         database = self.context.services.database
         return run_with_progress(self, t("동기화 파일 가져오기"), lambda _p, progress, cancelled: sync.import_bundle(
-            database, path, progress=progress, cancelled=cancelled), on_done=done, on_error=self._failed,
-            context=self.context, changes=Changes.everything("sync"))
+            database, path, passphrase=passphrase, progress=progress, cancelled=cancelled), on_done=done,
+            on_error=self._failed, context=self.context, changes=Changes.everything("sync"))
 
     def _failed(self, error: Exception) -> None:
         self.status.setText(error_message(error, self.context))  # nothing of the file was kept or left

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             screen_fit.place(self, PREFERRED_SIZE)  # on a small screen: maximized
         self.restart_requested = False
+        self.conversion: tuple[Any, Any] | None = None  # (old key, new key) chosen in the settings
         if context is not None:
             self.attach(context)
 
@@ -316,7 +317,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.context, self)
-        if dialog.exec() and dialog.restart_now:  # a new language: the officer chose to restart now
+        if dialog.exec() and (dialog.restart_now or dialog.conversion):  # a new language, encryption
+            self.conversion = dialog.conversion  # carried out by app.run once the file is closed
             self.restart()
         return dialog
 

@@ -58,6 +58,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.restart_now = False  # the language changed and the officer chose to restart at once
+        self.conversion = None  # (old key, new key): encryption to change once the window has closed
         self.setWindowTitle(t("설정"))
         settings = context.settings
         self.language = ChoiceField([("ko", "한국어"), ("en", "English")])
@@ -100,6 +101,10 @@ class SettingsDialog(QDialog):
             box = QGroupBox(title)
             box.setLayout(form)
             layout.addWidget(box)
+        from boeun_desk.ui.encryption import EncryptionBox
+
+        self.encryption = EncryptionBox(context, self._conversion_chosen)
+        layout.addWidget(self.encryption)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("확인"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("취소"))
@@ -107,6 +112,10 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
+
+    def _conversion_chosen(self) -> None:
+        self.conversion = self.encryption.conversion
+        self.apply()  # the other settings are kept as well; the window restarts after 확인
 
     def _save_document_settings(self) -> bool:
         """The program's document settings through its service (the one gate); False when refused."""
