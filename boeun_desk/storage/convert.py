@@ -204,6 +204,20 @@ class _Holder:
             self._context.__exit__(None, None, None)
 
 
+def encrypt_plain_copies(database_path: Path, key: cipher.Key) -> int:
+    """Encrypt with `key` the backups of an encrypted database still in the clear (a conversion
+    killed after the rename); how many. Never raises: the database itself is sound."""
+    done = 0
+    for copy in _copies(database_path):
+        if not cipher.is_encrypted(copy) and copy.stat().st_size > 0:
+            try:
+                convert_file(copy, None, key)
+            except (DatabaseError, sqlite3.Error, OSError):
+                continue
+            done += 1
+    return done
+
+
 def _copies(database_path: Path) -> list[Path]:
     aside = sorted(p for p in database_path.parent.glob(f"{database_path.name}.before-restore-*")
                    if not p.name.endswith(("-wal", "-shm")))

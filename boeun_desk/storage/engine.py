@@ -239,6 +239,10 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
                 lock.start_page = None  # figures of the file before its migration
         elif kind in (identity.Kind.UNMARKED, identity.Kind.EMPTY):
             mark(database.engine)
+        if key is not None and auto_backup:  # a conversion cut short left backups in the clear
+            from boeun_desk.storage.convert import encrypt_plain_copies
+
+            encrypt_plain_copies(path, key)  # type: ignore[arg-type]
     except BaseException as error:
         database.engine.dispose()
         if lock is not None:
