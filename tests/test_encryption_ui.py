@@ -7,6 +7,7 @@ from boeun_desk.storage.engine import open_database
 from boeun_desk.ui import passphrase_dialog
 from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.passphrase_dialog import NEW, Entered, PassphraseDialog
+from tests.test_ui import finished
 
 
 def test_a_new_passphrase_needs_length_twice_the_same_and_the_warning_read(qtbot):
@@ -51,7 +52,7 @@ def test_the_sync_dialog_seals_and_asks_for_the_passphrase_to_import(qtbot, demo
     qtbot.addWidget(dialog)
     dialog.sealed.setChecked(True)
     path = tmp_path / "x.sync"
-    dialog.export_to(path)
+    finished(qtbot, dialog.export_to(path))
     assert path.read_bytes().startswith(b"BOEUN-DESK-SEALED 1\n")
     other_path = tmp_path / "other.sqlite3"
     other_path.write_bytes(template_db.read_bytes())
@@ -59,9 +60,9 @@ def test_the_sync_dialog_seals_and_asks_for_the_passphrase_to_import(qtbot, demo
     try:
         receiving = SyncDialog(AppContext(other))
         qtbot.addWidget(receiving)
-        assert receiving.import_from(path) is None and "암호가 맞지 않습니다" in receiving.status.text()
-        assert other.firms.ids() == []
-        assert receiving.import_from(path).added > 0
+        assert finished(qtbot, receiving.import_from(path)) is None
+        assert "암호가 맞지 않습니다" in receiving.status.text() and other.firms.ids() == []
+        assert finished(qtbot, receiving.import_from(path)).added > 0
     finally:
         other.database.close()
 

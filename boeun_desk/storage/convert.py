@@ -16,12 +16,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from boeun_desk.i18n import t
-from boeun_desk.progress import IsCancelled, Progress, stop_if
+from boeun_desk.progress import IsCancelled, Progress, never, quiet, stop_if
 from boeun_desk.storage import cipher
 from boeun_desk.storage.backup import copy_pages, list_backups
 from boeun_desk.storage.errors import DatabaseError, WrongPassphrase
@@ -137,10 +136,12 @@ class Converted:
 
 
 def convert(database_path: Path, old_key: cipher.Key | None, new_key: cipher.Key | None, *,
-            progress: Callable[[int, int], None] | None = None) -> Converted:
+            progress: Progress = quiet, cancelled: IsCancelled = never) -> Converted:
     """Encrypt (`old_key` None), decrypt (`new_key` None) or change the passphrase of a database
     file and then of its backups. DatabaseError (Korean) when it cannot; WrongPassphrase when
-    `old_key` does not open it; the file is then as it was."""
+    `old_key` does not open it; the file is then as it was. `cancelled` is asked until the new
+    file is renamed into place (Cancelled: the file is as it was); the backups after it are
+    converted without stopping, so none is left readable without the passphrase."""
     if old_key is None and new_key is None:
         raise ValueError("nothing to convert")
     if not database_path.is_file():
@@ -156,10 +157,13 @@ def convert(database_path: Path, old_key: cipher.Key | None, new_key: cipher.Key
         try:
             _step()
             with atomic_path(database_path) as scratch:
-                copy_file(database_path, scratch, old_key, new_key)
+                copy_file(database_path, scratch, old_key, new_key, progress=progress, cancelled=cancelled)
                 _step()
+                progress(0, 0, stage=t("변환한 파일을 검사하는 중"))
                 verify(scratch, new_key, holder.expected)
                 _step()
+                stop_if(cancelled)  # the last place to stop: from here the new file takes the path
+                progress(0, 0, stage=t("데이터베이스 파일을 바꿔 넣는 중"), stoppable=False)
                 holder.close()  # before the rename: Windows cannot replace a file that is open
         finally:
             holder.close()
@@ -225,14 +229,13 @@ def _copies(database_path: Path) -> list[Path]:
 
 
 def _convert_copies(database_path: Path, old_key: cipher.Key | None, new_key: cipher.Key | None,
-                    progress: Callable[[int, int], None] | None) -> tuple[int, list[Path]]:
+                    progress: Progress) -> tuple[int, list[Path]]:
     """Bring every backup to the new key. One already there is skipped (a conversion cut short
     and run again); one neither key opens is left and named."""
     copies = _copies(database_path)
     done, left = 0, []
     for number, copy in enumerate(copies, start=1):
-        if progress is not None:
-            progress(number, len(copies))
+        progress(number - 1, len(copies), stage=t("백업을 바꾸는 중"), stoppable=False)
         source_key = _key_opening(copy, (new_key, old_key))
         if source_key is False:
             left.append(copy)

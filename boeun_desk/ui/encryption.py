@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QProgressDialog, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from boeun_desk.i18n import t
 from boeun_desk.ui import passphrase_dialog
 from boeun_desk.ui.context import AppContext, ask
 from boeun_desk.ui.widgets import plain_label
-from boeun_desk.ui.worker import Worker
+from boeun_desk.ui.worker import error_message, run_with_progress
 
 
 class EncryptionBox(QGroupBox):
@@ -87,43 +87,39 @@ class EncryptionBox(QGroupBox):
             self._choose(self.key, None, t("암호화 해제는"))
 
 
-def _convert(params: tuple[Path, Any, Any], progress: Any, _cancelled: Any) -> Any:
+def _convert(params: tuple[Path, Any, Any], progress: Any, cancelled: Any) -> Any:
     from boeun_desk.exchange.drafts import DraftJournal
     from boeun_desk.storage import convert
 
     path, old, new = params
-    result = convert.convert(path, old, new, progress=progress)
+    result = convert.convert(path, old, new, progress=progress, cancelled=cancelled)
     DraftJournal.beside(path, old).move_to(DraftJournal.beside(path, new))
     return result
 
 
 def convert_after_close(path: Path, old: Any, new: Any, parent: QWidget | None = None) -> bool:
-    """Convert the closed database with a progress window; tell the officer how it went."""
-    dialog = QProgressDialog(t("데이터베이스를 바꾸는 중입니다…"), "", 0, 0, parent)
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.setMinimumDuration(0)
-    dialog.show()
-    worker = Worker(_convert, (path, old, new))
-    failures: list[BaseException] = []
-    worker.failed.connect(failures.append, Qt.ConnectionType.DirectConnection)
-    loop = QEventLoop()
-    worker.finished.connect(loop.quit)
-    worker.start()
-    loop.exec()
-    worker.wait()
-    dialog.close()
-    if failures or worker.result is None:
-        report_failure(failures[0] if failures else RuntimeError("?"))
+    """Convert the closed database on a worker with the progress window (취소 until the new file
+    takes the path); tell the officer how it went. True when it was converted."""
+    title = t("데이터베이스 암호화") if old is None else t("암호 바꾸기") if new is not None else t("암호화 해제")
+    outcome: list[Any] = []
+    task = run_with_progress(parent, title, _convert, (path, old, new), on_done=outcome.append,
+                             on_error=outcome.append)
+    if not task.done:
+        loop = QEventLoop()
+        task.ended.connect(loop.quit)
+        loop.exec()
+    result = outcome[0]
+    if isinstance(result, BaseException):  # Cancelled too: the file is as it was
+        report_failure(result)
         return False
     done = (t("암호화했습니다. 다음부터 프로그램을 열 때 암호를 묻습니다.") if old is None else
             t("암호를 바꿨습니다.") if new is not None else t("암호화를 풀었습니다."))
-    left = t("\n이 암호로 열리지 않아 그대로 둔 백업 {n}개: {names}", n=len(worker.result.left),
-             names=", ".join(p.name for p in worker.result.left)) if worker.result.left else ""
-    ask(None, t("암호화"), done + left, buttons=("ok",), icon="info")
+    left = t("\n이 암호로 열리지 않아 그대로 둔 백업 {n}개: {names}", n=len(result.left),
+             names=", ".join(p.name for p in result.left)) if result.left else ""
+    ask(parent, t("암호화"), done + left, buttons=("ok",), icon="info")
     return True
 
 
 def report_failure(error: BaseException) -> None:
-    ask(None, t("바꾸지 못했습니다"), t("데이터베이스를 바꾸지 못했습니다. 파일은 그대로입니다.\n{detail}", detail=error),
-        buttons=("ok",), icon="error")
+    ask(None, t("바꾸지 못했습니다"), t("데이터베이스를 바꾸지 못했습니다. 파일은 그대로입니다.\n{detail}",
+                                    detail=error_message(error)), buttons=("ok",), icon="error")
