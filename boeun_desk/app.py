@@ -203,11 +203,12 @@ def ask_database_passphrase(window: QWidget, target: str | Path | None) -> Any:
 
 
 def needs_passphrase(target: str | Path | None) -> bool:
-    from boeun_desk.storage.cipher import is_encrypted
+    """An encrypted file, or a damaged one whose backups are encrypted (its restore needs the key)."""
+    from boeun_desk.storage.identity import passphrase_needed
     from boeun_desk.storage.target import database_file
 
     path = database_file(target)
-    return path is not None and is_encrypted(path)
+    return path is not None and passphrase_needed(path)
 
 
 def run(target: str | Path | None, *, officer: str = "") -> int:

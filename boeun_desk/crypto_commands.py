@@ -53,30 +53,26 @@ def ask_new_passphrase(env: str = NEW_PASSPHRASE_ENV) -> str:
     return value
 
 
-def needs_key(path: Path) -> bool:
-    """An encrypted file, or (a missing or damaged one) whose newest backup is encrypted."""
-    from boeun_desk.storage import backup, cipher
-
-    if cipher.is_encrypted(path):
-        return True
-    if path.is_file() and path.stat().st_size > 0:
-        return False
-    newest = backup.list_backups(path)[:1]
-    return bool(newest) and cipher.is_encrypted(newest[0].path)
-
-
 def unlock(path: Path) -> Any:
     """The key of an encrypted database (asked, checked and remembered for this process), or None
     for a plain one. WrongPassphrase (a DatabaseError) when the passphrase does not open it."""
     from boeun_desk.storage import cipher
+    from boeun_desk.storage.errors import WrongPassphrase
+    from boeun_desk.storage.identity import check_key, passphrase_needed
 
-    if not needs_key(path):
+    if not passphrase_needed(path):
         return None
     key = cipher.key_for(path)
     if key is None:
         key = cipher.Key(ask_passphrase(t("데이터베이스 암호"), PASSPHRASE_ENV))
         if cipher.is_encrypted(path):
-            cipher.check_key(path, key)
+            try:
+                check_key(path, key)
+            except WrongPassphrase as error:
+                if os.environ.get(PASSPHRASE_ENV):  # not typed: the officer may not know it is set
+                    raise WrongPassphrase(f"{error}\n" + t("(암호는 {env} 환경 변수에서 읽었습니다)", env=PASSPHRASE_ENV),
+                                          path) from None
+                raise
         cipher.remember(path, key)
     return key
 

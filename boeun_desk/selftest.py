@@ -75,7 +75,12 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             finally:
                 db.close()
             assert revision == head_revision()
-            return f"SQLCipher {version}, reopened at {revision}"
+            # Sealed bundles and drafts: cryptography's scrypt and AES-GCM travel with the build.
+            from boeun_desk.storage import seal
+
+            sealed_key = seal.derive("self-test 암호", b"0" * 16, n=1 << 14, r=8, p=1)
+            assert seal.open_bytes(sealed_key, seal.seal_bytes(sealed_key, b"sealed")) == b"sealed"
+            return f"SQLCipher {version}, reopened at {revision}; AES-GCM sealed and opened"
 
         def fonts() -> str:
             paths = [resource("fonts", name) for name in ("NanumGothic.ttf", "NanumGothicBold.ttf")]

@@ -67,6 +67,9 @@ def _opened(path: Path, passphrase: str | None) -> Any:
     handle = open(path, "rb")  # noqa: SIM115  (returned; the caller closes it)
     try:
         if not seal.is_sealed(handle):
+            if passphrase:  # a sealed bundle was expected: a plain one in its place may be a forgery
+                raise BundleError(t("암호를 주었지만 봉인되지 않은 동기화 파일입니다. 누군가 바꿔 놓았을 수 있어 "
+                                    "아무것도 가져오지 않았습니다: {path}", path=path.name))
             return handle
         if not passphrase:
             raise BundlePassphraseNeeded(t("암호로 봉인된 동기화 파일입니다. 암호를 입력하세요: {path}", path=path.name))

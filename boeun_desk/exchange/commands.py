@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -254,9 +255,10 @@ def cmd_sync_import(args: argparse.Namespace, services: Any) -> int:
 
     if not args.file.is_file():
         raise InvalidValue(t("파일이 없습니다: {path}", path=args.file))
+    passphrase = os.environ.get(BUNDLE_PASSPHRASE_ENV) or None  # given: the bundle must be a sealed one
     try:
         try:
-            result = sync.import_bundle(services.database, args.file)
+            result = sync.import_bundle(services.database, args.file, passphrase=passphrase)
         except BundlePassphraseNeeded:
             passphrase = ask_passphrase(t("동기화 파일 암호"), BUNDLE_PASSPHRASE_ENV)
             result = sync.import_bundle(services.database, args.file, passphrase=passphrase)

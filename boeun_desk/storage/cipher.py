@@ -21,6 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,13 @@ PAGE_MIN = 512
 MIN_PASSPHRASE = 8  # characters: shorter ones are refused when a passphrase is set
 
 
+def normalized(passphrase: str) -> str:
+    """The passphrase as keys are made from it: Unicode NFC, so that Hangul typed as composed
+    syllables (Windows, most keyboards) or as separate jamo (text copied from a macOS file name)
+    opens the same file. Nothing else is changed (spaces, case: exactly as typed)."""
+    return unicodedata.normalize("NFC", passphrase)
+
+
 class Key:
     """A database passphrase with the raw keys derived from it, one per salt (thread-safe).
     Its repr never shows the passphrase."""
@@ -43,7 +51,7 @@ class Key:
     def __init__(self, passphrase: str, salt: bytes | None = None):
         if not passphrase:
             raise ValueError("empty passphrase")
-        self._passphrase = passphrase
+        self._passphrase = normalized(passphrase)
         self._raw: dict[bytes, bytes] = {}
         self._lock = threading.Lock()
         self.salt = salt or secrets.token_bytes(SALT_SIZE)  # the salt of new files made with this key
@@ -52,7 +60,7 @@ class Key:
         return "Key(***)"
 
     def matches(self, passphrase: str) -> bool:
-        return secrets.compare_digest(self._passphrase.encode(), passphrase.encode())
+        return secrets.compare_digest(self._passphrase.encode(), normalized(passphrase).encode())
 
     @property
     def passphrase(self) -> str:
@@ -79,7 +87,7 @@ class Key:
 
 def check_passphrase(passphrase: str) -> str | None:
     """A Korean reason a new passphrase is refused; None when it may be used."""
-    if len(passphrase) < MIN_PASSPHRASE:
+    if len(normalized(passphrase)) < MIN_PASSPHRASE:
         return t("암호는 {n}자 이상이어야 합니다", n=MIN_PASSPHRASE)
     if passphrase != passphrase.strip():
         return t("암호의 앞뒤에 공백을 둘 수 없습니다")

@@ -165,8 +165,11 @@ def convert(database_path: Path, old_key: cipher.Key | None, new_key: cipher.Key
                 stop_if(cancelled)  # the last place to stop: from here the new file takes the path
                 progress(0, 0, stage=t("데이터베이스 파일을 바꿔 넣는 중"), stoppable=False)
                 holder.close()  # before the rename: Windows cannot replace a file that is open
-        finally:
-            holder.close()
+        except BaseException:
+            holder.close(as_it_was=True)
+            # the file as it was: a clean close's stamp stays (the next open needs no check)
+            lock.release(database_path if lock.closed_cleanly else None)
+            raise
         # renamed over the old file: the old one (and its log, folded in before) is gone
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(OSError):
@@ -190,6 +193,8 @@ class _Holder:
         self._open = True
         try:
             connection.isolation_level = None
+            self._connection = connection
+            self._journal = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
             if connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] != 0:
                 raise busy
             if str(connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]).lower() != "delete":
@@ -202,10 +207,18 @@ class _Holder:
                 raise busy from error
             raise
 
-    def close(self) -> None:
+    def close(self, *, as_it_was: bool = False) -> None:
+        """Unlock. `as_it_was` (the conversion given up): the file gets its journal mode back (a
+        write-ahead log, as the program keeps it); its content was never touched."""
         if self._open:
             self._open = False
-            self._context.__exit__(None, None, None)
+            try:
+                if as_it_was and self._journal == "wal":
+                    with contextlib.suppress(Exception):  # it opens either way; WAL comes back on the next open
+                        self._connection.execute("ROLLBACK")
+                        self._connection.execute("PRAGMA journal_mode=WAL")
+            finally:
+                self._context.__exit__(None, None, None)
 
 
 def encrypt_plain_copies(database_path: Path, key: cipher.Key) -> int:

@@ -17,7 +17,7 @@ from boeun_desk import models  # noqa: F401  (registers mappers and the audit ho
 from boeun_desk.i18n import t
 from boeun_desk.migrations import HEAD
 from boeun_desk.storage import backup, cipher, identity
-from boeun_desk.storage.errors import DamagedDatabase, DatabaseError
+from boeun_desk.storage.errors import DamagedDatabase, DatabaseError, PassphraseNeeded
 from boeun_desk.storage.files import atomic_path
 from boeun_desk.storage.lock import InstanceLock, IntegrityCheck
 from boeun_desk.storage.target import sqlite_path, to_url
@@ -225,9 +225,9 @@ def open_database(target: str | Path | None = None, *, migrate_to_head: bool = T
     lock = InstanceLock.acquire(path) if exclusive and path is not None else None
     try:
         kind = _prepare_file(path, key) if path is not None else None
-    except BaseException:
-        if lock is not None:
-            lock.release()
+    except BaseException as error:
+        if lock is not None:  # a passphrase refused changed nothing: a clean close's stamp stays
+            lock.release(path if isinstance(error, PassphraseNeeded) and lock.closed_cleanly else None)
         raise
     key = key if path is not None and cipher.is_encrypted(path) else None
     if key is not None:

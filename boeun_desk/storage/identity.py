@@ -14,7 +14,13 @@ from pathlib import Path
 from boeun_desk import migrations
 from boeun_desk.i18n import t
 from boeun_desk.storage import cipher
-from boeun_desk.storage.errors import DamagedDatabase, ForeignDatabase, NewerDatabase, PassphraseNeeded
+from boeun_desk.storage.errors import (
+    DamagedDatabase,
+    ForeignDatabase,
+    NewerDatabase,
+    PassphraseNeeded,
+    WrongPassphrase,
+)
 
 APPLICATION_ID = int.from_bytes(b"BOEU", "big")  # 0x424F4555, in bytes 68-71 of the file header
 # Tables every version of the program has: an unmarked file with them is ours, from before the mark.
@@ -56,6 +62,8 @@ def inspect_file(path: Path, key: cipher.Key | None = None) -> Kind | None:
     except PassphraseNeeded as error:
         if key is None and cipher.key_for(path) is None and _plain_backups(path):
             raise DamagedDatabase(damaged_message(path), path) from error  # never encrypted: damaged
+        if isinstance(error, WrongPassphrase) and key is not None and _opens_a_twin(path, key):
+            raise DamagedDatabase(damaged_message(path), path) from error  # the right key: damaged
         raise
     except sqlite3.OperationalError:
         return None
@@ -70,6 +78,54 @@ def inspect_file(path: Path, key: cipher.Key | None = None) -> Kind | None:
     if application_id == APPLICATION_ID:
         return Kind.OURS
     return Kind.UNMARKED if tables else Kind.EMPTY
+
+
+def passphrase_needed(path: Path) -> bool:
+    """Whether opening the database at `path` needs its passphrase: it is encrypted, or (missing,
+    empty or damaged past telling) its newest backup is, so restoring it will need one."""
+    from boeun_desk.storage.backup import list_backups
+
+    if cipher.is_encrypted(path):
+        return True
+    if path.is_file() and path.stat().st_size > 0 and not _damaged_plain(path):
+        return False
+    newest = list_backups(path)[:1]
+    return bool(newest) and cipher.is_encrypted(newest[0].path)
+
+
+def _damaged_plain(path: Path) -> bool:
+    """A file that is neither plain SQLite (its header) nor whole encrypted pages."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(cipher.SQLITE_HEADER)) != cipher.SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def check_key(path: Path, key: cipher.Key) -> None:
+    """WrongPassphrase unless `key` is the encrypted file's: it opens the file, or (the file's first
+    page damaged) a backup with the same salt, so that the file can be restored."""
+    try:
+        cipher.check_key(path, key)
+    except WrongPassphrase:
+        if not _opens_a_twin(path, key):
+            raise
+
+
+def _opens_a_twin(path: Path, key: cipher.Key) -> bool:
+    """`key` opens a backup with the same salt as the file at `path`: the same raw key, so the file
+    did open with it and is damaged (its first page), not opened with a wrong passphrase."""
+    from boeun_desk.storage.backup import list_backups
+
+    salt = cipher.file_salt(path)
+    for found in list_backups(path):
+        if salt is not None and cipher.file_salt(found.path) == salt:
+            try:
+                cipher.check_key(found.path, key)
+            except sqlite3.Error:
+                return False
+            return True
+    return False
 
 
 def _plain_backups(path: Path) -> bool:

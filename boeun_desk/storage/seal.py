@@ -27,6 +27,7 @@ import secrets
 from typing import IO, Any
 
 from boeun_desk.i18n import t
+from boeun_desk.storage.cipher import normalized
 
 MAGIC = b"BOEUN-DESK-SEALED 1\n"
 CHUNK = 1 << 16
@@ -46,9 +47,10 @@ class WrongBundlePassphrase(SealError):
 
 
 def derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    """The key of a passphrase (Unicode NFC first, as a database's: cipher.normalized)."""
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(normalized(passphrase).encode("utf-8"))
 
 
 def _check(key: bytes) -> str:

@@ -82,6 +82,7 @@ class PassphraseDialog(QDialog):
             self.understood.setChecked(True)
         self.error = plain_label(wrap=True)
         self.error.setStyleSheet("color: #b00020")
+        self.error.hide()  # shown with the first refusal (an empty line would leave a gap above the buttons)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("확인"))
@@ -98,13 +99,11 @@ class PassphraseDialog(QDialog):
         return edit
 
     def submit(self) -> None:
-        if self.mode == CHANGE and not self.current.text():
-            self.error.setText(t("지금 암호를 입력하세요"))
-            return
-        problem = PassphraseRules.problem(self.mode, self.passphrase.text(), self.confirm.text(),
-                                          self.understood.isChecked())
+        problem = t("지금 암호를 입력하세요") if self.mode == CHANGE and not self.current.text() else \
+            PassphraseRules.problem(self.mode, self.passphrase.text(), self.confirm.text(), self.understood.isChecked())
         if problem:
             self.error.setText(problem)  # what was typed stays
+            self.error.show()
             return
         self.entered = Entered(self.passphrase.text(), self.current.text())
         self.accept()
