@@ -90,10 +90,13 @@ def _convert(args: argparse.Namespace, old: Any, new: Any) -> int:
     from boeun_desk.exchange.commands import database_file
     from boeun_desk.exchange.drafts import DraftJournal
     from boeun_desk.storage import cipher, convert
+    from boeun_desk.storage.lock import InstanceLock
 
     path = database_file(args, unlocked=False)
     if not path.is_file():
         raise InvalidValue(t("데이터베이스 파일이 없습니다: {path}", path=path))
+    probe = InstanceLock.acquire(path)  # a window that has the file is told now, before any passphrase is asked
+    probe.release(path if probe.closed_cleanly else None)
     if old is True:  # the current passphrase, asked (and checked) now
         if not cipher.is_encrypted(path):
             raise InvalidValue(t("암호화되지 않은 데이터베이스입니다: {path}", path=path))

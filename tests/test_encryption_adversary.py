@@ -101,6 +101,10 @@ def test_a_second_copy_of_the_program_cannot_open_the_encrypted_file(demo_path):
             open_database(demo_path, exclusive=True, key=cipher.Key(HANGUL))
         with pytest.raises(DatabaseError, match="사용 중"):  # nor convert it under the window
             convert.convert(demo_path, cipher.Key(HANGUL), None)
+        done = _run(["--db", str(demo_path), "passphrase"], BOEUN_DESK_PASSPHRASE=HANGUL,
+                    BOEUN_DESK_NEW_PASSPHRASE="a new passphrase")
+        assert done.returncode == 1 and "사용 중" in done.stderr
+        assert "되찾을 수 없습니다" not in done.stderr  # told before a new passphrase was asked for
         with first.engine.connect() as connection:  # and the window's connections keep decrypted pages
             assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -ENCRYPTED_CACHE_KIB
     finally:
