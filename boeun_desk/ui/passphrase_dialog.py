@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
@@ -59,7 +58,7 @@ class PassphraseDialog(QDialog):
         self.mode, self.entered = mode, None
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        from boeun_desk.ui.widgets import plain_label
+        from boeun_desk.ui.widgets import ok_cancel, plain_label
 
         layout.addWidget(plain_label(text, wrap=True))
         form = QFormLayout()
@@ -84,12 +83,7 @@ class PassphraseDialog(QDialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.hide()  # shown with the first refusal (an empty line would leave a gap above the buttons)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("확인"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("취소"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.submit))
         self.resize(460, self.sizeHint().height())
 
     @staticmethod

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from boeun_desk.i18n import t
 from boeun_desk.ui import save_target
 from boeun_desk.ui.context import AppContext
-from boeun_desk.ui.widgets import ChoiceField, plain_label
+from boeun_desk.ui.widgets import ChoiceField, ok_cancel, plain_label
 from boeun_desk.validation import ValidationFailed
 
 # Program fields edited here, with the label shown.
@@ -105,12 +104,7 @@ class SettingsDialog(QDialog):
 
         self.encryption = EncryptionBox(context, self._conversion_chosen)
         layout.addWidget(self.encryption)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("확인"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("취소"))
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.apply))
         self.resize(560, self.sizeHint().height())
 
     def _conversion_chosen(self) -> None:

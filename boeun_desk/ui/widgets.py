@@ -235,3 +235,15 @@ class TextArea(QPlainTextEdit):
 
     def setText(self, value: str) -> None:  # noqa: N802 (Qt naming)
         self.setPlainText(value)
+
+
+def ok_cancel(dialog: Any, accept: Any) -> Any:
+    """The 확인 / 취소 buttons of a dialog: 확인 calls `accept`, 취소 rejects."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("확인"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("취소"))
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
