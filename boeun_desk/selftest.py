@@ -110,6 +110,17 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             assert importlib.util.find_spec("_rl_accel") is not None, "ReportLab accelerator (rl_accel) missing"
             return ", ".join(f"{p.name} {p.stat().st_size // 1024} KB" for p in files) + ", rl_accel"
 
+        def excel() -> str:
+            # The writer (xlsxwriter) and the reader (openpyxl) both travel with the build.
+            from boeun_desk.exchange.excel_export import export_workbook
+            from boeun_desk.exchange.excel_import import plan_import
+
+            path = work / "firms.xlsx"
+            (written,) = export_workbook(state["db"], ["firms"], path).values()  # type: ignore[arg-type]
+            plan = plan_import(state["db"], "firms", path)  # type: ignore[arg-type]
+            assert plan.ok and plan.unchanged == written and not plan.new, (plan.errors[:3], plan.new[:3])
+            return f"{written} firms written and read back unchanged"
+
         def gui() -> str:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
             probe = importlib.import_module("boeun_desk.ui.probe")
@@ -117,7 +128,7 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
 
         for name, action in (("database", database), ("demo data", demo), ("encrypted database", encrypted),
                              ("Hangul font", fonts),
-                             ("documents", documents), ("Qt main window", gui)):
+                             ("documents", documents), ("Excel", excel), ("Qt main window", gui)):
             step(name, action)
         if "db" in state:
             state["db"].close()  # type: ignore[attr-defined]

@@ -74,6 +74,30 @@ def test_export_all_has_korean_headers_real_dates_and_money(demo, tmp_path):
     assert re.fullmatch(r"\d{3}-\d{2}-\d{5}", firms["B2"].value)
 
 
+def test_cancelling_an_export_leaves_neither_the_file_nor_the_writers_scratch_files(demo, tmp_path,
+                                                                                       monkeypatch):
+    from boeun_desk.exchange import excel_export
+    from boeun_desk.progress import Cancelled
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setitem(excel_export.OPTIONS, "tmpdir", str(scratch))
+    asked = []
+
+    def cancelled() -> bool:  # 취소 once the first sheet's rows are in their scratch file
+        asked.append(len(list(scratch.iterdir())))
+        return len(asked) > 3
+
+    target = tmp_path / "out" / "all.xlsx"
+    target.parent.mkdir()
+    with pytest.raises(Cancelled):
+        export_workbook(demo.database, ["all"], target, cancelled=cancelled)
+    assert max(asked) >= 1  # the writer did use its scratch folder
+    assert not list(scratch.iterdir()) and not list(target.parent.iterdir())
+    export_workbook(demo.database, ["all"], target)  # and without 취소 the file is written, scratch emptied
+    assert load_workbook(target)["지원과제"]["A1"].value == "기업" and not list(scratch.iterdir())
+
+
 def test_export_one_list_with_chosen_ids_through_the_cli(demo_path, tmp_path, capsys):
     out = tmp_path / "visits.xlsx"
     assert cli.main(["--db", str(demo_path), "export", "visits", "-o", str(out)]) == 0
