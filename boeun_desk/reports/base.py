@@ -15,19 +15,14 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -35,22 +30,27 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import PageBreak as PDFPageBreak
 
-from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
 from boeun_desk.progress import IsCancelled, Progress
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.format import EMPTY, day_text, text
+from boeun_desk.reports.page import (  # noqa: F401 (the page's names, used by the documents)
+    CONTENT_WIDTH,
+    FONT,
+    FONT_BOLD,
+    GRID,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    NumberedCanvas,
+    fit_text,
+    page_template,
+)
 from boeun_desk.storage.files import atomic_path
 
-FONT = "NanumGothic"
-FONT_BOLD = "NanumGothic-Bold"
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN_X = 16 * mm
-MARGIN_TOP = 24 * mm
-MARGIN_BOTTOM = 18 * mm
-CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
-GRID = colors.HexColor("#7a7a7a")
 HEADER_FILL = colors.HexColor("#e8edf3")
 TOTAL_FILL = colors.HexColor("#f4f4f4")
 CELL_PADDING = 3
@@ -348,75 +348,6 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
         else:  # pragma: no cover - a new block kind must be drawn here
             raise TypeError(f"unknown block {block!r}")
     return out
-
-
-# --- page frame ------------------------------------------------------------------------------
-
-def fit_text(value: str, width: float, size: float, font: str = FONT) -> str:
-    """`value` shortened with "…" to fit `width` on one line."""
-    if pdfmetrics.stringWidth(value, font, size) <= width:
-        return value
-    while value and pdfmetrics.stringWidth(value + "…", font, size) > width:
-        value = value[:-1]
-    return value + "…"
-
-
-class NumberedCanvas(canvas.Canvas):
-    """Draws header and footer after the last page is known, so each page can say "x / y"."""
-
-    def __init__(self, *args: Any, header_left: str, header_right: str, printed: str, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self._header = (header_left, header_right)
-        self._printed = printed
-
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self.draw_deferred(number, total)
-            self._frame(number, total)
-            super().showPage()
-        super().save()
-
-    def draw_deferred(self, number: int, total: int) -> None:
-        """What a page can only draw once every page is laid out (a combined file's contents)."""
-
-    def _frame(self, number: int, total: int) -> None:
-        self.saveState()
-        self.setStrokeColor(GRID)
-        self.setLineWidth(0.5)
-        top = PAGE_HEIGHT - 14 * mm
-        self.setFont(FONT, 8)
-        self.setFillColor(colors.HexColor("#333333"))
-        self.drawString(MARGIN_X, top + 2 * mm, self._header[0])
-        room = CONTENT_WIDTH - pdfmetrics.stringWidth(self._header[0], FONT, 8) - 6 * mm
-        self.drawRightString(PAGE_WIDTH - MARGIN_X, top + 2 * mm, fit_text(self.header_right(number), room, 8))
-        self.line(MARGIN_X, top, PAGE_WIDTH - MARGIN_X, top)
-        bottom = 11 * mm
-        self.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
-        self.drawString(MARGIN_X, bottom, self._printed)
-        self.drawRightString(PAGE_WIDTH - MARGIN_X, bottom, t("{page} / {pages} 쪽", page=number, pages=total))
-        self.restoreState()
-
-    def header_right(self, number: int) -> str:
-        return self._header[1]
-
-
-def page_template(target: Any, document: b.Document) -> BaseDocTemplate:
-    """A4 with the program's margins; the frame has no padding, so full-width tables line up
-    with the header and footer rules."""
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    return BaseDocTemplate(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-                           bottomMargin=MARGIN_BOTTOM, pageTemplates=[PageTemplate("page", [frame])],
-                           title=document.title, author=document.author, subject=document.subject,
-                           keywords=list(document.keywords), creator=f"Boeun Desk {__version__}",
-                           initialFontName=FONT)
 
 
 def write_pdf(document: b.Document, target: Any, photos: PhotoDrawer | None = None, *,
