@@ -244,7 +244,24 @@ def cmd_overdue(args: argparse.Namespace, services: Services) -> int:
 
 # --- parser ----------------------------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
+# The options that start the window (or the self-test) and the ones of them that take a value.
+_WINDOW_OPTIONS = {"--db": True, "--officer": True, "--lang": True, "--demo": False, "--self-test": False}
+
+
+def starts_window(argv: Sequence[str]) -> bool:
+    """True when `argv` holds only the window's options: its start then skips building the parsers
+    of every command (argparse looks up its own translations for each, 25 ms of the start)."""
+    values = iter(argv)
+    for arg in values:
+        name = arg.split("=", 1)[0]
+        if name not in _WINDOW_OPTIONS:
+            return False
+        if _WINDOW_OPTIONS[name] and "=" not in arg and next(values, None) is None:
+            return False
+    return True
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(prog="boeun-desk", description=t("보은 데스크: 지역산업 지원사업 관리"))
     parser.add_argument("--db", metavar="PATH_OR_URL", help=t("데이터베이스 파일 경로 또는 SQLAlchemy URL"))
     parser.add_argument("--demo", action="store_true", help=t("데모 데이터베이스로 엽니다 (없으면 만듭니다)"))
@@ -252,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("ko", "en"), default="ko", help=t("표시 언어"))
     parser.add_argument("--version", action="version", version=f"boeun-desk {__version__}")
     parser.add_argument("--self-test", action="store_true", help=t("설치 점검: 임시 데이터베이스, 문서, 화면을 시험하고 끝냅니다"))
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help=t("데모 데이터베이스 만들기"))
@@ -407,7 +427,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if "--lang" in argv[:-1]:
         set_language(argv[argv.index("--lang") + 1] if argv[argv.index("--lang") + 1] in ("ko", "en") else "ko")
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(commands=not starts_window(argv)).parse_args(argv)
         return _run(args)
     except UsageError as error:
         print(str(error), file=sys.stderr)

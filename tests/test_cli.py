@@ -151,3 +151,18 @@ def test_control_characters_from_an_older_file_never_reach_the_terminal(capsys, 
     code, out, _ = run(capsys, "--db", str(db_path), "firm", "list")
     assert code == 0 and "빨강" in out
     assert not any(c in out for c in "\x1b\x07\u202e")
+
+
+@pytest.mark.parametrize(("argv", "window"), [
+    ([], True), (["--db", "x.sqlite3"], True), (["--db=demo"], True), (["--demo", "--officer", "김담당"], True),
+    (["--db", "demo"], True), (["--lang", "en", "--self-test"], True),
+    (["demo", "x.sqlite3"], False), (["--db", "x.sqlite3", "stats"], False), (["-h"], False),
+    (["--version"], False), (["--db"], False), (["--dbx", "y"], False),
+])
+def test_window_start_skips_the_commands_parsers(argv, window):
+    from boeun_desk.cli import build_parser, starts_window
+
+    assert starts_window(argv) is window
+    if window:  # the small parser reads the window's options as the whole parser does
+        small, whole = build_parser(commands=False).parse_args(argv), build_parser().parse_args(argv)
+        assert vars(small) == vars(whole)
