@@ -110,6 +110,22 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             assert importlib.util.find_spec("_rl_accel") is not None, "ReportLab accelerator (rl_accel) missing"
             return ", ".join(f"{p.name} {p.stat().st_size // 1024} KB" for p in files) + ", rl_accel"
 
+        def photos() -> str:
+            # A visit's photos as an officer attaches them (JPEG from a phone, PNG, WebP) go through Pillow
+            # into the visit record: a build that left out a decoder prints a note instead of a picture.
+            from PIL import Image
+
+            services = state["services"]
+            visit_id = services.visits.ids()[0]  # type: ignore[attr-defined]
+            before = api.render_visit_record(services, visit_id, work / "photos.pdf").read_bytes()
+            for colour, name in (((200, 60, 60), "현장.jpg"), ((60, 120, 200), "설비.png"), ((60, 160, 80), "제품.webp")):
+                Image.new("RGB", (640, 480), colour).save(work / name)
+                services.attachments.attach("visit", visit_id, work / name, caption=name)  # type: ignore[attr-defined]
+            data = api.render_visit_record(services, visit_id, work / "photos.pdf").read_bytes()
+            pictures = data.count(b"/Subtype /Image") - before.count(b"/Subtype /Image")
+            assert pictures == 3, f"{pictures} of 3 photos in the visit record"
+            return "JPEG, PNG and WebP photos printed in the visit record"
+
         def excel() -> str:
             # The writer (xlsxwriter) and the reader (openpyxl) both travel with the build.
             from boeun_desk.exchange.excel_export import export_workbook
@@ -126,9 +142,13 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             probe = importlib.import_module("boeun_desk.ui.probe")
             return probe.open_main_window(state["services"])
 
+        def qt_parts() -> str:  # what a smaller build could lose: Qt's Korean, its image formats, collation
+            return importlib.import_module("boeun_desk.ui.probe").qt_parts()
+
         for name, action in (("database", database), ("demo data", demo), ("encrypted database", encrypted),
                              ("Hangul font", fonts),
-                             ("documents", documents), ("Excel", excel), ("Qt main window", gui)):
+                             ("documents", documents), ("photos", photos), ("Excel", excel),
+                             ("Qt main window", gui), ("Qt parts", qt_parts)):
             step(name, action)
         if "db" in state:
             state["db"].close()  # type: ignore[attr-defined]
