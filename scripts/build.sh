@@ -28,7 +28,8 @@ start_up() {  # $1: the milestones expected, in order
 start_up "window_shown database_open data_shown ready "   # a new file: data once it is open
 start_up "window_shown data_shown database_open ready "   # after a clean close: the start page first
 
-echo "== size of dist/boeun-desk"
-du -sh dist/boeun-desk
-echo "largest parts:"
-du -a dist/boeun-desk | sort -rn | awk 'NR>1 && NR<=12 {printf "  %6.1f MB  %s\n", $1/1024, $2}'
+# What the folder leaves out is in build.spec (scripts/slim_build.py, scripts/icu_trim.py); README, "Packaged app".
+total=$(du -sm dist/boeun-desk | cut -f1)
+echo "== dist/boeun-desk: ${total} MB in $(find dist/boeun-desk -type f | wc -l) files; largest files:"
+find dist/boeun-desk -type f -printf '%s %P\n' | sort -rn | head -10 | awk '{printf "  %6.1f MB  %s\n", $1/1048576, $2}'
+if [ "$total" -gt 200 ]; then echo "warning: the folder is over its 200 MB budget (issue #18)"; fi
