@@ -111,7 +111,7 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             return ", ".join(f"{p.name} {p.stat().st_size // 1024} KB" for p in files) + ", rl_accel"
 
         def excel() -> str:
-            # The writer (xlsxwriter) and the reader (openpyxl) both travel with the build.
+            # The writer (rvgsrust_xlsxwriter, a native extension) and the reader (openpyxl) travel with the build.
             from boeun_desk.exchange.excel_export import export_workbook
             from boeun_desk.exchange.excel_import import plan_import
 
