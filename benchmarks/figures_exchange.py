@@ -37,13 +37,17 @@ Rows = list[list[object]]
 Dump = Callable[[Path, list[str], list[str], Rows], None]
 
 
-def _read(db_path: Path) -> Rows:
-    """The cells as plain Python values: Korean states, dates as dates, no text made empty."""
+def _read(db_path: Path) -> tuple[float, Rows]:
+    """The seconds a plain read of the cells takes (sqlite3, no conversion: the least the export must do
+    besides writing), and the cells as plain Python values: Korean states, dates as dates."""
     connection = sqlite3.connect(db_path)
+    started = time.perf_counter()
+    fetched = connection.execute(_CELLS).fetchall()
+    read = time.perf_counter() - started
     status = CASE.index(next(f for f in CASE if f.name == "status"))
     dates = [i for i, f in enumerate(CASE) if f.kind == "date"]
     rows = []
-    for raw in connection.execute(_CELLS):
+    for raw in fetched:
         row = [value if value != "" else None for value in raw]
         row[status] = t(CASE_STATUS.get(row[status], row[status]))
         for i in dates:
@@ -51,7 +55,7 @@ def _read(db_path: Path) -> Rows:
                 row[i] = date.fromisoformat(row[i][:10])
         rows.append(row)
     connection.close()
-    return rows
+    return read, rows
 
 
 def _width(kind: str) -> float:
@@ -162,9 +166,7 @@ def xlsx_export(ctx: Context) -> Figure:
     counts = export_workbook(database, ["cases"], ctx.workdir / "cases.xlsx")
     value = time.perf_counter() - started
     database.close()
-    started = time.perf_counter()
-    rows = _read(ctx.db_path)
-    read = time.perf_counter() - started
+    read, rows = _read(ctx.db_path)
     header = [t(f.label) for f in CASE] + [ID_HEADER]
     kinds = [f.kind for f in CASE] + ["id"]
     baseline = _timed(_rvgs_dump, ctx.workdir / "cases-rvgs.xlsx", header, kinds, rows)
@@ -175,4 +177,4 @@ def xlsx_export(ctx: Context) -> Figure:
         except ImportError:
             others.append(f"{name} not installed")
     return Figure(value, "s", baseline, f"bare rvgsrust-xlsxwriter dump of {sum(counts.values()):,} rows "
-                  f"(plain read of the cells {read:.1f} s; {', '.join(others)})", "<= 15 s and <= 1.2x")
+                  f"(a plain sqlite3 read of those cells {read:.2f} s; {', '.join(others)})", "<= 15 s and <= 1.2x")

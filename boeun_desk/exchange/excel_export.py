@@ -15,6 +15,7 @@ its bare dump took 2.2 s where XlsxWriter's took 9 s and openpyxl's 25 s. openpy
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,24 +55,35 @@ def export_workbook(database: Database, keys: Sequence[str], path: Path, *,
     """Write the sheets named by `keys` ("all" for every one) to `path`; rows written per sheet title.
     Stopped (`cancelled`) before the file is saved, nothing is written."""
     chosen = list(SHEETS) if "all" in keys else [BY_KEY[key] for key in keys]
-    counts = {}
+    counts: dict[str, int] = {}
     # Opened first, so a folder that cannot be written is told at once; removed again on any failure.
     with atomic_write(path) as handle:
-        workbook = Workbook()
-        if SCRATCH_DIR is not None:
-            workbook.set_tempdir(SCRATCH_DIR)
-        bold = workbook.add_format().set_bold()
-        by_kind = {kind: workbook.add_format().set_num_format(code) for kind, code in FORMATS.items()}
-        with database.sessions() as session:
-            for done, sheet in enumerate(chosen):
-                stop_if(cancelled)
-                progress(done, len(chosen), stage=t("{sheet} 시트를 쓰는 중", sheet=t(sheet.title)))
-                ws = workbook.add_worksheet(t(sheet.title), constant_memory=True)
-                counts[t(sheet.title)] = _write_sheet(session, ws, sheet, bold, by_kind, only_ids, cancelled)
-        stop_if(cancelled)
-        progress(0, 0, stage=t("파일로 저장하는 중"), stoppable=False)  # the writer says not how far
-        handle.write(workbook.save_to_buffer())  # the writer lets go of the GIL meanwhile: the window paints
+        try:
+            data = _workbook(database, chosen, counts, only_ids, progress, cancelled)
+        except BaseException as error:  # 취소 or a failure: the writer's rows let go now, not when the error is
+            traceback.clear_frames(error.__traceback__)
+            raise
+        handle.write(data)
     return counts
+
+
+def _workbook(database: Database, chosen: Sequence[Sheet], counts: dict[str, int],
+              only_ids: Collection[str] | None, progress: Progress, cancelled: IsCancelled) -> bytes:
+    """The file's bytes, `counts` filled with the rows written per sheet title."""
+    workbook = Workbook()
+    if SCRATCH_DIR is not None:
+        workbook.set_tempdir(SCRATCH_DIR)
+    bold = workbook.add_format().set_bold()
+    by_kind = {kind: workbook.add_format().set_num_format(code) for kind, code in FORMATS.items()}
+    with database.sessions() as session:
+        for done, sheet in enumerate(chosen):
+            stop_if(cancelled)
+            progress(done, len(chosen), stage=t("{sheet} 시트를 쓰는 중", sheet=t(sheet.title)))
+            ws = workbook.add_worksheet(t(sheet.title), constant_memory=True)
+            counts[t(sheet.title)] = _write_sheet(session, ws, sheet, bold, by_kind, only_ids, cancelled)
+    stop_if(cancelled)
+    progress(0, 0, stage=t("파일로 저장하는 중"), stoppable=False)  # the writer says not how far
+    return workbook.save_to_buffer()  # the writer lets go of the GIL meanwhile: the window paints
 
 
 def _write_sheet(session: Session, ws: Worksheet, sheet: Sheet, bold: Format, by_kind: dict[str, Format],
