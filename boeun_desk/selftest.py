@@ -127,7 +127,7 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             return "JPEG, PNG and WebP photos printed in the visit record"
 
         def excel() -> str:
-            # The writer (xlsxwriter) and the reader (openpyxl) both travel with the build.
+            # The writer (rvgsrust_xlsxwriter, a native extension) and the reader (openpyxl) travel with the build.
             from boeun_desk.exchange.excel_export import export_workbook
             from boeun_desk.exchange.excel_import import plan_import
 

@@ -17,7 +17,7 @@ from boeun_desk.exchange.sheets import BY_KEY, SHEETS, Sheet
 from boeun_desk.i18n import t
 from boeun_desk.kinds import REFERENCES
 from boeun_desk.models import Firm
-from boeun_desk.validation import clean_value
+from boeun_desk.validation import brn_check_digit, clean_value
 
 # Texts a spreadsheet program would take for formulas, numbers or errors if written carelessly.
 TRICKY = ['=HYPERLINK("http://x","y")', "+82 43", "-5", "@SUM(A1)", "#N/A",
@@ -135,3 +135,43 @@ def test_control_characters_from_an_old_database_do_not_stop_the_export(services
     assert export_workbook(services.database, ["firms"], path) == {t("수혜기업"): 1}
     row = [cell.value for cell in load_workbook(path)[t("수혜기업")][2]]
     assert row[0] == "보은\ufffd식품" and row[-2] == "a\ufffdb\ufffdc\td" and row[-1] == firm
+
+
+def test_dates_and_times_read_back_as_the_same_days_even_where_excel_counts_oddly(services, tmp_path):
+    # Excel counts a 29 February 1900 that never was: the days before March 1900 are one less.
+    days = [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2024, 2, 29), date.today()]
+    brns = [f"{n:09d}" + str(brn_check_digit(f"{n:09d}")) for n in range(124810091, 124810096)]
+    firms = [services.firms.create({"name": f"보은식품 {n}", "brn": brn, "founded": day}).id
+             for n, (day, brn) in enumerate(zip(days, brns, strict=True))]
+    visit = services.visits.create({"firm_id": firms[0], "starts_at": "2024-05-02 09:35",
+                                    "ends_at": "2024-05-02 23:59"}).id
+    path = tmp_path / "dates.xlsx"
+    export_workbook(services.database, ["firms", "visits"], path)
+    workbook = load_workbook(path)
+    founded = {row[-1].value: row[7] for row in workbook[t("수혜기업")].iter_rows(min_row=2)}
+    assert [founded[firm].value for firm in firms] == [datetime.combine(day, datetime.min.time()) for day in days]
+    assert {founded[firm].number_format for firm in firms} == {"yyyy-mm-dd"}
+    [row] = [row for row in workbook[t("방문상담")].iter_rows(min_row=2) if row[-1].value == visit]
+    assert (row[4].value, row[5].value) == (datetime(2024, 5, 2, 9, 35), datetime(2024, 5, 2, 23, 59))
+    assert row[4].number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_an_empty_list_still_has_its_headers_frozen_and_filterable(services, tmp_path):
+    path = tmp_path / "empty.xlsx"
+    assert export_workbook(services.database, ["firms"], path) == {t("수혜기업"): 0}
+    sheet = load_workbook(path)[t("수혜기업")]
+    header = [cell.value for cell in sheet[1]]
+    assert header == [t(spec.label) for spec in BY_KEY["firms"].schema] + [ID_HEADER]
+    assert sheet.max_row == 1 and all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet[1][-1].column_letter}1"
+    [error] = plan_import(services.database, "firms", path).errors  # its header is read: no rows below it
+    assert "가져올 행이 없습니다" in error.message
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_and_the_export_goes_on(services, tmp_path):
+    firm = services.firms.create({"name": "보은식품", "brn": "124-81-00998"}).id
+    with services.database.sessions() as session, session.begin():  # as an old version could have stored it
+        session.execute(update(Firm).where(Firm.id == firm).values(notes="가" * 40_000))
+    path = tmp_path / "long.xlsx"
+    assert export_workbook(services.database, ["firms"], path) == {t("수혜기업"): 1}
+    assert load_workbook(path)[t("수혜기업")][2][-2].value == "가" * 32_767
