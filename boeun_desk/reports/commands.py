@@ -138,7 +138,7 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     if not result.skipped:
         return 0
     # The others are saved; the firms left out are named, and the exit code says not all were made.
-    print(t("{n}개 기업의 문서를 만들지 못해 건너뛰었습니다:", n=len(result.skipped)), file=sys.stderr)
+    print(t("{n}개 기업은 문서를 만들지 못해 건너뛰었습니다:", n=len(result.skipped)), file=sys.stderr)
     for firm in result.skipped:
         print(f"  - {firm.name}: {firm.reason}", file=sys.stderr)
     return EXIT_SKIPPED
