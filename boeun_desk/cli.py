@@ -1,7 +1,8 @@
 """Command line: the same services as the GUI, for scripting and administration.
 
 Errors go to stderr in Korean without a traceback: exit 2 for invalid input (bad arguments,
-failed validation, unknown record), 1 for a database or other failure.
+failed validation, unknown record), 1 for a database or other failure (and for a batch of
+documents that saved the others but left out firms whose document failed, named on stderr).
 """
 
 from __future__ import annotations
@@ -446,6 +447,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _failure(error: Exception) -> int:
     """Exit code for an error from the database layer (Korean message printed); others propagate."""
+    from boeun_desk.reports.pool import PoolBroken
     from boeun_desk.services import NotFound, StaleEdit
     from boeun_desk.services.demo import DemoExists
     from boeun_desk.storage.errors import DatabaseError, InvalidDatabasePath
@@ -453,10 +455,11 @@ def _failure(error: Exception) -> int:
     if isinstance(error, NotFound | DemoExists | StaleEdit | InvalidDatabasePath):
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
-    if isinstance(error, DatabaseError):
+    if isinstance(error, DatabaseError | PoolBroken):
         print(str(error), file=sys.stderr)
         return EXIT_FAILURE
     if isinstance(error, OSError):
         print(t("파일을 읽거나 쓸 수 없습니다: {detail}", detail=error), file=sys.stderr)
         return EXIT_FAILURE
     raise error
+

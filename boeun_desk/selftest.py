@@ -126,6 +126,19 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             assert pictures == 3, f"{pictures} of 3 photos in the visit record"
             return "JPEG, PNG and WebP photos printed in the visit record"
 
+        def batch() -> str:
+            # A batch draws on worker processes: in a frozen build they start as copies of the
+            # program (freeze_support in __main__), import the drawing and the fonts, and must end.
+            import multiprocessing
+
+            services = state["services"]
+            firm_ids = services.firms.ids()[:4]  # type: ignore[attr-defined]
+            result = api.render_firm_batch(services, firm_ids, work / "batch", combined=False, workers=2)
+            assert not result.skipped, [(s.name, s.reason) for s in result.skipped]
+            assert len(result.paths) == 4 and all(p.read_bytes().startswith(b"%PDF") for p in result.paths)
+            assert not multiprocessing.active_children(), "worker processes left running"
+            return f"{len(result.paths)} firm summaries drawn on 2 worker processes"
+
         def excel() -> str:
             # The writer (rvgsrust_xlsxwriter, a native extension) and the reader (openpyxl) travel with the build.
             from boeun_desk.exchange.excel_export import export_workbook
@@ -147,8 +160,8 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
 
         for name, action in (("database", database), ("demo data", demo), ("encrypted database", encrypted),
                              ("Hangul font", fonts),
-                             ("documents", documents), ("photos", photos), ("Excel", excel),
-                             ("Qt main window", gui), ("Qt parts", qt_parts)):
+                             ("documents", documents), ("photos", photos), ("batch on worker processes", batch),
+                             ("Excel", excel), ("Qt main window", gui), ("Qt parts", qt_parts)):
             step(name, action)
         if "db" in state:
             state["db"].close()  # type: ignore[attr-defined]

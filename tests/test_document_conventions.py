@@ -166,7 +166,7 @@ def test_combined_batch_is_one_document(demo, tmp_path):
     seen: list[tuple[int, int]] = []
     demo.set_officer("김담당")
     path = api.render_firm_batch(demo, ids, tmp_path / "all.pdf", combined=True,
-                                 progress=lambda d, n: seen.append((d, n)))[0]
+                                 progress=lambda d, n: seen.append((d, n))).paths[0]
     reader = PdfReader(path)
     pages = page_texts(path)
     assert reader.metadata.title == "기업별 지원현황 모음" and "김담당" in reader.metadata.author
@@ -208,7 +208,7 @@ def test_documents_settings_come_from_the_program(demo):
 def test_no_firm_summary_gets_a_page_only_for_empty_sections(demo, tmp_path):
     """A section with nothing to show is one line (heading and note), so a firm's last page always
     carries something more than "... 없습니다."."""
-    for path in api.render_firm_batch(demo, demo.firms.ids(), tmp_path / "each", combined=False):
+    for path in api.render_firm_batch(demo, demo.firms.ids(), tmp_path / "each", combined=False).paths:
         pages = page_texts(path)
         if len(pages) == 1:
             continue

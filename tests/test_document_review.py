@@ -69,7 +69,8 @@ def test_rows_taller_than_a_page_split_instead_of_failing(demo, tmp_path):
                                   "follow_ups": [{"action": "포장재 견적 비교표 제출 " * 700, "due_date": "2024-06-01"}]})
     assert "원료 수급" in text_of(api.render_firm_summary(demo, firm.id, tmp_path / "f.pdf"))
     assert "포장재 견적" in text_of(api.render_visit_record(demo, visit.id, tmp_path / "v.pdf"))
-    assert len(api.render_firm_batch(demo, demo.firms.ids(), tmp_path / "all.pdf", combined=True)) == 1
+    combined = api.render_firm_batch(demo, demo.firms.ids(), tmp_path / "all.pdf", combined=True)
+    assert combined.paths == (tmp_path / "all.pdf",)
 
 
 def test_totals_re_add_when_amounts_are_not_whole_thousands(services, tmp_path):
@@ -115,7 +116,7 @@ def test_long_approval_titles_and_the_expert_signature_are_never_broken(demo, tm
 def test_a_long_firm_name_is_shortened_in_the_running_header(services, tmp_path):
     name = "보은" + "대추가공식품영농조합법인" * 3 + "주식회사"
     firm = services.firms.create({"name": name, "brn": "124-81-00998"}).id
-    path = api.render_firm_batch(services, [firm], tmp_path / "all.pdf", combined=True)[0]
+    path = api.render_firm_batch(services, [firm], tmp_path / "all.pdf", combined=True).paths[0]
     header = text_of(path).split("\f")[2].splitlines()[0]
     assert "…" in header and "시군구연고산업육성사업" in header
 

@@ -117,10 +117,10 @@ def test_batch_folder_combined_progress_and_cancel(demo, tmp_path):
     ids = demo.firms.ids()
     seen: list[tuple[int, int]] = []
     files = api.render_firm_batch(demo, ids, tmp_path / "each", combined=False,
-                                  progress=lambda d, n: seen.append((d, n)))
+                                  progress=lambda d, n: seen.append((d, n))).paths
     assert len(files) == len(ids) == 22 and seen[-1] == (22, 22)
     assert all(f.name.startswith("기업별지원현황_") for f in files)
-    combined = api.render_firm_batch(demo, ids[:3], tmp_path / "all.pdf", combined=True)
+    combined = api.render_firm_batch(demo, ids[:3], tmp_path / "all.pdf", combined=True).paths
     per_firm = sum(len(PdfReader(f).pages) for f in files[:3])
     assert len(PdfReader(combined[0]).pages) == per_firm + 2  # and a cover and a contents page
     calls = iter(range(100))

@@ -9,7 +9,7 @@ def test_self_test_passes_and_names_each_step(qapp):
     lines: list[str] = []
     assert run_self_test(lines.append) == 0
     text = "\n".join(lines)
-    for step in ("database", "demo data", "Hangul font", "documents", "Qt main window"):
+    for step in ("database", "demo data", "Hangul font", "documents", "batch on worker processes", "Qt main window"):
         assert f"ok   {step}" in text
     assert text.endswith("self-test passed")
 

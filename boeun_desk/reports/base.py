@@ -55,6 +55,7 @@ HEADER_FILL = colors.HexColor("#e8edf3")
 TOTAL_FILL = colors.HexColor("#f4f4f4")
 CELL_PADDING = 3
 KEEP_ROWS = 3  # a heading moves to the next page unless it fits with this many rows of its table
+TALL_ROW = (PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) / 3  # a table row this tall is aligned to its top
 BOX_KEPT = 70 * mm  # a boxed text up to this tall moves whole to the next page rather than split
 
 
@@ -124,6 +125,20 @@ def _cell(value: Any, style: ParagraphStyle, width: float) -> Any:
     return para(value, style)
 
 
+def _top_aligned(rows: Sequence[Sequence[Any]], widths: Sequence[float], first: int = 0) -> list[tuple[Any, ...]]:
+    """VALIGN TOP for the rows taller than TALL_ROW (`widths` in points, `first`: the first row's
+    index). ReportLab's split of a middle-aligned row over three or more pages drops the start of a
+    shorter cell beside a long one (a 300-character address beside a 10,000-character note lost
+    its first lines); at the top, a label also stays beside the start of its value."""
+    out: list[tuple[Any, ...]] = []
+    for index, row in enumerate(rows):
+        if any(isinstance(cell, Paragraph) and len(cell.text) > 200
+               and cell.wrap(width - 2 * CELL_PADDING, PAGE_HEIGHT)[1] > TALL_ROW
+               for cell, width in zip(row, widths, strict=True)):
+            out.append(("VALIGN", (0, first + index), (-1, first + index), "TOP"))
+    return out
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], *,
           aligns: str = "", total: Sequence[Any] | None = None) -> Table:
     """A grid table that splits across pages (within long cells too) and repeats its header row.
@@ -149,6 +164,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequenc
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        *_top_aligned(data[1:], [w * CONTENT_WIDTH for w in widths], first=1),
     ]
     if total is not None:
         bold = {"l": Styles.cell_bold, "c": Styles.head, "r": Styles.total_right}
@@ -171,11 +187,12 @@ def fields_table(pairs: Sequence[tuple[str, Any]], *, columns: int = 2) -> Table
     if row:
         row += ["", ""] * (columns - len(row) // 2)
         data.append(row)
+    widths = [(label_width if i % 2 == 0 else value_width) * CONTENT_WIDTH for i in range(2 * columns)]
     style = grid_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                        *[("BACKGROUND", (c, 0), (c, -1), HEADER_FILL) for c in range(0, 2 * columns, 2)],
-                       ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5))
-    return Table(data, colWidths=[(label_width if i % 2 == 0 else value_width) * CONTENT_WIDTH
-                                  for i in range(2 * columns)], style=style, splitInRow=1, hAlign="LEFT")
+                       ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                       *_top_aligned(data, widths))
+    return Table(data, colWidths=widths, style=style, splitInRow=1, hAlign="LEFT")
 
 
 APPROVAL_BOX = 19 * mm  # a box's least width: room for a signature or a seal

@@ -69,6 +69,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
 
 FORMATS = ("pdf", "hwpx")
+EXIT_SKIPPED = 1  # a batch saved its other files but left out some firms (cli.EXIT_FAILURE)
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:
@@ -129,12 +130,18 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
         said = f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else "")
         print(f"\r{said}", end="" if done < total else "\n", file=sys.stderr)
 
-    paths = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, masked=args.masked,
-                                     progress=progress, hwpx=args.format == "hwpx")
+    result = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, masked=args.masked,
+                                      progress=progress, hwpx=args.format == "hwpx")
     if args.combined:
         return _done(args.output)
-    print(t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=args.output))
-    return 0
+    print(t("{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=args.output))
+    if not result.skipped:
+        return 0
+    # The others are saved; the firms left out are named, and the exit code says not all were made.
+    print(t("{n}개 기업은 문서를 만들지 못해 건너뛰었습니다:", n=len(result.skipped)), file=sys.stderr)
+    for firm in result.skipped:
+        print(f"  - {firm.name}: {firm.reason}", file=sys.stderr)
+    return EXIT_SKIPPED
 
 
 def cmd_certs(args: argparse.Namespace, services: Any) -> int:

@@ -33,7 +33,7 @@ from boeun_desk.ui.context import AppContext
 from boeun_desk.ui.refresh import RefreshWhenShown
 from boeun_desk.ui.table_model import Lookups
 from boeun_desk.ui.widgets import ChoiceField, plain_label
-from boeun_desk.ui.worker import Task, run_with_progress
+from boeun_desk.ui.worker import Task, error_message, run_with_progress
 
 DOCUMENTS = (("firm", "기업별 지원현황"), ("visit", "방문상담·기술지도 일지"), ("certs", "인증·시험분석 현황"),
             ("annual", "연차 성과보고"), ("indicators", "성과지표 달성 현황"), ("budget", "사업비 집행 현황"),
@@ -326,17 +326,39 @@ class ReportsScreen(QWidget):
         services, firm_ids = self.context.services, self.context.services.firms.ids()
         masked = self.masked.isChecked()
 
-        def work(_params: Any, progress: Any, cancelled: Any) -> list[Path]:
+        title = t("기업별 지원현황 일괄 출력")
+
+        def work(_params: Any, progress: Any, cancelled: Any) -> api.BatchResult:
             return api.render_firm_batch(services, firm_ids, folder, combined=combined, masked=masked,
                                          progress=progress, cancelled=cancelled)
 
+        def done(result: api.BatchResult) -> None:
+            if combined:
+                self.status.setText(t("저장했습니다: {path}", path=folder))
+                return
+            said = t("{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=folder)
+            if result.skipped:  # the others are saved; the officer learns which firms are missing and why
+                said += "\n" + skipped_text(result.skipped)
+                self.status.setText(said)
+                self.context.ask(self, title, said, buttons=("ok",), icon="warning")
+            else:
+                self.status.setText(said)
+
         def failed(error: Exception) -> None:
             self.status.setText(t("일괄 출력을 취소했습니다.") if isinstance(error, api.Cancelled)
-                                else t("일괄 출력 실패: {error}", error=error))
+                                else t("일괄 출력 실패: {error}", error=error_message(error, self.context)))
 
-        return run_with_progress(self, t("기업별 지원현황 일괄 출력"), work, None,
-                                 on_done=lambda paths: self.status.setText(
-                                     t("저장했습니다: {path}", path=folder) if combined else
-                                     t("{n}개 파일을 저장했습니다: {path}", n=len(paths), path=folder)),
-                                 on_error=failed, modal=False)
+        return run_with_progress(self, title, work, None, on_done=done, on_error=failed, modal=False)
+
+
+SKIPPED_SHOWN = 20  # firms named one by one; more are counted
+
+
+def skipped_text(skipped: tuple[api.SkippedFirm, ...]) -> str:
+    """The firms a batch left out, each with the reason: "· 보은식품 — ..." (at most SKIPPED_SHOWN)."""
+    lines = [t("{n}개 기업은 문서를 만들지 못해 건너뛰었습니다:", n=len(skipped))]
+    lines += [f"· {firm.name} — {firm.reason}" for firm in skipped[:SKIPPED_SHOWN]]
+    if len(skipped) > SKIPPED_SHOWN:
+        lines.append(t("외 {n}개 기업", n=len(skipped) - SKIPPED_SHOWN))
+    return "\n".join(lines)
 

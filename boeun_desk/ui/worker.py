@@ -148,7 +148,8 @@ def wait_for_workers() -> None:
 KOREAN_ERRORS = (("boeun_desk.progress", "Cancelled"), ("boeun_desk.storage.errors", "DatabaseError"),
                  ("boeun_desk.validation", "InvalidValue"), ("boeun_desk.validation", "ValidationFailed"),
                  ("boeun_desk.services.base", "NotFound"), ("boeun_desk.services.base", "StaleEdit"),
-                 ("boeun_desk.exchange.bundle", "BundleError"), ("boeun_desk.exchange.excel_package", "SheetError"))
+                 ("boeun_desk.exchange.bundle", "BundleError"), ("boeun_desk.exchange.excel_package", "SheetError"),
+                 ("boeun_desk.reports.pool", "PoolBroken"))
 
 
 def error_message(error: BaseException, context: AppContext | None = None) -> str:

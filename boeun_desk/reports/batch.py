@@ -1,0 +1,168 @@
+"""Every firm's summary at once: one file per firm in a folder (drawn on worker processes, one per
+core), or one combined document (a cover, contents with start pages, continuous page numbers).
+
+A firm whose document fails is skipped and named with the reason; the others are saved. Files are
+drawn into a scratch folder and moved into place only when all are done, so 취소 or an error
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from boeun_desk.i18n import language, t
+from boeun_desk.progress import Cancelled, Progress
+from boeun_desk.reports import blocks as b
+from boeun_desk.reports import pool, worker
+from boeun_desk.reports.base import write_pdf
+from boeun_desk.reports.combined import CombinedCanvas
+from boeun_desk.reports.firm_summary import FirmSummary
+from boeun_desk.reports.format import day_text
+from boeun_desk.services.base import NotFound
+from boeun_desk.services.documents import Documents
+from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
+from boeun_desk.validation import format_brn
+
+# Fewer firms than this are drawn in the caller's process: starting the workers (a new Python
+# with ReportLab and the fonts, ~0.6 s here) costs more than two cores save on a few documents.
+SMALLEST_POOL = 24
+
+
+@dataclass(frozen=True)
+class SkippedFirm:
+    firm_id: str
+    name: str
+    reason: str  # Korean, for the officer
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The files saved (in the firms' order) and the firms whose document could not be made."""
+
+    paths: tuple[Path, ...]
+    skipped: tuple[SkippedFirm, ...] = ()
+
+
+def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:
+    safe = "".join(ch if ch.isalnum() or ch in " ()-_" else "_" for ch in name).strip()
+    return f"기업별지원현황_{safe}_{format_brn(brn)}{suffix}"
+
+
+def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined: bool, masked: bool = False,
+                      progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                      hwpx: bool = False, workers: int | None = None) -> BatchResult:
+    """All firms' summaries: one PDF (HWPX with `hwpx`) per firm in the folder `out`, or one combined
+    document at `out` (HWPX for an .hwpx name). `workers`: processes to draw on (0: this one;
+    None: one per core for a batch worth it)."""
+    out = Path(out)
+    target_dir = out.parent if combined else out
+    target_dir.mkdir(parents=True, exist_ok=True)
+    if combined:
+        combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled)
+        return BatchResult((out,))
+    documents, renderer = Documents(services, masked=masked), FirmSummary()
+    suffix = ".hwpx" if hwpx else ".pdf"
+    sweep_leftovers(target_dir)  # scratch folders of batches killed before
+    with tempfile.TemporaryDirectory(prefix=".batch-", dir=target_dir) as scratch:
+        names: dict[int, tuple[str, str]] = {}  # position -> (firm name, file name)
+
+        def jobs() -> Iterator[Any]:
+            """Each firm's document, gathered and laid out in blocks here (workers never open the
+            database): workers only draw."""
+            for position, firm_id in enumerate(firm_ids):
+                try:
+                    data = documents.firm_summary(firm_id)
+                except NotFound as error:  # deleted since the batch started
+                    yield pool.Skip(str(error))
+                    continue
+                firm = data.detail.firm
+                names[position] = (firm.name, firm_file_name(firm.name, firm.brn, suffix))
+                try:
+                    document = renderer.document(data)
+                except Exception as error:  # this firm's document only: the batch goes on
+                    yield pool.Skip(pool.failure_reason(error))
+                    continue
+                yield document, str(Path(scratch) / f"{position:05d}{suffix}"), hwpx
+
+        count = pool.workers_for(len(firm_ids), SMALLEST_POOL) if workers is None else workers
+        failures = pool.run_jobs(worker.write, jobs(), len(firm_ids), workers=count,
+                                 initializer=worker.start, initargs=(language(),),
+                                 progress=progress, cancelled=cancelled)
+        if cancelled and cancelled():
+            raise Cancelled()
+        paths = []
+        for position in range(len(firm_ids)):
+            if position in failures:
+                continue
+            part, name = Path(scratch) / f"{position:05d}{suffix}", target_dir / names[position][1]
+            private_mode(part)
+            os.replace(part, name)
+            paths.append(name)
+        fsync_folder(target_dir)
+    known = services.firms.names() if failures else {}
+    skipped = tuple(SkippedFirm(firm_ids[i], names[i][0] if i in names else known.get(firm_ids[i], firm_ids[i]),
+                                reason) for i, reason in sorted(failures.items()))
+    return BatchResult(tuple(paths), skipped)
+
+
+def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, masked: bool = False,
+                            today: date | None = None, progress: Progress | None = None,
+                            cancelled: Callable[[], bool] | None = None) -> Path:
+    """Every firm's summary in one document: a cover, a contents page with the page each firm starts
+    on, continuous page numbers, the font embedded once, title/author/subject metadata. Progress
+    counts the firms twice: gathered, then drawn; a cancel leaves no file."""
+    documents, renderer = Documents(services, masked=masked), FirmSummary()
+    total = 2 * len(firm_ids)
+    body: list[b.Block] = []
+    parts: list[b.Part] = []
+    for done, firm_id in enumerate(firm_ids, start=1):
+        if cancelled and cancelled():
+            raise Cancelled()
+        data = documents.firm_summary(firm_id, today=today)
+        part = b.Part(firm_id, data.detail.firm.name)
+        parts.append(part)
+        body += [part, *renderer.document(data).blocks]
+        if progress:
+            progress(done, total)
+    settings = documents.settings()
+    when = today or date.today()
+    title = t("기업별 지원현황 모음")
+    facts = tuple((label, value) for label, value in (
+        (t("사업명"), documents.program_name()), (t("대상"), t("{n}개사", n=len(parts))),
+        (t("작성기관"), " ".join(x for x in (settings.organisation, settings.department) if x)),
+        (t("작성자"), settings.author), (t("작성일"), day_text(when))) if value)
+    document = b.Document(
+        title=t("{title} (배포용)", title=title) if masked else title, header=documents.program_name(), printed=when,
+        blocks=(b.Title(title, documents.program_name()), b.Fields(facts, columns=1), b.PageBreak(),
+                b.Heading(t("목차")), b.Contents(tuple(parts)), *body),
+        author=" ".join(x for x in (settings.organisation, settings.department, settings.author) if x),
+        subject=documents.program_name(), keywords=(title,))
+    drawn = [len(firm_ids)]
+
+    def on_part(_part: b.Part) -> None:
+        if cancelled and cancelled():
+            raise Cancelled()
+        drawn[0] += 1
+        if progress:
+            progress(min(drawn[0], total), total)
+
+    def saving(done: int, steps: int, *, stage: str = "", stoppable: bool = True) -> None:
+        """The HWPX writer's own steps: its parts are counted by on_part; its save, the last and
+        unstoppable step, is said as such."""
+        if progress and (stage or done == steps):
+            progress(total if done == steps else total - 1, total, stage=stage, stoppable=stoppable)
+
+    with atomic_write(out) as handle:
+        if Path(out).suffix.lower() == ".hwpx":  # the editable copy: 한글 numbers the pages itself
+            from boeun_desk.reports.hwpx import write_hwpx
+
+            write_hwpx(document, handle, progress=saving, cancelled=cancelled, on_part=on_part)
+        else:
+            write_pdf(document, handle, canvas_class=CombinedCanvas, on_part=on_part)
+    return out

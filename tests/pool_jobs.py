@@ -1,0 +1,41 @@
+"""Work functions for the worker-pool tests: module-level (a spawned worker imports them by name)
+and light (nothing but the standard library to import)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def note(job: tuple[str, int]) -> None:
+    """Writes the job's number into its own file in the folder named by the job."""
+    folder, number = job
+    with open(os.path.join(folder, f"{number:03d}.txt"), "w") as handle:
+        handle.write(str(number))
+
+
+def fail_on_two(job: int) -> None:
+    if job == 2:
+        raise ValueError("둘째 일은 실패")
+
+
+def killed_on_three(job: int) -> None:
+    """The worker is killed (as by the out-of-memory killer) while it does job 3."""
+    if job == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def always_dies(job: int) -> None:
+    os._exit(3)
+
+
+def disk_full(job: int) -> None:
+    raise OSError(28, "No space left on device", "/scratch/part.pdf")
+
+
+def modules_loaded(job: int) -> None:
+    """Fails when the worker has loaded Qt or the database layer."""
+    loaded = sorted({name.split(".")[0] for name in sys.modules} & {"PySide6", "shiboken6", "sqlalchemy"})
+    if loaded:
+        raise RuntimeError(f"loaded {loaded}")
