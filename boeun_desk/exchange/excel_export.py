@@ -8,8 +8,8 @@ or `@SUM(A1)` stays a string, never a formula.
 The writer is rvgsrust-xlsxwriter (MIT), a binding of rust_xlsxwriter: rows go in a thousand at a
 time and wait in a nameless temporary file per sheet (constant memory), so memory stays flat and
 nothing is left behind when the export stops. Measured on 100,000 cases (benchmarks/run.py):
-its bare dump took 2.2 s where XlsxWriter's took 9 s and openpyxl's 25 s. openpyxl still reads
-(excel_read).
+its bare dump took 2.2–3.2 s where XlsxWriter's took 10.8–15.9 s and openpyxl's 19.6–26.9 s (README:
+why this one). openpyxl still reads (excel_read).
 """
 
 from __future__ import annotations
