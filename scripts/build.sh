@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 
 rm -rf build/pyinstaller dist/boeun-desk
+# PyInstaller's cache of processed (stripped) binaries: one per checkout, so two builds at once on
+# one machine never share (and corrupt) the user-wide cache in ~/.cache/pyinstaller.
+export PYINSTALLER_CONFIG_DIR="$PWD/build/pyinstaller-cache"
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
   --workpath build/pyinstaller --distpath dist build.spec
 
