@@ -34,5 +34,5 @@ start_up "window_shown data_shown database_open ready "   # after a clean close:
 # What the folder leaves out is in build.spec (scripts/slim_build.py, scripts/icu_trim.py); README, "Packaged app".
 total=$(du -sm dist/boeun-desk | cut -f1)
 echo "== dist/boeun-desk: ${total} MB in $(find dist/boeun-desk -type f | wc -l) files; largest files:"
-find dist/boeun-desk -type f -printf '%s %P\n' | sort -rn | head -10 | awk '{printf "  %6.1f MB  %s\n", $1/1048576, $2}'
+find dist/boeun-desk -type f -printf '%s %P\n' | sort -rn | awk 'NR <= 10 {printf "  %6.1f MB  %s\n", $1/1048576, $2}'  # awk reads it all: no SIGPIPE under pipefail
 if [ "$total" -gt 200 ]; then echo "warning: the folder is over its 200 MB budget (issue #18)"; fi
