@@ -122,13 +122,13 @@ def test_a_full_disk_stops_the_batch_rather_than_skipping_every_firm():
 
 
 def test_the_jobs_are_taken_one_by_one_as_workers_need_them(tmp_path):
-    """A bounded window: never more than the workers' jobs and as many prepared in flight."""
+    """A bounded window: never more in flight than each worker's job and the next, and one prepared."""
     taken: list[int] = []
     finished: list[int] = []
 
     def jobs():
         for number in range(40):
-            assert len(taken) - len(finished) <= 2 * 2 + 1  # 2 workers: one each, and 2 prepared
+            assert len(taken) - len(finished) <= 2 * pool.DEPTH + 1  # 2 workers: DEPTH each, and one prepared
             taken.append(number)
             yield str(tmp_path), number
 

@@ -1,9 +1,10 @@
 """Many documents on worker processes, one job at a time each (no Qt, no database here).
 
 The caller's process prepares each job's plain data (it alone reads the database) and hands it to
-an idle worker, which only renders and writes a file; the next job's data is prepared while the
-workers draw. Every worker holds at most one job, so a batch of 10,000 firms never has more than
-a few firms' data in flight, and results are files, not bytes. Workers are started with `spawn`,
+a worker, which only renders and writes a file; the next job's data is prepared while the workers
+draw. A worker holds the job it draws and the next (so it never waits for the caller, which may be
+busy or not scheduled on a loaded machine): a batch of 10,000 firms never has more than a few
+firms' data in flight, and results are files, not bytes. Workers are started with `spawn`,
 never forked: the window's process has Qt's threads, which a fork would copy half-way.
 
 A job that fails is named with a Korean reason and the batch goes on; a worker that dies (killed,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +31,8 @@ START_METHOD = "spawn"
 # it gathers a firm's data in ~8 ms while a worker draws its summary in ~30 ms.
 MAX_WORKERS = 4
 POLL = 0.1  # seconds between looks at 취소 while the workers draw
+DEPTH = 2  # jobs handed to a worker at once: the one it draws and the next
+QUEUED_BYTES = 32 * 1024  # a job waiting in a worker's pipe fits the pipe's buffer (64 KB on Linux)
 DEATHS_IN_A_ROW = 3  # workers dying one after another with nothing done in between: stop
 _GONE = object()  # a worker's pipe closed: it died
 
@@ -153,11 +157,16 @@ class _Worker:
                                        name="boeun-desk-render", daemon=True)
         self.process.start()
         theirs.close()
-        self.job: int | None = None  # the job it is drawing
+        self.jobs: deque[_Job] = deque()  # handed to it, in order: it draws the first
 
-    def give(self, index: int, job: Any) -> None:
-        self.job = index
-        self.conn.send((index, job))
+    def can_take(self, job: _Job) -> bool:
+        """A second job waits in the pipe while the first is drawn (the worker never waits for this
+        process to hand it the next), if it is small enough to wait there without blocking us."""
+        return not self.jobs or (len(self.jobs) < DEPTH and len(job.message) <= QUEUED_BYTES)
+
+    def give(self, job: _Job) -> None:
+        self.conn.send_bytes(job.message)
+        self.jobs.append(job)
 
     def stop(self, *, now: bool) -> None:
         if not now and self.process.is_alive():
@@ -173,6 +182,12 @@ class _Worker:
         self.process.close()
 
 
+@dataclass(frozen=True)
+class _Job:
+    index: int
+    message: bytes  # (index, job), pickled once: its size decides whether it may wait in a pipe
+
+
 class _Pool:
     def __init__(self, work: Callable[[Any], None], workers: int, initializer: Callable[..., None] | None,
                  initargs: tuple[Any, ...]):
@@ -182,95 +197,97 @@ class _Pool:
             self.workers.append(self._start())
         self._clean = False
         self._deaths = 0  # workers dead since the last job done
+        self._ready: deque[_Job] = deque()  # prepared, waiting for a worker
+        self._failures: dict[int, str] = {}
+        self._done = 0
 
     def run(self, jobs: Iterator[tuple[int, Any]], total: int, progress: Progress | None,
             cancelled: IsCancelled | None) -> dict[int, str]:
-        failures: dict[int, str] = {}
-        ready: deque[tuple[int, Any]] = deque()  # prepared, waiting for an idle worker
-        done = 0
-
-        def finished(index: int, reason: str | None) -> None:
-            nonlocal done
-            if reason is not None:
-                failures[index] = reason
-            done += 1
-            if progress:
-                progress(done, total)
-
-        def next_job() -> tuple[int, Any] | None:
-            """The next job to hand out; failures found while preparing are counted here."""
-            for index, job in jobs:
-                if not isinstance(job, Skip):
-                    return index, job
-                finished(index, job.reason)
-            return None
-
+        self._jobs, self._total, self._progress = jobs, total, progress
         more = True
         while True:
             stop_if(cancelled)
-            for worker in list(self.workers):
-                if worker.job is not None:
-                    continue
-                job = ready.popleft() if ready else (next_job() if more else None)
-                if job is None:
-                    more = False
-                    break
-                try:
-                    worker.give(*job)
-                except OSError:  # it died after its last answer: the job waits for its successor
-                    worker.job = None
-                    ready.appendleft(job)
-                    self._replace(worker)
-            busy = [w for w in self.workers if w.job is not None]
-            if not busy:
+            for depth in range(DEPTH):  # every idle worker gets a job before any gets a second
+                for worker in list(self.workers):
+                    while len(worker.jobs) == depth and (self._ready or more):
+                        job = self._ready[0] if self._ready else self._prepare()
+                        if job is None:
+                            more = False
+                        elif not worker.can_take(job):
+                            break
+                        else:
+                            self._ready.popleft()
+                            try:
+                                worker.give(job)
+                            except OSError:  # it died after its last answer
+                                self._ready.appendleft(job)
+                                self._bury(worker)
+                                break
+            busy = [w for w in self.workers if w.jobs]
+            if not busy and not self._ready and not more:
                 break
-            if more and len(ready) < len(self.workers):  # the next data, made while the workers draw
-                job = next_job()
-                more = job is not None
-                if job is not None:
-                    ready.append(job)
+            if more and not self._ready:  # the next data, made while the workers draw
+                more = self._prepare() is not None
             waiting: dict[Any, _Worker] = {w.conn: w for w in busy}
             waiting.update({w.process.sentinel: w for w in busy})
             for signalled in wait(list(waiting), timeout=POLL):
-                worker = waiting[signalled]
-                if worker.job is None:
-                    continue  # its answer and its end in the same look
-                answer = self._answer(worker)
-                if answer is _GONE:
-                    worker.process.join(1)  # its pipe closed: it is ending
-                if isinstance(answer, tuple):
-                    index, outcome = answer
-                    worker.job = None
-                    if isinstance(outcome, OSError):
-                        raise outcome
-                    self._deaths = 0
-                    finished(index, outcome)
-                elif not worker.process.is_alive():
-                    index, worker.job = worker.job, None
-                    finished(index, t("문서를 만드는 작업 프로세스가 멈췄습니다 (종료 코드 {code})",
-                                      code=worker.process.exitcode))
-                    self._replace(worker)
+                self._hear(waiting[signalled])
         stop_if(cancelled)
         self._clean = True
-        return failures
+        return self._failures
 
-    def _replace(self, worker: _Worker) -> None:
-        """A new worker in place of one that died; none after a few deaths in a row."""
+    def _prepare(self) -> _Job | None:
+        """The next job, pickled and put in the ready queue (None: no more); failures found while
+        preparing are counted here."""
+        for index, job in self._jobs:
+            if isinstance(job, Skip):
+                self._finished(index, job.reason)
+                continue
+            prepared = _Job(index, pickle.dumps((index, job), protocol=pickle.HIGHEST_PROTOCOL))
+            self._ready.append(prepared)
+            return prepared
+        return None
+
+    def _finished(self, index: int, reason: str | None) -> None:
+        if reason is not None:
+            self._failures[index] = reason
+        self._done += 1
+        if self._progress:
+            self._progress(self._done, self._total)
+
+    def _hear(self, worker: _Worker) -> None:
+        """A worker's answers (its first job's outcome), or its end."""
+        while worker.jobs:
+            try:
+                if not worker.conn.poll():
+                    break
+                index, outcome = worker.conn.recv()
+            except (EOFError, OSError):  # its pipe closed: it is ending
+                worker.process.join(1)
+                break
+            worker.jobs.popleft()
+            if isinstance(outcome, OSError):
+                raise outcome
+            self._deaths = 0
+            self._finished(index, outcome)
+        if worker.jobs and not worker.process.is_alive():
+            self._bury(worker)
+
+    def _bury(self, worker: _Worker) -> None:
+        """A worker died: the job it was drawing failed, the ones waiting for it go to another, and
+        a new worker takes its place; none after a few deaths in a row."""
+        if worker.jobs:
+            drawn = worker.jobs.popleft()
+            self._finished(drawn.index, t("문서를 만드는 작업 프로세스가 멈췄습니다 (종료 코드 {code})",
+                                          code=worker.process.exitcode))
+            self._ready.extendleft(reversed(worker.jobs))
+            worker.jobs.clear()
         self._deaths += 1
         if self._deaths >= DEATHS_IN_A_ROW:
             raise PoolBroken(t("문서를 만드는 작업 프로세스가 거듭 멈춰 일괄 출력을 멈췄습니다. "
                                "메모리가 부족하지 않은지 확인하세요."))
         self.workers[self.workers.index(worker)] = self._start()
         worker.stop(now=True)
-
-    @staticmethod
-    def _answer(worker: _Worker) -> Any:
-        """The worker's answer (index, outcome) if one has come; None if not yet; _GONE if its
-        pipe closed (it died)."""
-        try:
-            return worker.conn.recv() if worker.conn.poll() else None
-        except (EOFError, OSError):
-            return _GONE
 
     def close(self) -> None:
         """Workers told to end after a clean run; terminated after a cancel or an error."""
