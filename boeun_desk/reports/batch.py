@@ -29,8 +29,9 @@ from boeun_desk.services.documents import Documents
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
 from boeun_desk.validation import format_brn
 
-# Fewer firms than this are drawn in the caller's process: starting the workers (a new Python
-# with ReportLab and the fonts, ~0.6 s here) costs more than two cores save on a few documents.
+# Fewer firms than this are drawn in the caller's process: a worker's start (a new Python with
+# ReportLab and the fonts: ~0.3 s of CPU, its first document ~0.5 s after the start) costs more than
+# two cores save on a few documents (~38 ms of CPU a firm in one process, ~20 ms a firm on two).
 SMALLEST_POOL = 24
 
 
