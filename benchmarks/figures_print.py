@@ -45,13 +45,23 @@ def _first_page(ctx: Context, kind: str, choose: dict[str, object], render: obje
         timer.timeout.connect(lambda ticks=ticks: ticks.append(time.perf_counter()))
         timer.start()
         started = time.perf_counter()
-        task = screen.print_current()
-        if task is None:
+        printed: list = []  # the print's task: it starts when the document (made first, on the worker) is shown
+
+        def started_printing(task, first=first, printed=printed, loop=loop) -> None:
+            printed.append(task)
+            task.progressed.connect(lambda done, *_: first.append(time.perf_counter()) if done >= 1 else None)
+            task.ended.connect(loop.quit)
+
+        screen.print_started.connect(started_printing)
+        made = screen.print_current()
+        if made is None:
             raise RuntimeError(f"printing did not start: {screen.status.text()}")
-        task.progressed.connect(lambda done, *_, first=first: first.append(time.perf_counter()) if done >= 1 else None)
-        task.ended.connect(loop.quit)
-        if not task.done:
-            loop.exec()
+        made.ended.connect(lambda printed=printed, loop=loop: None if printed else loop.quit())  # the document failed: no print
+        loop.exec()
+        screen.print_started.disconnect(started_printing)
+        if not printed:
+            raise RuntimeError(f"printing did not start: {screen.status.text()}")
+        task = printed[0]
         timer.stop()
         if task.error is not None or not first:
             raise RuntimeError(f"printing failed: {screen.status.text()}")

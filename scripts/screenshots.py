@@ -57,6 +57,8 @@ def main() -> int:
         elif key == "reports":
             window.report_screen().kind.set_value("annual")
             window.report_screen().preview()
+            while window.report_screen().busy:  # made on the worker
+                app.processEvents()
             shot(key)
         else:
             shot(key)

@@ -103,6 +103,7 @@ def test_the_reports_screen_prints_a_meeting_s_minutes_and_the_year_s_matches(co
     assert signal.args == ["meeting", meeting.id]
     window.show_report(*signal.args)
     reports = window.report_screen()
+    qtbot.waitUntil(lambda: not reports.busy, timeout=60_000)
     assert reports.kind.value() == "meeting" and reports.meeting.value() == meeting.id
     assert reports.meeting.isEnabled() and not reports.firm.isEnabled()
     assert reports.document.pageCount() == 2 and reports.current is not None
@@ -111,6 +112,7 @@ def test_the_reports_screen_prints_a_meeting_s_minutes_and_the_year_s_matches(co
     assert "황보경태" in layout_text(reports.current)
     reports.masked.setChecked(True)  # the handout for the meeting's table
     reports.preview()
+    qtbot.waitUntil(lambda: not reports.busy, timeout=60_000)
     assert "황보경태" not in layout_text(reports.current) and "황**태" in layout_text(reports.current)
     assert reports.suggested_name() == "회의록_2024년 성과보고회_2024-11-28_배포용.pdf"
     reports.masked.setChecked(False)
@@ -118,6 +120,7 @@ def test_the_reports_screen_prints_a_meeting_s_minutes_and_the_year_s_matches(co
     assert reports.year.isEnabled() and not reports.meeting.isEnabled()
     reports.year.set_value(2025)
     reports.preview()
+    qtbot.waitUntil(lambda: not reports.busy, timeout=60_000)
     assert reports.document.pageCount() == 1 and "1쪽" in reports.status.text()
     assert reports.suggested_name() == "공급기업매칭현황_2025.pdf"
     # A meeting added elsewhere appears in the choice without reopening the screen.

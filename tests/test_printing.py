@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, QStandardPaths, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QThread, QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPushButton
 
@@ -32,6 +32,7 @@ def screen(demo, tmp_path, qtbot, monkeypatch):
     screen.kind.set_value("annual")
     screen.year.set_value(2024)
     screen.preview()
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
     return screen
 
 
@@ -122,7 +123,8 @@ def test_dpi_is_the_printers_up_to_300():
 
 
 def saving(screen, monkeypatch, target: Path) -> list[Path]:
-    """Replace the file dialog: it answers `target` and records the path it was offered."""
+    """Replace the file dialog: it answers `target` and records the path it was offered (a choice
+    with no preview is made on the worker first: waited for)."""
     offered: list[Path] = []
 
     def choose(_parent, _title, suggested: Path) -> Path:
@@ -131,6 +133,10 @@ def saving(screen, monkeypatch, target: Path) -> list[Path]:
 
     monkeypatch.setattr(save_target, "choose_save_path", choose)
     screen.save_as()
+    deadline = time.monotonic() + 60
+    while screen.busy and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
     return offered
 
 
@@ -172,3 +178,65 @@ def test_a_remembered_program_folder_or_a_gone_folder_is_not_offered(screen, mon
     for remembered in (program, program / "boeun_desk", tmp_path / "gone"):
         screen.context.settings.setValue(save_target.FOLDER_KEY, str(remembered))
         assert save_target.save_folder(screen.context.settings) == tmp_path / "Documents"
+
+
+def _held_annual(monkeypatch):
+    """The annual report's renderer, held at its start until the test lets it go; it records the
+    thread it ran on and stops there if 취소 was pressed meanwhile."""
+    from boeun_desk.progress import stop_if
+    from boeun_desk.ui import reports_screen
+
+    real, gate, threads = reports_screen.YEAR_DOCUMENTS["annual"], threading.Event(), []
+
+    def held(*args, cancelled=None, **kwargs):
+        threads.append(QThread.currentThread())
+        assert gate.wait(30)
+        stop_if(cancelled)
+        return real(*args, cancelled=cancelled, **kwargs)
+
+    monkeypatch.setitem(reports_screen.YEAR_DOCUMENTS, "annual", held)
+    return gate, threads
+
+
+def test_the_preview_is_made_on_the_worker_with_cancel(screen, qtbot, monkeypatch):
+    gate, threads = _held_annual(monkeypatch)
+    screen.year.set_value(2025)  # another year: the 2024 preview goes
+    assert screen.current is None and list(screen.folder.glob("*.pdf")) == []
+    task = screen.preview()
+    assert task is not None and screen.busy
+    assert screen.preview() is None and "만드는 중" in screen.status.text()  # pressed again meanwhile
+    qtbot.waitUntil(lambda: screen.findChild(ProgressDialog) is not None and screen.findChild(ProgressDialog).isVisible())
+    progress = screen.findChild(ProgressDialog)
+    assert progress.labelText().startswith("미리보기")
+    [cancel] = [button for button in progress.findChildren(QPushButton) if button.text() == "취소"]
+    cancel.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
+    assert screen.status.text() == "미리보기를 취소했습니다." and screen.current is None
+    assert threads and all(thread is not QThread.currentThread() for thread in threads)
+    assert list(screen.folder.glob("*.pdf")) == []
+    screen.preview()  # again, to the end
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
+    assert screen.current is not None and screen.document.pageCount() >= 2
+    assert "2025" in "".join(page.extract_text() for page in PdfReader(screen.current).pages[:1])
+
+
+def test_a_choice_changed_while_the_preview_is_made_is_not_shown_as_it(screen, qtbot, monkeypatch):
+    gate, _threads = _held_annual(monkeypatch)
+    screen.year.set_value(2025)
+    assert screen.preview() is not None
+    screen.year.set_value(2024)  # while the 2025 report is being made
+    gate.set()
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
+    assert screen.current is None and "미리보기를 누르면 새로 만듭니다" in screen.status.text()
+    assert list(screen.folder.glob("*.pdf")) == []
+
+
+def test_print_with_no_preview_makes_the_document_first_then_prints_it(screen, qtbot, tmp_path):
+    out = tmp_path / "printed.pdf"
+    screen.choose_printer = pdf_printer(out)
+    screen.year.set_value(2025)
+    with qtbot.waitSignal(screen.print_started, timeout=60_000):
+        assert screen.print_current() is not None  # the preview, on the worker
+    qtbot.waitUntil(lambda: "프린터로 보냈습니다" in screen.status.text(), timeout=60_000)
+    assert len(PdfReader(out).pages) == screen.document.pageCount() >= 2

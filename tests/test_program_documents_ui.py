@@ -37,6 +37,7 @@ def test_targets_are_entered_in_the_indicator_page_and_shown_by_the_documents(co
     reports.year.set_value(2024)
     assert reports.year.isEnabled() and not reports.firm.isEnabled()
     reports.preview()
+    qtbot.waitUntil(lambda: not reports.busy, timeout=60_000)
     assert reports.document.pageCount() >= 2 and reports.current is not None
     assert reports.suggested_name().startswith("성과지표달성현황_2024")
     from tests.test_totals import layout_text
@@ -46,6 +47,7 @@ def test_targets_are_entered_in_the_indicator_page_and_shown_by_the_documents(co
     reports.kind.set_value("budget")
     reports.year.set_value(2025)
     reports.preview()
+    qtbot.waitUntil(lambda: not reports.busy, timeout=60_000)
     assert reports.document.pageCount() >= 2 and "2025년 사업비 집행 현황" in layout_text(reports.current)
     assert reports.suggested_name().startswith("사업비집행현황_2025")
 

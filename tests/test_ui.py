@@ -137,10 +137,12 @@ def test_dashboard_shows_the_year_and_opens_items(context, qtbot):
 def test_report_preview_and_batch_with_progress(context, window, qtbot, tmp_path):
     firm_id = window.screen("firms").model.id_at(0)
     window.show_report("firm", firm_id)
+    qtbot.waitUntil(lambda: not window.report_screen().busy, timeout=60_000)
     assert window.report_screen().document.pageCount() >= 1
     window.report_screen().kind.set_value("annual")
     window.report_screen().year.set_value(2024)
     window.report_screen().preview()
+    qtbot.waitUntil(lambda: not window.report_screen().busy, timeout=60_000)
     assert window.report_screen().document.pageCount() >= 2
     window.report_screen().start_batch(tmp_path / "batch")
     # Wait on what the officer sees; a finished() signal could come before a wait on it started.
@@ -650,19 +652,22 @@ def test_a_start_page_from_another_program_version_is_not_shown(demo_path, monke
     assert app._start_page(demo_path) is None
 
 
-def test_print_and_save_give_the_document_chosen_now_not_the_last_preview(context, window, monkeypatch, tmp_path):
+def test_print_and_save_give_the_document_chosen_now_not_the_last_preview(context, window, monkeypatch, tmp_path,
+                                                                          qtbot):
     from pypdf import PdfReader
     from PySide6.QtWidgets import QFileDialog
 
     screen = window.report_screen()
     firms = sorted(context.services.firms.list(), key=lambda f: f.name)
     window.show_report("firm", firms[0].id)
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
     assert screen.current is not None and screen.document.pageCount() >= 1
     screen.firm.set_value(firms[1].id)  # another firm chosen after the preview
     assert screen.current is None and "미리보기" in screen.status.text()
     target = tmp_path / "saved.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    screen.save_as()
+    screen.save_as()  # the chosen firm's PDF is made first, on the worker
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
     text = "".join(page.extract_text() for page in PdfReader(target).pages).replace(" ", "")
     assert firms[1].name.replace(" ", "") in text and firms[0].name.replace(" ", "") not in text
 

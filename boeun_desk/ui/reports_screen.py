@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -48,11 +49,16 @@ YEAR_DOCUMENTS = {"annual": api.render_annual_report, "indicators": api.render_i
 
 
 class ReportsScreen(QWidget):
+    print_started = Signal(object)  # the Task of a print just started
+
     def __init__(self, context: AppContext, lookups: Lookups, parent: QWidget | None = None):
         super().__init__(parent)
         self.context, self.lookups = context, lookups
         self.folder = Path(tempfile.mkdtemp(prefix="boeun-desk-preview-"))
-        self.current: Path | None = None
+        self.current: Path | None = None  # the PDF shown, of the current choice
+        self._rendering: Task | None = None  # the preview being made
+        self._choice = 0  # counts changes of the choice and of the data
+        self._made = 0  # previews made (each in a file of its own)
         self.document = QPdfDocument(self)
         self.view = QPdfView()
         self.view.setDocument(self.document)
@@ -139,12 +145,14 @@ class ReportsScreen(QWidget):
         self.meeting.set_value(chosen)
 
     def _outdated(self) -> None:
-        """Another document was chosen, or the data changed: the preview shown is not what 인쇄 or
-        파일로 저장 would give any more, so it goes; they render the current choice."""
+        """Another document was chosen, or the data changed: the preview shown (or being made) is not
+        what 인쇄 or 파일로 저장 would give any more, so it goes; they render the current choice."""
+        self._choice += 1
         if self.current is None:
             return
-        self.current = None
         self.document.close()
+        self.current.unlink(missing_ok=True)  # a print under way has a copy of its own
+        self.current = None
         self.status.setText(t("선택이나 데이터가 바뀌었습니다. 미리보기를 누르면 새로 만듭니다."))
 
     def _kind_changed(self) -> None:
@@ -194,21 +202,56 @@ class ReportsScreen(QWidget):
             raise ValueError(t("방문 기록을 선택하세요"))
         return lambda **work: api.render_visit_record(services, visit, target, masked=masked, **work)
 
-    def render(self) -> Path | None:
+    @property
+    def busy(self) -> bool:
+        """A preview is being made (on the worker)."""
+        return self._rendering is not None
+
+    def preview(self, then: Callable[[], Any] | None = None) -> Task | None:
+        """Make the current choice's PDF on the worker (progress, 취소; the window keeps answering) and
+        show it; `then()` runs after it is shown (인쇄 or 파일로 저장 with no preview before). None: a
+        choice is missing (the status says which) or a preview is already being made."""
+        if self._rendering is not None:
+            self.status.setText(t("문서를 만드는 중입니다. 다 만든 뒤에 다시 누르세요."))
+            return None
+        self._made += 1
+        target = self.folder / f"{self.kind.value()}-{self._made}.pdf"  # the one shown stays until replaced
         try:
-            return self.render_job(self.folder / f"{self.kind.value()}.pdf")()
-        except (ValueError, LookupError, OSError) as error:
+            job = self.render_job(target)
+        except ValueError as error:
             self.status.setText(str(error))
             return None
+        chosen = self._choice  # the choice this preview is of
 
-    def preview(self) -> None:
-        path = self.render()
-        if path is None:
-            return
-        self.document.close()
-        self.document.load(str(path))
-        self.current = path
-        self.status.setText(t("{pages}쪽 문서를 만들었습니다.", pages=self.document.pageCount()))
+        def shown(path: Path) -> None:
+            self._rendering = None
+            if chosen != self._choice:  # the choice or the data changed meanwhile: not what was asked
+                path.unlink(missing_ok=True)
+                self.status.setText(t("선택이나 데이터가 바뀌었습니다. 미리보기를 누르면 새로 만듭니다."))
+                return
+            self.document.close()
+            if self.current is not None:
+                self.current.unlink(missing_ok=True)
+            self.document.load(str(path))
+            self.current = path
+            self.status.setText(t("{pages}쪽 문서를 만들었습니다.", pages=self.document.pageCount()))
+            if then is not None:
+                then()
+
+        def failed(error: Exception) -> None:
+            self._rendering = None
+            target.unlink(missing_ok=True)
+            if isinstance(error, api.Cancelled):
+                self.status.setText(t("미리보기를 취소했습니다."))
+            elif isinstance(error, ValueError | LookupError):  # e.g. the record was deleted meanwhile
+                self.status.setText(str(error))
+            else:
+                self.status.setText(error_message(error, self.context))
+
+        self.status.setText(t("문서를 만드는 중…"))
+        self._rendering = run_with_progress(self, t("미리보기"), lambda _params, progress, cancelled: job(
+            progress=progress, cancelled=cancelled), None, on_done=shown, on_error=failed)
+        return self._rendering
 
     def choose_printer(self) -> QPrinter | None:
         """The print dialog seam (tests replace it): a configured printer, or None when cancelled."""
@@ -217,11 +260,15 @@ class ReportsScreen(QWidget):
         return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
 
     def print_current(self) -> Task | None:
-        """Print the chosen document page by page on the worker, with progress and 취소."""
+        """Print the chosen document page by page on the worker, with progress and 취소 (made first,
+        on the worker too, when no preview of the current choice is shown). Returns the task that
+        runs now: the print, or the preview the print follows (`print_started` tells the print)."""
         if self.current is None:
-            self.preview()
-        if self.current is None:
-            return None
+            return self.preview(then=self._print)
+        return self._print()
+
+    def _print(self) -> Task | None:
+        assert self.current is not None
         printer = self.choose_printer()
         if printer is None:
             return None
@@ -239,8 +286,10 @@ class ReportsScreen(QWidget):
                                 else t("인쇄 실패: {error}", error=error))
 
         self.status.setText(t("인쇄하는 중…"))
-        return run_with_progress(self, t("인쇄"), printing.print_pages, printing.job_for(pdf, printer),
+        task = run_with_progress(self, t("인쇄"), printing.print_pages, printing.job_for(pdf, printer),
                                  on_done=done, on_error=failed, modal=False)  # the officer works on meanwhile
+        self.print_started.emit(task)
+        return task
 
     def suggested_name(self) -> str:
         """The default file name: the document, then the firm and year (or the visit's day)."""
@@ -264,10 +313,15 @@ class ReportsScreen(QWidget):
         return save_target.pdf_name(FILE_TITLES[kind], firm, year, *handout)
 
     def save_as(self) -> None:
+        """Save the chosen document as PDF or HWPX (its PDF made first on the worker, when no preview
+        of the current choice is shown)."""
         if self.current is None:
-            self.preview()
-        if self.current is None:
-            return
+            self.preview(then=self._save)
+        else:
+            self._save()
+
+    def _save(self) -> None:
+        assert self.current is not None
         settings = self.context.settings
         suggested = save_target.save_folder(settings) / self.suggested_name()
         target = save_target.choose_save_path(self, t("파일로 저장"), suggested)
