@@ -5,8 +5,30 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import Context, Figure, figure, median_seconds
+
+
+class _PrintWatch:
+    """The print's task (it starts when the document, made first on the worker, is shown) and the
+    moment its first page is on the printer; ends the wait when the print ends or never starts."""
+
+    def __init__(self, loop: Any):
+        self.loop, self.task, self.first = loop, None, []
+
+    def started(self, task: Any) -> None:
+        self.task = task
+        task.progressed.connect(self.progressed)
+        task.ended.connect(self.loop.quit)
+
+    def progressed(self, done: int, *_rest: Any) -> None:
+        if done >= 1 and not self.first:
+            self.first.append(time.perf_counter())
+
+    def made(self) -> None:
+        if self.task is None:  # the document failed or was cancelled: no print comes
+            self.loop.quit()
 
 
 def _first_page(ctx: Context, kind: str, choose: dict[str, object], render: object) -> tuple[float, float, int, float]:
@@ -38,30 +60,23 @@ def _first_page(ctx: Context, kind: str, choose: dict[str, object], render: obje
         for name, value in choose.items():
             getattr(screen, name).set_value(value)
         screen.current = None  # 인쇄 with no preview before it: the document is made first
-        first: list[float] = []
         ticks: list[float] = []
         loop = QEventLoop()
         timer = QTimer(interval=10)  # the window's own pulse: how long it could not answer
         timer.timeout.connect(lambda ticks=ticks: ticks.append(time.perf_counter()))
         timer.start()
         started = time.perf_counter()
-        printed: list = []  # the print's task: it starts when the document (made first, on the worker) is shown
-
-        def started_printing(task, first=first, printed=printed, loop=loop) -> None:
-            printed.append(task)
-            task.progressed.connect(lambda done, *_: first.append(time.perf_counter()) if done >= 1 else None)
-            task.ended.connect(loop.quit)
-
-        screen.print_started.connect(started_printing)
+        watch = _PrintWatch(loop)
+        screen.print_started.connect(watch.started)
         made = screen.print_current()
         if made is None:
             raise RuntimeError(f"printing did not start: {screen.status.text()}")
-        made.ended.connect(lambda printed=printed, loop=loop: None if printed else loop.quit())  # the document failed: no print
+        made.ended.connect(watch.made)
         loop.exec()
-        screen.print_started.disconnect(started_printing)
-        if not printed:
+        screen.print_started.disconnect(watch.started)
+        task, first = watch.task, watch.first
+        if task is None:
             raise RuntimeError(f"printing did not start: {screen.status.text()}")
-        task = printed[0]
         timer.stop()
         if task.error is not None or not first:
             raise RuntimeError(f"printing failed: {screen.status.text()}")

@@ -240,3 +240,36 @@ def test_print_with_no_preview_makes_the_document_first_then_prints_it(screen, q
         assert screen.print_current() is not None  # the preview, on the worker
     qtbot.waitUntil(lambda: "프린터로 보냈습니다" in screen.status.text(), timeout=60_000)
     assert len(PdfReader(out).pages) == screen.document.pageCount() >= 2
+
+
+def test_a_small_preview_never_flips_its_scroll_bar(demo, tmp_path, qtbot):
+    """Fitted to the width, a document about as tall as the view showed and hid the scroll bar in
+    turn (each changing the width it was fitted to): thousands of times a second, the window at
+    full CPU and the print waiting behind it."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from boeun_desk.ui.reports_screen import ReportsScreen
+    from boeun_desk.ui.table_model import Lookups
+
+    context = AppContext(demo, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    screen = ReportsScreen(context, Lookups(context))
+    qtbot.addWidget(screen)
+    screen.resize(533, 376)  # a small window, as the benchmark's
+    screen.show()
+    flips: list[int] = []
+
+    class Flips(QObject):
+        def eventFilter(self, _watched, event):  # noqa: N802  (Qt's name)
+            if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+                flips.append(1)
+            return False
+
+    watcher = Flips()
+    screen.view.verticalScrollBar().installEventFilter(watcher)
+    screen.kind.set_value("firm")
+    for firm_id in demo.firms.ids()[:3]:
+        screen.firm.set_value(firm_id)
+        screen.preview()
+        qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
+        qtbot.wait(300)  # the view lays the pages out
+    assert len(flips) <= 2

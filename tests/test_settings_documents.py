@@ -40,12 +40,16 @@ def test_document_settings_are_saved_through_the_service_and_printed(context, qt
     qtbot.addWidget(screen)
     screen.kind.set_value("firm")
     screen.firm.set_value(context.services.firms.by_brn("303-87-40163").id)
-    text = pdf_text(screen.render())
+    screen.preview()  # made on the worker
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
+    text = pdf_text(screen.current)
     assert "본부장" in text and "작성부서: 식품바이오팀" in text and "작성자: 이담당" in text and "센터장" not in text
     representative = context.services.firms.by_brn("303-87-40163").representative
     assert representative in text
     screen.masked.setChecked(True)
-    masked = pdf_text(screen.render())
+    screen.preview()
+    qtbot.waitUntil(lambda: not screen.busy, timeout=60_000)
+    masked = pdf_text(screen.current)
     assert representative not in masked and "(배포용)" in masked
     assert "배포용" in screen.suggested_name()
 
