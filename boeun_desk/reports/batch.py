@@ -50,8 +50,14 @@ class BatchResult:
     skipped: tuple[SkippedFirm, ...] = ()
 
 
+# The firm's name in a file name is cut to this many characters: a name may be 200 characters long,
+# a file name at most 255 bytes (Linux, macOS: 85 Hangul syllables) and, on Windows, the whole path
+# 260 characters; the BRN beside it keeps two firms' files apart.
+NAME_IN_FILE = 50
+
+
 def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:
-    safe = "".join(ch if ch.isalnum() or ch in " ()-_" else "_" for ch in name).strip()
+    safe = "".join(ch if ch.isalnum() or ch in " ()-_" else "_" for ch in name).strip()[:NAME_IN_FILE].rstrip()
     return f"기업별지원현황_{safe}_{format_brn(brn)}{suffix}"
 
 
