@@ -406,6 +406,14 @@ class _Printable:
         return getattr(self.stream, name)
 
 
+def overwrite_line(text: str, *, last: bool) -> None:
+    """`text` over the line last written to stderr (a count of progress): the carriage return goes to
+    the terminal as it is (the filter would show it as U+FFFD), the text through the filter."""
+    raw = sys.stderr.stream if isinstance(sys.stderr, _Printable) else sys.stderr
+    raw.write("\r")
+    print(text, end="\n" if last else "", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Printable(stdout), _Printable(stderr)

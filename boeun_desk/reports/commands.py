@@ -126,9 +126,10 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     if not args.combined and args.output.exists() and not args.output.is_dir():
         raise InvalidValue(t("--all의 출력 위치는 폴더여야 합니다: {path}", path=args.output))
 
+    from boeun_desk.cli import overwrite_line  # (cli imports this module)
+
     def progress(done: int, total: int, *, stage: str = "", stoppable: bool = True) -> None:
-        said = f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else "")
-        print(f"\r{said}", end="" if done < total else "\n", file=sys.stderr)
+        overwrite_line(f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else ""), last=done >= total)
 
     result = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, masked=args.masked,
                                       progress=progress, hwpx=args.format == "hwpx")
