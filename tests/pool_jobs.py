@@ -39,3 +39,9 @@ def modules_loaded(job: int) -> None:
     loaded = sorted({name.split(".")[0] for name in sys.modules} & {"PySide6", "shiboken6", "sqlalchemy"})
     if loaded:
         raise RuntimeError(f"loaded {loaded}")
+
+
+def fails_at_length(job: int) -> None:
+    """Job 1 fails with an error that quotes a very long text."""
+    if job == 1:
+        raise ValueError("가" * 100_000)

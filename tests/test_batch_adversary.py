@@ -3,11 +3,14 @@ line's progress line, what a worker may answer, and the pipe a waiting job sits 
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
+from multiprocessing import connection
 
 from boeun_desk.cli import main
-from boeun_desk.reports import api
+from boeun_desk.reports import api, pool
 from boeun_desk.validation import brn_check_digit
+from tests import pool_jobs
 
 FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}
 
@@ -35,3 +38,21 @@ def test_the_command_lines_count_overwrites_itself(demo_path, tmp_path, capsys):
     assert main(["--db", str(demo_path), "report", "firm", "--all", "-o", str(tmp_path / "firms")]) == 0
     err = capsys.readouterr().err
     assert "\ufffd" not in err and "\r출력 중 1/22\r출력 중 2/22" in err and err.endswith("\r출력 중 22/22\n")
+
+
+def test_a_workers_answer_fits_any_pipe_and_says_why_briefly():
+    """A worker that blocked on its answer while the caller waits to hand it the next job (a Windows
+    named pipe holds 8 KB) would hang the batch: the reason is cut, on the workers as here."""
+    reason = pool.failure_reason(ValueError("가" * 100_000))
+    assert reason.startswith("문서를 만들지 못했습니다 (ValueError: 가가가") and reason.endswith("…)")
+    assert len(pickle.dumps((99_999, reason), protocol=pickle.HIGHEST_PROTOCOL)) < connection.BUFSIZE // 2
+    failures = pool.run_jobs(pool_jobs.fails_at_length, range(4), 4, workers=2)
+    assert list(failures) == [1] and failures[1] == reason
+
+
+def test_a_waiting_job_fits_the_pipe_it_waits_in():
+    """Off Linux a job larger than the pipe's buffer would hold this process until the worker read it
+    (multiprocessing's named pipes hold BUFSIZE on Windows, Unix sockets 8 KB on macOS)."""
+    assert 4096 <= pool.queued_bytes("win32") < connection.BUFSIZE
+    assert 4096 <= pool.queued_bytes("darwin") < connection.BUFSIZE
+    assert pool.queued_bytes("linux") == 32 * 1024
