@@ -56,3 +56,18 @@ def test_a_waiting_job_fits_the_pipe_it_waits_in():
     assert 4096 <= pool.queued_bytes("win32") < connection.BUFSIZE
     assert 4096 <= pool.queued_bytes("darwin") < connection.BUFSIZE
     assert pool.queued_bytes("linux") == 32 * 1024
+
+
+def test_a_file_that_cannot_be_replaced_skips_its_firm_only(demo, tmp_path):
+    """On Windows a PDF open in a viewer cannot be replaced (PermissionError): the batch of the others
+    must not be lost for it. Here a folder stands where one firm's file goes."""
+    ids = demo.firms.ids()[:4]
+    first = api.render_firm_batch(demo, ids, tmp_path / "out", combined=False, workers=0)
+    locked = first.paths[2]
+    locked.unlink()
+    locked.mkdir()
+    again = api.render_firm_batch(demo, ids, tmp_path / "out", combined=False, workers=2)
+    assert again.paths == first.paths[:2] + first.paths[3:]
+    (skipped,) = again.skipped
+    assert skipped.firm_id == ids[2] and "다른 프로그램에서 열려 있으면" in skipped.reason
+    assert sorted((tmp_path / "out").iterdir()) == sorted(first.paths)  # and no scratch folder left

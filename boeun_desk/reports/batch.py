@@ -109,7 +109,12 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
                 continue
             part, name = Path(scratch) / f"{position:05d}{suffix}", target_dir / names[position][1]
             private_mode(part)
-            os.replace(part, name)
+            try:
+                os.replace(part, name)
+            except (PermissionError, IsADirectoryError):  # this file only: open in a viewer on Windows
+                failures[position] = t("같은 이름의 파일을 바꿀 수 없습니다. 다른 프로그램에서 열려 있으면 "
+                                       "닫고 다시 출력하세요")
+                continue
             paths.append(name)
         fsync_folder(target_dir)
     known = services.firms.names() if failures else {}
