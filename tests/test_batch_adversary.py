@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
+import subprocess
+import sys
 from multiprocessing import connection
 
 from boeun_desk.cli import main
@@ -71,3 +73,33 @@ def test_a_file_that_cannot_be_replaced_skips_its_firm_only(demo, tmp_path):
     (skipped,) = again.skipped
     assert skipped.firm_id == ids[2] and "다른 프로그램에서 열려 있으면" in skipped.reason
     assert sorted((tmp_path / "out").iterdir()) == sorted(first.paths)  # and no scratch folder left
+
+
+CTRL_C = """
+import multiprocessing, os, signal, sys
+from boeun_desk.cli import main
+from boeun_desk.reports import batch
+from boeun_desk.reports.firm_summary import FirmSummary
+
+batch.SMALLEST_POOL = 2  # the demo's 22 firms on worker processes
+document, laid_out = FirmSummary.document, []
+
+def interrupted(self, data):  # the tenth firm: Ctrl+C
+    laid_out.append(data)
+    if len(laid_out) == 10:
+        os.kill(os.getpid(), signal.SIGINT)
+    return document(self, data)
+
+FirmSummary.document = interrupted
+code = main(["--db", sys.argv[1], "report", "firm", "--all", "-o", sys.argv[2]])
+print(code, len(multiprocessing.active_children()))
+"""
+
+
+def test_ctrl_c_on_the_command_line_says_so_and_leaves_nothing(demo_path, tmp_path):
+    out = tmp_path / "firms"
+    ran = subprocess.run([sys.executable, "-c", CTRL_C, str(demo_path), str(out)], capture_output=True,
+                         text=True, timeout=120)
+    assert ran.stdout.split() == ["130", "0"]  # the exit code a shell gives Ctrl+C; every worker ended
+    assert "Traceback" not in ran.stderr and ran.stderr.endswith("\nCtrl+C로 중단했습니다.\n")
+    assert list(out.iterdir()) == []  # no document, no scratch folder
