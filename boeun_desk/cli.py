@@ -424,7 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a pipe closed early fails here, at the latest, not at interpreter exit
         return code
     except KeyboardInterrupt:  # Ctrl+C: the work's own clean-up has run on the way out (a batch's files, workers)
-        print("\n" + t("Ctrl+C로 중단했습니다."), file=sys.stderr)
+        print("\n" + t("Ctrl+C로 중단했습니다."), file=sys.stderr)  # below the terminal's ^C
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`boeun-desk firm list | head -1`): the output was not wanted any more.

@@ -1,16 +1,20 @@
 """A reviewer's attacks on the firm batch: names no file system takes as they are, twins, the command
-line's progress line, what a worker may answer, and the pipe a waiting job sits in."""
+line's progress line and Ctrl+C, what a worker may answer, the pipe a waiting job sits in, a file that
+cannot be replaced and a full disk."""
 
 from __future__ import annotations
 
+import errno
 import pickle
 import sqlite3
 import subprocess
 import sys
 from multiprocessing import connection
 
+import pytest
+
 from boeun_desk.cli import main
-from boeun_desk.reports import api, pool
+from boeun_desk.reports import api, pool, worker
 from boeun_desk.validation import brn_check_digit
 from tests import pool_jobs
 
@@ -103,3 +107,28 @@ def test_ctrl_c_on_the_command_line_says_so_and_leaves_nothing(demo_path, tmp_pa
     assert ran.stdout.split() == ["130", "0"]  # the exit code a shell gives Ctrl+C; every worker ended
     assert "Traceback" not in ran.stderr and ran.stderr.endswith("\nCtrl+C로 중단했습니다.\n")
     assert list(out.iterdir()) == []  # no document, no scratch folder
+
+
+def test_a_full_disk_is_said_of_the_folder_chosen(demo, demo_path, monkeypatch, tmp_path, capsys):
+    """The document's own write fails without naming a file: the window said "예기치 않은 오류" and
+    the command line named nothing; a read-only folder named the batch's scratch folder."""
+    from boeun_desk.ui.worker import error_message
+
+    written, write = [], worker.write
+
+    def full(job):
+        written.append(job)
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(job)
+
+    monkeypatch.setattr(worker, "write", full)
+    out = tmp_path / "firms"
+    with pytest.raises(OSError) as raised:
+        api.render_firm_batch(demo, demo.firms.ids(), out, combined=False, workers=0)
+    assert error_message(raised.value) == f"파일을 읽거나 쓸 수 없습니다: {out} (디스크 공간이 부족합니다)"
+    assert list(out.iterdir()) == []
+    written.clear()
+    assert main(["--db", str(demo_path), "report", "firm", "--all", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(f"\r출력 중 2/22\n파일을 읽거나 쓸 수 없습니다: [Errno 28] No space left on device: '{out}'\n")

@@ -68,15 +68,31 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
     document at `out` (HWPX for an .hwpx name). `workers`: processes to draw on (0: this one;
     None: one per core for a batch worth it)."""
     out = Path(out)
-    target_dir = out.parent if combined else out
+    try:
+        if combined:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled)
+            return BatchResult((out,))
+        return _firm_files(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled,
+                           hwpx=hwpx, workers=workers)
+    except OSError as error:
+        # A full disk names no file (the document's own write fails), a scratch file means nothing to
+        # the officer: either is said of what was chosen, the folder or the combined file.
+        if not error.filename or SCRATCH in str(error.filename):
+            error.filename = str(out)
+        raise
+
+
+SCRATCH = ".batch-"  # the prefix of a batch's scratch folder in the target folder (storage.files.LEFTOVERS)
+
+
+def _firm_files(services: Any, firm_ids: list[str], target_dir: Path, *, masked: bool, progress: Progress | None,
+                cancelled: Callable[[], bool] | None, hwpx: bool, workers: int | None) -> BatchResult:
     target_dir.mkdir(parents=True, exist_ok=True)
-    if combined:
-        combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled)
-        return BatchResult((out,))
     documents, renderer = Documents(services, masked=masked), FirmSummary()
     suffix = ".hwpx" if hwpx else ".pdf"
     sweep_leftovers(target_dir)  # scratch folders of batches killed before
-    with tempfile.TemporaryDirectory(prefix=".batch-", dir=target_dir) as scratch:
+    with tempfile.TemporaryDirectory(prefix=SCRATCH, dir=target_dir) as scratch:
         names: dict[int, tuple[str, str]] = {}  # position -> (firm name, file name)
 
         def jobs() -> Iterator[Any]:

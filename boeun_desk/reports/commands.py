@@ -128,11 +128,18 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
 
     from boeun_desk.cli import overwrite_line  # (cli imports this module)
 
+    counting = [False]  # a count is on the line: an error or Ctrl+C starts below it
+
     def progress(done: int, total: int, *, stage: str = "", stoppable: bool = True) -> None:
         overwrite_line(f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else ""), last=done >= total)
+        counting[0] = done < total
 
-    result = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, masked=args.masked,
-                                      progress=progress, hwpx=args.format == "hwpx")
+    try:
+        result = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined,
+                                          masked=args.masked, progress=progress, hwpx=args.format == "hwpx")
+    finally:
+        if counting[0]:
+            print(file=sys.stderr)
     if args.combined:
         return _done(args.output)
     print(t("{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=args.output))
