@@ -132,3 +132,20 @@ def test_a_full_disk_is_said_of_the_folder_chosen(demo, demo_path, monkeypatch, 
     assert main(["--db", str(demo_path), "report", "firm", "--all", "-o", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.endswith(f"\r출력 중 2/22\n파일을 읽거나 쓸 수 없습니다: [Errno 28] No space left on device: '{out}'\n")
+
+
+def test_the_windows_batch_folder_is_offered_where_documents_went_and_remembered(context, window, monkeypatch,
+                                                                                 tmp_path):
+    from boeun_desk.ui import reports_screen, save_target
+
+    before, chosen = tmp_path / "last", tmp_path / "batch"
+    before.mkdir(), chosen.mkdir()
+    save_target.remember_folder(context.settings, before / "기업별지원현황_보은식품.pdf")
+    offered, started = [], []
+    monkeypatch.setattr(reports_screen.QFileDialog, "getExistingDirectory",
+                        lambda _parent, _title, folder="": offered.append(folder) or str(chosen))
+    screen = window.report_screen()
+    monkeypatch.setattr(screen, "start_batch", started.append)
+    screen.batch()
+    assert offered == [str(before)] and started == [chosen]  # not the working folder (Qt's default)
+    assert save_target.save_folder(context.settings) == chosen

@@ -361,8 +361,12 @@ class ReportsScreen(QWidget):
                                  None, on_done=saved, on_error=failed)
 
     def batch(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, t("기업별 PDF를 저장할 폴더"))
+        # Offered where documents went last (Qt's default, the working folder, is the program's own
+        # folder when started from a Windows shortcut), and remembered like a saved document's folder.
+        settings = self.context.settings
+        folder = QFileDialog.getExistingDirectory(self, t("기업별 PDF를 저장할 폴더"), str(save_target.save_folder(settings)))
         if folder:
+            save_target.remember_folder(settings, Path(folder) / "기업별지원현황.pdf")
             self.start_batch(Path(folder))
 
     def batch_combined(self) -> None:
