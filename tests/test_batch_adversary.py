@@ -145,7 +145,27 @@ def test_the_windows_batch_folder_is_offered_where_documents_went_and_remembered
     monkeypatch.setattr(reports_screen.QFileDialog, "getExistingDirectory",
                         lambda _parent, _title, folder="": offered.append(folder) or str(chosen))
     screen = window.report_screen()
-    monkeypatch.setattr(screen, "start_batch", started.append)
+    monkeypatch.setattr(screen, "start_batch", lambda folder, **_kwargs: started.append(folder))
     screen.batch()
     assert offered == [str(before)] and started == [chosen]  # not the working folder (Qt's default)
     assert save_target.save_folder(context.settings) == chosen
+
+
+def test_the_window_draws_the_hwpx_batch_on_the_workers(context, window, qtbot, monkeypatch, tmp_path):
+    """The command line's --format hwpx, in the window: one editable 한글 document per firm."""
+    from hwpx.tools.package_validator import validate_package
+
+    from boeun_desk.reports import batch
+    from boeun_desk.ui import reports_screen
+
+    monkeypatch.setattr(batch, "SMALLEST_POOL", 2)  # the demo's 22 firms on the workers
+    titles = []
+    monkeypatch.setattr(reports_screen.QFileDialog, "getExistingDirectory",
+                        lambda _parent, title, _folder="": titles.append(title) or str(tmp_path / "out"))
+    screen = window.report_screen()
+    screen.batch_hwpx.setChecked(True)
+    screen.batch()
+    qtbot.waitUntil(lambda: "22개 파일을 저장했습니다" in screen.status.text(), timeout=60_000)
+    files = sorted((tmp_path / "out").iterdir())
+    assert titles == ["기업별 HWPX를 저장할 폴더"] and len(files) == 22
+    assert all(f.suffix == ".hwpx" and validate_package(f).ok for f in files)
