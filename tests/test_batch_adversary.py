@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import pickle
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -169,3 +170,12 @@ def test_the_window_draws_the_hwpx_batch_on_the_workers(context, window, qtbot, 
     files = sorted((tmp_path / "out").iterdir())
     assert titles == ["기업별 HWPX를 저장할 폴더"] and len(files) == 22
     assert all(f.suffix == ".hwpx" and validate_package(f).ok for f in files)
+
+
+def test_workers_start_with_ctrl_c_held_and_the_callers_ctrl_c_is_not_lost():
+    """Ctrl+C goes to every process of the terminal: a worker still importing printed a traceback.
+    Ignoring it while a worker starts lost a Ctrl+C pressed at that moment (the batch ran on)."""
+    assert pool.run_jobs(pool_jobs.ctrl_c_held_from_the_start, range(2), 2, workers=2) == {}
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    with pytest.raises(KeyboardInterrupt), pool._ctrl_c_held():
+        signal.raise_signal(signal.SIGINT)  # held while a worker starts, then delivered

@@ -13,6 +13,7 @@ out of memory) fails its one job and is replaced. 취소 (and any error) termina
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -21,7 +22,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing import connection
+from multiprocessing import connection, resource_tracker
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -168,13 +169,32 @@ def _serve(conn: Connection, work: Callable[[Any], None], initializer: Callable[
 _QUEUED_HERE = queued_bytes(sys.platform)
 
 
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """A worker starts with Ctrl+C held back (a new process inherits the signal mask), so one pressed
+    while it imports prints no traceback of its own; `_serve` then ignores it: the caller ends its
+    workers. Held, not ignored: a Ctrl+C meant for this process arrives as soon as the worker has
+    started (ignoring lost it). POSIX only; Windows has no signal mask."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    # spawn starts multiprocessing's resource tracker with the first worker, and unblocks SIGINT after
+    resource_tracker.ensure_running()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 class _Worker:
     def __init__(self, context: Any, work: Callable[[Any], None], initializer: Callable[..., None] | None,
                  initargs: tuple[Any, ...]):
         self.conn, theirs = context.Pipe()
         self.process = context.Process(target=_serve, args=(theirs, work, initializer, initargs),
                                        name="boeun-desk-render", daemon=True)
-        self.process.start()
+        with _ctrl_c_held():
+            self.process.start()
         theirs.close()
         self.jobs: deque[_Job] = deque()  # handed to it, in order: it draws the first
 
