@@ -399,6 +399,7 @@ class _Printable:
 
     def __init__(self, stream: Any):
         self.stream = stream
+        self.unfiltered = stream  # for what the program itself writes: progress.count_line's carriage return
 
     def write(self, text: str) -> int:
         # Lone surrogates (from a hand-made file) cannot be encoded: shown as "?" rather than a traceback.
@@ -406,14 +407,6 @@ class _Printable:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
-
-
-def overwrite_line(text: str, *, last: bool) -> None:
-    """`text` over the line last written to stderr (a count of progress): the carriage return goes to
-    the terminal as it is (the filter would show it as U+FFFD), the text through the filter."""
-    raw = sys.stderr.stream if isinstance(sys.stderr, _Printable) else sys.stderr
-    raw.write("\r")
-    print(text, end="\n" if last else "", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from boeun_desk.i18n import t
+from boeun_desk.progress import count_line
 from boeun_desk.validation import InvalidValue, as_argument, parse_year
 
 
@@ -126,12 +127,10 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     if not args.combined and args.output.exists() and not args.output.is_dir():
         raise InvalidValue(t("--all의 출력 위치는 폴더여야 합니다: {path}", path=args.output))
 
-    from boeun_desk.cli import overwrite_line  # (cli imports this module)
-
     counting = [False]  # a count is on the line: an error or Ctrl+C starts below it
 
     def progress(done: int, total: int, *, stage: str = "", stoppable: bool = True) -> None:
-        overwrite_line(f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else ""), last=done >= total)
+        count_line(f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else ""), last=done >= total)
         counting[0] = done < total
 
     try:
