@@ -2,7 +2,8 @@
 
 Errors go to stderr in Korean without a traceback: exit 2 for invalid input (bad arguments,
 failed validation, unknown record), 1 for a database or other failure (and for a batch of
-documents that saved the others but left out firms whose document failed, named on stderr).
+documents that saved the others but left out firms whose document failed, named on stderr),
+130 when Ctrl+C stopped it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl+C
 
 # (option, field, help): the firm fields settable from `firm add` / `firm update`.
 FIRM_OPTIONS = (
@@ -397,6 +399,7 @@ class _Printable:
 
     def __init__(self, stream: Any):
         self.stream = stream
+        self.unfiltered = stream  # for what the program itself writes: progress.count_line's carriage return
 
     def write(self, text: str) -> int:
         # Lone surrogates (from a hand-made file) cannot be encoded: shown as "?" rather than a traceback.
@@ -413,6 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _main(argv)
         sys.stdout.flush()  # a pipe closed early fails here, at the latest, not at interpreter exit
         return code
+    except KeyboardInterrupt:  # Ctrl+C: the work's own clean-up has run on the way out (a batch's files, workers)
+        print("\n" + t("Ctrl+C로 중단했습니다."), file=sys.stderr)  # below the terminal's ^C
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`boeun-desk firm list | head -1`): the output was not wanted any more.
         # Later writes (the flush at exit) go nowhere instead of printing a second error.

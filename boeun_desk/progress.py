@@ -8,6 +8,7 @@ only where stopping leaves nothing half-done, and raises `Cancelled` there.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Protocol
 
@@ -39,3 +40,10 @@ def stop_if(cancelled: IsCancelled | None) -> None:
     """A safe place to stop: raises Cancelled if the officer asked to."""
     if cancelled is not None and cancelled():
         raise Cancelled()
+
+
+def count_line(text: str, *, last: bool) -> None:
+    """A count on stderr that the next one overwrites: the carriage return goes to the terminal as it
+    is (the command line shows control characters of data as U+FFFD: its stderr's `unfiltered`)."""
+    getattr(sys.stderr, "unfiltered", sys.stderr).write("\r")
+    print(text, end="\n" if last else "", file=sys.stderr)

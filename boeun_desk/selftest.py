@@ -136,8 +136,15 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
             result = api.render_firm_batch(services, firm_ids, work / "batch", combined=False, workers=2)
             assert not result.skipped, [(s.name, s.reason) for s in result.skipped]
             assert len(result.paths) == 4 and all(p.read_bytes().startswith(b"%PDF") for p in result.paths)
+            # The editable copies too: python-hwpx, its template and schemas, imported by a worker.
+            from hwpx.tools.package_validator import validate_package
+
+            copies = api.render_firm_batch(services, firm_ids[:2], work / "batch-hwpx", combined=False, workers=2,
+                                           hwpx=True)
+            assert not copies.skipped, [(s.name, s.reason) for s in copies.skipped]
+            assert len(copies.paths) == 2 and all(validate_package(p).ok for p in copies.paths), copies.paths
             assert not multiprocessing.active_children(), "worker processes left running"
-            return f"{len(result.paths)} firm summaries drawn on 2 worker processes"
+            return f"{len(result.paths)} firm summaries (and {len(copies.paths)} HWPX) drawn on 2 worker processes"
 
         def excel() -> str:
             # The writer (rvgsrust_xlsxwriter, a native extension) and the reader (openpyxl) travel with the build.

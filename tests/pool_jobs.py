@@ -39,3 +39,18 @@ def modules_loaded(job: int) -> None:
     loaded = sorted({name.split(".")[0] for name in sys.modules} & {"PySide6", "shiboken6", "sqlalchemy"})
     if loaded:
         raise RuntimeError(f"loaded {loaded}")
+
+
+def fails_at_length(job: int) -> None:
+    """Job 1 fails with an error that quotes a very long text."""
+    if job == 1:
+        raise ValueError("가" * 100_000)
+
+
+# Whether Ctrl+C was held back while the worker imported this module (while it started).
+HELD_AT_START = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def ctrl_c_held_from_the_start(job: int) -> None:
+    if not HELD_AT_START:
+        raise RuntimeError("a Ctrl+C could interrupt the worker while it started")

@@ -50,8 +50,14 @@ class BatchResult:
     skipped: tuple[SkippedFirm, ...] = ()
 
 
+# The firm's name in a file name is cut to this many characters: a name may be 200 characters long,
+# a file name at most 255 bytes (Linux, macOS: 85 Hangul syllables) and, on Windows, the whole path
+# 260 characters; the BRN beside it keeps two firms' files apart.
+NAME_IN_FILE = 50
+
+
 def firm_file_name(name: str, brn: str, suffix: str = ".pdf") -> str:
-    safe = "".join(ch if ch.isalnum() or ch in " ()-_" else "_" for ch in name).strip()
+    safe = "".join(ch if ch.isalnum() or ch in " ()-_" else "_" for ch in name).strip()[:NAME_IN_FILE].rstrip()
     return f"기업별지원현황_{safe}_{format_brn(brn)}{suffix}"
 
 
@@ -62,15 +68,31 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
     document at `out` (HWPX for an .hwpx name). `workers`: processes to draw on (0: this one;
     None: one per core for a batch worth it)."""
     out = Path(out)
-    target_dir = out.parent if combined else out
+    try:
+        if combined:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled)
+            return BatchResult((out,))
+        return _firm_files(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled,
+                           hwpx=hwpx, workers=workers)
+    except OSError as error:
+        # A full disk names no file (the document's own write fails), a scratch file means nothing to
+        # the officer: either is said of what was chosen, the folder or the combined file.
+        if not error.filename or SCRATCH in str(error.filename):
+            error.filename = str(out)
+        raise
+
+
+SCRATCH = ".batch-"  # the prefix of a batch's scratch folder in the target folder (storage.files.LEFTOVERS)
+
+
+def _firm_files(services: Any, firm_ids: list[str], target_dir: Path, *, masked: bool, progress: Progress | None,
+                cancelled: Callable[[], bool] | None, hwpx: bool, workers: int | None) -> BatchResult:
     target_dir.mkdir(parents=True, exist_ok=True)
-    if combined:
-        combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled)
-        return BatchResult((out,))
     documents, renderer = Documents(services, masked=masked), FirmSummary()
     suffix = ".hwpx" if hwpx else ".pdf"
     sweep_leftovers(target_dir)  # scratch folders of batches killed before
-    with tempfile.TemporaryDirectory(prefix=".batch-", dir=target_dir) as scratch:
+    with tempfile.TemporaryDirectory(prefix=SCRATCH, dir=target_dir) as scratch:
         names: dict[int, tuple[str, str]] = {}  # position -> (firm name, file name)
 
         def jobs() -> Iterator[Any]:
@@ -103,7 +125,12 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
                 continue
             part, name = Path(scratch) / f"{position:05d}{suffix}", target_dir / names[position][1]
             private_mode(part)
-            os.replace(part, name)
+            try:
+                os.replace(part, name)
+            except (PermissionError, IsADirectoryError):  # this file only: open in a viewer on Windows
+                failures[position] = t("같은 이름의 파일을 바꿀 수 없습니다. 다른 프로그램에서 열려 있으면 "
+                                       "닫고 다시 출력하세요")
+                continue
             paths.append(name)
         fsync_folder(target_dir)
     known = services.firms.names() if failures else {}

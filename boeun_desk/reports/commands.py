@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from boeun_desk.i18n import t
+from boeun_desk.progress import count_line
 from boeun_desk.validation import InvalidValue, as_argument, parse_year
 
 
@@ -126,12 +127,18 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
     if not args.combined and args.output.exists() and not args.output.is_dir():
         raise InvalidValue(t("--all의 출력 위치는 폴더여야 합니다: {path}", path=args.output))
 
-    def progress(done: int, total: int, *, stage: str = "", stoppable: bool = True) -> None:
-        said = f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else "")
-        print(f"\r{said}", end="" if done < total else "\n", file=sys.stderr)
+    counting = [False]  # a count is on the line: an error or Ctrl+C starts below it
 
-    result = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined, masked=args.masked,
-                                      progress=progress, hwpx=args.format == "hwpx")
+    def progress(done: int, total: int, *, stage: str = "", stoppable: bool = True) -> None:
+        count_line(f"{t('출력 중')} {done}/{total}" + (f" {stage}" if stage else ""), last=done >= total)
+        counting[0] = done < total
+
+    try:
+        result = _api().render_firm_batch(services, firm_ids, args.output, combined=args.combined,
+                                          masked=args.masked, progress=progress, hwpx=args.format == "hwpx")
+    finally:
+        if counting[0]:
+            print(file=sys.stderr)
     if args.combined:
         return _done(args.output)
     print(t("{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=args.output))

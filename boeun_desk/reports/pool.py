@@ -13,13 +13,16 @@ out of memory) fails its one job and is replaced. 취소 (and any error) termina
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing import connection, resource_tracker
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -32,7 +35,10 @@ START_METHOD = "spawn"
 MAX_WORKERS = 4
 POLL = 0.1  # seconds between looks at 취소 while the workers draw
 DEPTH = 2  # jobs handed to a worker at once: the one it draws and the next
-QUEUED_BYTES = 32 * 1024  # a job waiting in a worker's pipe fits the pipe's buffer (64 KB on Linux)
+QUEUED_BYTES = 32 * 1024  # the largest job that may wait in a worker's pipe on Linux: see queued_bytes()
+# A worker's answer always fits the smallest of those buffers: the worker never blocks on it (on
+# Windows, while this process waits to hand it a job, both would wait for ever).
+REASON_CHARS = 300
 DEATHS_IN_A_ROW = 3  # workers dying one after another with nothing done in between: stop
 _GONE = object()  # a worker's pipe closed: it died
 
@@ -56,6 +62,14 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def queued_bytes(platform: str) -> int:
+    """The largest job that may wait in a worker's pipe: it must fit the pipe's buffer, or handing it
+    over blocks this process until the worker has drawn the job before it. Linux's Unix socket pairs
+    take ~90 KB; macOS's 8 KB each way (net.local.stream) and Windows' named pipes multiprocessing's
+    BUFSIZE (8 KB), some kept for the pipe's own use."""
+    return QUEUED_BYTES if platform.startswith("linux") else connection.BUFSIZE - 1024
+
+
 def workers_for(jobs: int, smallest_pool: int) -> int:
     """How many worker processes to start for `jobs` jobs: 0 (draw them in this process) when
     there are fewer than `smallest_pool` (starting workers would cost more than it saves) or
@@ -74,7 +88,10 @@ def failure_reason(error: BaseException) -> str:
         return t("내용이 한 쪽에 들어가지 않아 문서를 만들 수 없습니다")
     if isinstance(error, MemoryError):
         return t("메모리가 부족합니다")
-    return t("문서를 만들지 못했습니다 ({detail})", detail=f"{type(error).__name__}: {error}")
+    detail = f"{type(error).__name__}: {error}"
+    if len(detail) > REASON_CHARS:  # an error may quote a whole text (a 10,000-character memo)
+        detail = detail[:REASON_CHARS - 1] + "…"
+    return t("문서를 만들지 못했습니다 ({detail})", detail=detail)
 
 
 def run_jobs(work: Callable[[Any], None], jobs: Iterable[Any], total: int, *, workers: int,
@@ -149,20 +166,42 @@ def _serve(conn: Connection, work: Callable[[Any], None], initializer: Callable[
 
 # --- in the caller's process -------------------------------------------------------------------
 
+_QUEUED_HERE = queued_bytes(sys.platform)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """A worker starts with Ctrl+C held back (a new process inherits the signal mask), so one pressed
+    while it imports prints no traceback of its own; `_serve` then ignores it: the caller ends its
+    workers. Held, not ignored: a Ctrl+C meant for this process arrives as soon as the worker has
+    started (ignoring lost it). POSIX only; Windows has no signal mask."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    # spawn starts multiprocessing's resource tracker with the first worker, and unblocks SIGINT after
+    resource_tracker.ensure_running()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 class _Worker:
     def __init__(self, context: Any, work: Callable[[Any], None], initializer: Callable[..., None] | None,
                  initargs: tuple[Any, ...]):
         self.conn, theirs = context.Pipe()
         self.process = context.Process(target=_serve, args=(theirs, work, initializer, initargs),
                                        name="boeun-desk-render", daemon=True)
-        self.process.start()
+        with _ctrl_c_held():
+            self.process.start()
         theirs.close()
         self.jobs: deque[_Job] = deque()  # handed to it, in order: it draws the first
 
     def can_take(self, job: _Job) -> bool:
         """A second job waits in the pipe while the first is drawn (the worker never waits for this
         process to hand it the next), if it is small enough to wait there without blocking us."""
-        return not self.jobs or (len(self.jobs) < DEPTH and len(job.message) <= QUEUED_BYTES)
+        return not self.jobs or (len(self.jobs) < DEPTH and len(job.message) <= _QUEUED_HERE)
 
     def give(self, job: _Job) -> None:
         self.conn.send_bytes(job.message)

@@ -81,6 +81,9 @@ class ReportsScreen(QWidget):
         self.masked = QCheckBox(t("배포용 (개인정보 가림)"))
         self.masked.setToolTip(t("대표자 이름, 전화번호, 이메일을 가린 배포용 문서를 만듭니다."))
         self.masked.toggled.connect(lambda _on: self._outdated())
+        # 모든 기업 일괄 출력 as editable 한글 documents, one per firm (the command line's --format hwpx).
+        self.batch_hwpx = QCheckBox(t("일괄 출력은 한글 문서(HWPX)로"))
+        self.batch_hwpx.setToolTip(t("모든 기업 일괄 출력에서 기업마다 PDF 대신 한글에서 고칠 수 있는 HWPX 파일을 만듭니다."))
         form = QFormLayout()
         form.addRow(t("문서"), self.kind)
         form.addRow(t("기업"), self.firm)
@@ -88,6 +91,7 @@ class ReportsScreen(QWidget):
         form.addRow(t("사업연도"), self.year)
         form.addRow(t("회의"), self.meeting)
         form.addRow("", self.masked)
+        form.addRow("", self.batch_hwpx)
         self.status = plain_label(wrap=True)  # errors and paths
         buttons = QVBoxLayout()
         for label, slot in ((t("미리보기"), self.preview), (t("인쇄…"), self.print_current),
@@ -364,9 +368,14 @@ class ReportsScreen(QWidget):
                                  None, on_done=saved, on_error=failed)
 
     def batch(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, t("기업별 PDF를 저장할 폴더"))
+        # Offered where documents went last (Qt's default, the working folder, is the program's own
+        # folder when started from a Windows shortcut), and remembered like a saved document's folder.
+        settings, hwpx = self.context.settings, self.batch_hwpx.isChecked()
+        folder = QFileDialog.getExistingDirectory(self, t("기업별 HWPX를 저장할 폴더") if hwpx else t("기업별 PDF를 저장할 폴더"),
+                                                  str(save_target.save_folder(settings)))
         if folder:
-            self.start_batch(Path(folder))
+            save_target.remember_folder(settings, Path(folder) / "기업별지원현황.pdf")
+            self.start_batch(Path(folder), hwpx=hwpx)
 
     def batch_combined(self) -> None:
         """Every firm in one document (cover, contents, continuous page numbers)."""
@@ -378,8 +387,9 @@ class ReportsScreen(QWidget):
             save_target.remember_folder(settings, target)
             self.start_batch(target, combined=True)
 
-    def start_batch(self, folder: Path, *, combined: bool = False) -> Any:
-        """Every firm's summary, one file each in `folder` or (combined) one document at that path."""
+    def start_batch(self, folder: Path, *, combined: bool = False, hwpx: bool = False) -> Any:
+        """Every firm's summary, one file each in `folder` (HWPX with `hwpx`, else PDF) or (combined)
+        one document at that path."""
         services, firm_ids = self.context.services, self.context.services.firms.ids()
         masked = self.masked.isChecked()
 
@@ -387,7 +397,7 @@ class ReportsScreen(QWidget):
 
         def work(_params: Any, progress: Any, cancelled: Any) -> api.BatchResult:
             return api.render_firm_batch(services, firm_ids, folder, combined=combined, masked=masked,
-                                         progress=progress, cancelled=cancelled)
+                                         progress=progress, cancelled=cancelled, hwpx=hwpx and not combined)
 
         def done(result: api.BatchResult) -> None:
             if combined:
