@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from PIL import ImageStat
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
-from boeun_desk.reports import api
+from boeun_desk.reports import api, base
 from boeun_desk.ui import printing
+from tests.test_batch_pool import fail_firm
 
 
 def test_printed_pages_are_white_paper_with_dark_text(demo, qtbot, tmp_path):
@@ -27,3 +27,56 @@ def test_printed_pages_are_white_paper_with_dark_text(demo, qtbot, tmp_path):
     assert ImageStat.Stat(bands[0]).mean[0] > 200  # mostly white paper, as the preview shows it
     dark = sum(sum(band.histogram()[:100]) for band in bands)
     assert dark > 1000  # and the text and lines on it
+
+
+def test_a_combined_file_leaves_out_a_firm_that_fails_and_names_it(demo, tmp_path, monkeypatch):
+    """As the folder batch does: the other firms are in the file, the one left out is named with
+    the reason (the combined file failed whole, naming no firm)."""
+    ids = demo.firms.ids()
+    victim = demo.firms.names()[ids[3]]
+    fail_firm(monkeypatch, victim)
+    result = api.render_firm_batch(demo, ids, tmp_path / "all.pdf", combined=True)
+    assert [firm.name for firm in result.skipped] == [victim]
+    assert "문서를 만들지 못했습니다" in result.skipped[0].reason
+    text = "\n".join(page.extract_text() for page in PdfReader(result.paths[0]).pages)
+    assert "21개사" in text and victim not in text
+    assert all(name in text for firm_id, name in demo.firms.names().items() if name != victim)
+
+
+def test_the_combined_file_counts_each_firm_once_a_stage(demo, tmp_path):
+    """Progress said (10,000/20,000) for 10,000 firms, then stood still while every firm's tables
+    were laid out (a minute on the large file), and 취소 waited for all of them."""
+    ids = demo.firms.ids()
+    seen: list[tuple[int, int, str]] = []
+    api.render_firm_batch(demo, ids, tmp_path / "all.pdf", combined=True,
+                          progress=lambda d, n, stage="", **_k: seen.append((d, n, stage)))
+    assert {(n, stage) for _d, n, stage in seen} == {(len(ids), "기업 자료를 모으는 중"), (len(ids), "문서를 만드는 중")}
+    assert seen[-1] == (len(ids), len(ids), "문서를 만드는 중")
+
+
+def test_cancel_after_the_last_firm_is_gathered_lays_out_no_firm(demo, tmp_path, monkeypatch):
+    ids = demo.firms.ids()
+    pressed: list[bool] = []
+    tables_after: list[int] = []
+    table = base.table
+    monkeypatch.setattr(base, "table", lambda *a, **k: (tables_after.append(1) if pressed else None, table(*a, **k))[1])
+
+    def progress(done: int, total: int, *, stage: str = "", stoppable: bool = True) -> None:
+        if done == len(ids) and not pressed:
+            pressed.append(True)  # 취소 as the last firm is gathered
+
+    with pytest.raises(api.Cancelled):
+        api.render_firm_batch(demo, ids, tmp_path / "cancelled.pdf", combined=True, progress=progress,
+                              cancelled=lambda: bool(pressed))
+    assert tables_after == [] and not list(tmp_path.glob("*cancelled*"))
+
+
+def test_the_window_names_a_firm_left_out_of_the_combined_file(context, window, qtbot, monkeypatch, tmp_path):
+    victim = context.services.firms.names()[context.services.firms.ids()[2]]
+    fail_firm(monkeypatch, victim)
+    screen = window.report_screen()
+    task = screen.start_batch(tmp_path / "all.pdf", combined=True)
+    qtbot.waitUntil(lambda: task.done, timeout=60_000)
+    assert f"저장했습니다: {tmp_path / 'all.pdf'}" in screen.status.text()
+    assert "1개 기업은 문서를 만들지 못해 건너뛰었습니다" in screen.status.text()
+    assert len(context.ask.asked) == 1 and victim in context.ask.asked[0]

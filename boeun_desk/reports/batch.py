@@ -20,7 +20,7 @@ from boeun_desk.i18n import language, t
 from boeun_desk.progress import Cancelled, Progress
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports import pool, worker
-from boeun_desk.reports.base import write_pdf
+from boeun_desk.reports.base import flowables, register_fonts, write_pdf
 from boeun_desk.reports.combined import CombinedCanvas
 from boeun_desk.reports.firm_summary import FirmSummary
 from boeun_desk.reports.format import day_text
@@ -71,8 +71,9 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
     try:
         if combined:
             out.parent.mkdir(parents=True, exist_ok=True)
-            combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled)
-            return BatchResult((out,))
+            skipped = combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress,
+                                              cancelled=cancelled)
+            return BatchResult((out,), skipped)
         return _firm_files(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled,
                            hwpx=hwpx, workers=workers)
     except OSError as error:
@@ -141,23 +142,52 @@ def _firm_files(services: Any, firm_ids: list[str], target_dir: Path, *, masked:
 
 def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, masked: bool = False,
                             today: date | None = None, progress: Progress | None = None,
-                            cancelled: Callable[[], bool] | None = None) -> Path:
+                            cancelled: Callable[[], bool] | None = None) -> tuple[SkippedFirm, ...]:
     """Every firm's summary in one document: a cover, a contents page with the page each firm starts
-    on, continuous page numbers, the font embedded once, title/author/subject metadata. Progress
-    counts the firms twice: gathered, then drawn; a cancel leaves no file."""
+    on, continuous page numbers, the font embedded once, title/author/subject metadata. A firm whose
+    summary cannot be made is left out and returned with the reason (as a folder batch does).
+    Progress counts the firms in two stages, each named: gathered (and, for a PDF, laid out), then
+    drawn; 취소 is looked at once a firm in each; a cancel leaves no file."""
     documents, renderer = Documents(services, masked=masked), FirmSummary()
-    total = 2 * len(firm_ids)
+    hwpx = Path(out).suffix.lower() == ".hwpx"
+    gathering, drawing = t("기업 자료를 모으는 중"), t("문서를 만드는 중")
     body: list[b.Block] = []
+    story: list[Any] = []  # the PDF's flowables, made firm by firm as the firms are gathered
     parts: list[b.Part] = []
+    skipped: list[SkippedFirm] = []
+    drawn = [0]
+
+    def on_part(_part: b.Part) -> None:
+        if cancelled and cancelled():
+            raise Cancelled()
+        drawn[0] += 1
+        if progress:
+            progress(min(drawn[0], len(parts)), len(parts), stage=drawing)
+
+    if not hwpx:
+        register_fonts()
     for done, firm_id in enumerate(firm_ids, start=1):
         if cancelled and cancelled():
             raise Cancelled()
-        data = documents.firm_summary(firm_id, today=today)
-        part = b.Part(firm_id, data.detail.firm.name)
-        parts.append(part)
-        body += [part, *renderer.document(data).blocks]
+        name = ""
+        try:
+            data = documents.firm_summary(firm_id, today=today)
+            name = data.detail.firm.name
+            part = b.Part(firm_id, name)
+            blocks = [part, *renderer.document(data).blocks]
+            if not hwpx:
+                story += flowables(blocks, None, on_part)
+        except NotFound as error:  # deleted since the batch started
+            skipped.append(SkippedFirm(firm_id, firm_id, str(error)))
+        except Exception as error:  # this firm's document only: the others are drawn
+            skipped.append(SkippedFirm(firm_id, name or firm_id, pool.failure_reason(error)))
+        else:
+            parts.append(part)
+            body += blocks
         if progress:
-            progress(done, total)
+            progress(done, len(firm_ids), stage=gathering)
+    if cancelled and cancelled():
+        raise Cancelled()
     settings = documents.settings()
     when = today or date.today()
     title = t("기업별 지원현황 모음")
@@ -165,32 +195,26 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
         (t("사업명"), documents.program_name()), (t("대상"), t("{n}개사", n=len(parts))),
         (t("작성기관"), " ".join(x for x in (settings.organisation, settings.department) if x)),
         (t("작성자"), settings.author), (t("작성일"), day_text(when))) if value)
+    front = (b.Title(title, documents.program_name()), b.Fields(facts, columns=1), b.PageBreak(),
+             b.Heading(t("목차")), b.Contents(tuple(parts)))
     document = b.Document(
         title=t("{title} (배포용)", title=title) if masked else title, header=documents.program_name(), printed=when,
-        blocks=(b.Title(title, documents.program_name()), b.Fields(facts, columns=1), b.PageBreak(),
-                b.Heading(t("목차")), b.Contents(tuple(parts)), *body),
+        blocks=(*front, *body),
         author=" ".join(x for x in (settings.organisation, settings.department, settings.author) if x),
         subject=documents.program_name(), keywords=(title,))
-    drawn = [len(firm_ids)]
-
-    def on_part(_part: b.Part) -> None:
-        if cancelled and cancelled():
-            raise Cancelled()
-        drawn[0] += 1
-        if progress:
-            progress(min(drawn[0], total), total)
 
     def saving(done: int, steps: int, *, stage: str = "", stoppable: bool = True) -> None:
         """The HWPX writer's own steps: its parts are counted by on_part; its save, the last and
         unstoppable step, is said as such."""
         if progress and (stage or done == steps):
-            progress(total if done == steps else total - 1, total, stage=stage, stoppable=stoppable)
+            progress(len(parts) if done == steps else max(len(parts) - 1, 0), len(parts),
+                     stage=stage or drawing, stoppable=stoppable)
 
     with atomic_write(out) as handle:
-        if Path(out).suffix.lower() == ".hwpx":  # the editable copy: 한글 numbers the pages itself
+        if hwpx:  # the editable copy: 한글 numbers the pages itself
             from boeun_desk.reports.hwpx import write_hwpx
 
             write_hwpx(document, handle, progress=saving, cancelled=cancelled, on_part=on_part)
         else:
-            write_pdf(document, handle, canvas_class=CombinedCanvas, on_part=on_part)
-    return out
+            write_pdf(document, handle, canvas_class=CombinedCanvas, story=flowables(front) + story)
+    return tuple(skipped)
