@@ -50,7 +50,8 @@ def test_the_combined_file_counts_each_firm_once_a_stage(demo, tmp_path):
     seen: list[tuple[int, int, str]] = []
     api.render_firm_batch(demo, ids, tmp_path / "all.pdf", combined=True,
                           progress=lambda d, n, stage="", **_k: seen.append((d, n, stage)))
-    assert {(n, stage) for _d, n, stage in seen} == {(len(ids), "기업 자료를 모으는 중"), (len(ids), "문서를 만드는 중")}
+    assert {(n, stage) for _d, n, stage in seen} == {(len(ids), "기업 자료를 모으는 중"), (len(ids), "내용을 배치하는 중"),
+                                                     (len(ids), "문서를 만드는 중")}
     assert seen[-1] == (len(ids), len(ids), "문서를 만드는 중")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from boeun_desk.i18n import language, t
-from boeun_desk.progress import Cancelled, Progress
+from boeun_desk.progress import Cancelled, Progress, stop_if
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports import pool, worker
 from boeun_desk.reports.base import flowables, register_fonts, write_pdf
@@ -146,48 +146,52 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
     """Every firm's summary in one document: a cover, a contents page with the page each firm starts
     on, continuous page numbers, the font embedded once, title/author/subject metadata. A firm whose
     summary cannot be made is left out and returned with the reason (as a folder batch does).
-    Progress counts the firms in two stages, each named: gathered (and, for a PDF, laid out), then
-    drawn; 취소 is looked at once a firm in each; a cancel leaves no file."""
+    Progress counts the firms once a stage, each stage named: gathered, laid out (PDF), drawn;
+    취소 is looked at once a firm in each; a cancel leaves no file."""
     documents, renderer = Documents(services, masked=masked), FirmSummary()
     hwpx = Path(out).suffix.lower() == ".hwpx"
-    gathering, drawing = t("기업 자료를 모으는 중"), t("문서를 만드는 중")
-    body: list[b.Block] = []
-    story: list[Any] = []  # the PDF's flowables, made firm by firm as the firms are gathered
-    parts: list[b.Part] = []
-    skipped: list[SkippedFirm] = []
+    drawing = t("문서를 만드는 중")
+    gathered: list[tuple[int, b.Part, list[b.Block]]] = []
+    skipped: dict[int, SkippedFirm] = {}
+    for position, firm_id in enumerate(firm_ids):
+        stop_if(cancelled)
+        name = firm_id
+        try:
+            data = documents.firm_summary(firm_id, today=today)
+            name = data.detail.firm.name
+            gathered.append((position, b.Part(firm_id, name), list(renderer.document(data).blocks)))
+        except NotFound as error:  # deleted since the batch started
+            skipped[position] = SkippedFirm(firm_id, name, str(error))
+        except Exception as error:  # this firm's document only: the others go on
+            skipped[position] = SkippedFirm(firm_id, name, pool.failure_reason(error))
+        if progress:
+            progress(position + 1, len(firm_ids), stage=t("기업 자료를 모으는 중"))
     drawn = [0]
 
     def on_part(_part: b.Part) -> None:
-        if cancelled and cancelled():
-            raise Cancelled()
+        stop_if(cancelled)
         drawn[0] += 1
         if progress:
             progress(min(drawn[0], len(parts)), len(parts), stage=drawing)
 
+    # A PDF's flowables, firm by firm: a firm whose tables cannot be made is left out here too.
+    story: list[Any] = []
+    kept = gathered
     if not hwpx:
         register_fonts()
-    for done, firm_id in enumerate(firm_ids, start=1):
-        if cancelled and cancelled():
-            raise Cancelled()
-        name = ""
-        try:
-            data = documents.firm_summary(firm_id, today=today)
-            name = data.detail.firm.name
-            part = b.Part(firm_id, name)
-            blocks = [part, *renderer.document(data).blocks]
-            if not hwpx:
-                story += flowables(blocks, None, on_part)
-        except NotFound as error:  # deleted since the batch started
-            skipped.append(SkippedFirm(firm_id, firm_id, str(error)))
-        except Exception as error:  # this firm's document only: the others are drawn
-            skipped.append(SkippedFirm(firm_id, name or firm_id, pool.failure_reason(error)))
-        else:
-            parts.append(part)
-            body += blocks
-        if progress:
-            progress(done, len(firm_ids), stage=gathering)
-    if cancelled and cancelled():
-        raise Cancelled()
+        kept = []
+        for done, (position, part, blocks) in enumerate(gathered, start=1):
+            stop_if(cancelled)
+            try:
+                story += flowables([part, *blocks], None, on_part)
+                kept.append((position, part, blocks))
+            except Exception as error:
+                skipped[position] = SkippedFirm(part.key, part.title, pool.failure_reason(error))
+            if progress:
+                progress(done, len(gathered), stage=t("내용을 배치하는 중"))
+    stop_if(cancelled)
+    parts = [part for _position, part, _blocks in kept]
+    body = [block for _position, part, blocks in kept for block in (part, *blocks)]
     settings = documents.settings()
     when = today or date.today()
     title = t("기업별 지원현황 모음")
@@ -216,5 +220,6 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
 
             write_hwpx(document, handle, progress=saving, cancelled=cancelled, on_part=on_part)
         else:
-            write_pdf(document, handle, canvas_class=CombinedCanvas, story=flowables(front) + story)
-    return tuple(skipped)
+            story[:0] = flowables(front)  # the same list: ReportLab lets go of each flowable as it is drawn
+            write_pdf(document, handle, canvas_class=CombinedCanvas, story=story)
+    return tuple(skipped[position] for position in sorted(skipped))
