@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PIL import ImageStat
 from pypdf import PdfReader
@@ -81,3 +83,25 @@ def test_the_window_names_a_firm_left_out_of_the_combined_file(context, window, 
     assert f"저장했습니다: {tmp_path / 'all.pdf'}" in screen.status.text()
     assert "1개 기업은 문서를 만들지 못해 건너뛰었습니다" in screen.status.text()
     assert len(context.ask.asked) == 1 and victim in context.ask.asked[0]
+
+
+
+def test_the_dashboard_groups_its_counts_and_leaves_room_for_the_bar_labels(context, qtbot):
+    """On 10,000 firms: "지원기업 5699개사 · 지원과제 8304건" and an axis 0, 135, 270 ... 945 whose end
+    (the largest count + 1) put the counts written after the bars over the bars' ends."""
+    from PySide6.QtCharts import QValueAxis
+
+    from boeun_desk.overview import TypeTotal
+    from boeun_desk.ui.dashboard import Dashboard
+
+    dashboard = Dashboard(context)
+    qtbot.addWidget(dashboard)
+    counts = (1027, 1008, 1040, 1038, 1054, 1054, 1076, 1007)
+    big = dataclasses.replace(dashboard.shown, firms_supported=5699, cases_total=8304, cases_by_type=tuple(
+        TypeTotal(f"T{i}", f"유형 {i}", n) for i, n in enumerate(counts)))
+    dashboard.show_overview(big)
+    assert "지원기업 5,699개사 · 지원과제 8,304건" in dashboard.summary.text()
+    [axis] = [axis for axis in dashboard.chart.axes() if isinstance(axis, QValueAxis)]
+    step, top = axis.tickInterval(), axis.max()
+    assert str(int(step))[0] in "125" and set(str(int(step))[1:]) <= {"0"}  # 1, 2, 5, 10, 20, 50...
+    assert top % step == 0 and top / step <= 8 and top >= max(counts) * 1.1
