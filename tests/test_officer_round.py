@@ -9,8 +9,10 @@ from PIL import ImageStat
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
-from boeun_desk.reports import api, base
+from boeun_desk.reports import api, base, batch
+from boeun_desk.services.documents import Documents
 from boeun_desk.ui import printing
+from boeun_desk.validation import InvalidValue
 from tests.test_batch_pool import fail_firm
 
 
@@ -105,3 +107,30 @@ def test_the_dashboard_groups_its_counts_and_leaves_room_for_the_bar_labels(cont
     step, top = axis.tickInterval(), axis.max()
     assert str(int(step))[0] in "125" and set(str(int(step))[1:]) <= {"0"}  # 1, 2, 5, 10, 20, 50...
     assert top % step == 0 and top / step <= 8 and top >= max(counts) * 1.1
+
+
+def test_a_combined_hwpx_of_too_many_firms_is_refused_at_once_in_korean(demo, tmp_path, monkeypatch):
+    """10,000 firms as one HWPX ran for ten minutes and took 23 GB; 500 failed at the save with the
+    library's English 'XML payload exceeds XML size limit'."""
+    monkeypatch.setattr(batch, "COMBINED_HWPX_MOST", 5)
+    gathered: list[str] = []
+    monkeypatch.setattr(Documents, "firm_summary", lambda _self, firm_id, **_k: gathered.append(firm_id))
+    out = tmp_path / "out"
+    with pytest.raises(InvalidValue, match=r"기업 5개까지 담을 수 있습니다\(지금 22개\)\. PDF로 저장하세요"):
+        api.render_firm_batch(demo, demo.firms.ids(), out / "all.hwpx", combined=True)
+    assert gathered == [] and list(out.iterdir()) == []
+
+
+def test_an_hwpx_the_library_finds_too_big_to_save_is_said_in_korean(demo, tmp_path, monkeypatch):
+    from hwpx import HwpxDocument
+    from hwpx.opc.security import HwpxSecurityError
+
+    def refuse(*_a, **_k) -> None:  # what python-hwpx said of 500 firm summaries in one file
+        raise HwpxSecurityError("XML payload exceeds XML size limit: 73966589 > 67108864")
+
+    monkeypatch.setattr(HwpxDocument, "save_to_stream", refuse)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(InvalidValue, match="한글 문서\\(HWPX\\) 한 파일에 담을 수 없습니다. PDF로 저장하거나"):
+        api.render_annual_report(demo, 2024, out / "annual.hwpx")
+    assert list(out.iterdir()) == []

@@ -27,12 +27,15 @@ from boeun_desk.reports.format import day_text
 from boeun_desk.services.base import NotFound
 from boeun_desk.services.documents import Documents
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
-from boeun_desk.validation import format_brn
+from boeun_desk.validation import InvalidValue, format_brn
 
 # Fewer firms than this are drawn in the caller's process: a worker's start (a new Python with
 # ReportLab and the fonts: ~0.3 s of CPU, its first document ~0.5 s after the start) costs more than
 # two cores save on a few documents (~38 ms of CPU a firm in one process, ~20 ms a firm on two).
 SMALLEST_POOL = 24
+# The most firms one combined HWPX takes: python-hwpx refuses to save a part over 64 MiB, which 500
+# firm summaries of the benchmark's file passed (74 MB, after a minute and 2.5 GB); 250 took 2.3 GB.
+COMBINED_HWPX_MOST = 300
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,10 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
     취소 is looked at once a firm in each; a cancel leaves no file."""
     documents, renderer = Documents(services, masked=masked), FirmSummary()
     hwpx = Path(out).suffix.lower() == ".hwpx"
+    if hwpx and len(firm_ids) > COMBINED_HWPX_MOST:  # said at once, not after minutes and gigabytes
+        raise InvalidValue(t("한글 문서(HWPX) 한 파일에는 기업 {most}개까지 담을 수 있습니다(지금 {n}개). "
+                             "PDF로 저장하세요: PDF는 기업 수에 제한이 없습니다.", most=COMBINED_HWPX_MOST,
+                             n=f"{len(firm_ids):,}"))
     drawing = t("문서를 만드는 중")
     gathered: list[tuple[int, b.Part, list[b.Block]]] = []
     skipped: dict[int, SkippedFirm] = {}
