@@ -166,11 +166,11 @@ def test_combined_batch_is_one_document(demo, tmp_path):
     seen: list[tuple[int, int]] = []
     demo.set_officer("김담당")
     path = api.render_firm_batch(demo, ids, tmp_path / "all.pdf", combined=True,
-                                 progress=lambda d, n: seen.append((d, n))).paths[0]
+                                 progress=lambda d, n, **_stage: seen.append((d, n))).paths[0]
     reader = PdfReader(path)
     pages = page_texts(path)
     assert reader.metadata.title == "기업별 지원현황 모음" and "김담당" in reader.metadata.author
-    assert reader.metadata.subject and seen[-1] == (2 * len(ids), 2 * len(ids))
+    assert reader.metadata.subject and seen[-1] == (len(ids), len(ids))
     assert "기업별 지원현황 모음" in pages[0] and "22개사" in pages[0] and "목차" in pages[1]
     for number, page in enumerate(pages, start=1):
         assert re.search(rf"\b{number}\s*/\s*{len(pages)}\s*쪽", page), number

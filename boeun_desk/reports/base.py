@@ -369,12 +369,14 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
 
 def write_pdf(document: b.Document, target: Any, photos: PhotoDrawer | None = None, *,
               canvas_class: type[NumberedCanvas] = NumberedCanvas,
-              on_part: Callable[[b.Part], None] | None = None) -> None:
-    """Draw a document into a path or a binary file object."""
+              on_part: Callable[[b.Part], None] | None = None, story: list[Flowable] | None = None) -> None:
+    """Draw a document into a path or a binary file object (`story`: its blocks already made into
+    flowables, as a combined document does firm by firm)."""
     register_fonts()
     template = page_template(target, document)
     printed = t("출력일 {date}", date=day_text(document.printed))
-    template.build(flowables(document.blocks, photos, on_part), canvasmaker=lambda *a, **k: canvas_class(
+    story = flowables(document.blocks, photos, on_part) if story is None else story
+    template.build(story, canvasmaker=lambda *a, **k: canvas_class(
         *a, header_left=document.header, header_right=document.title, printed=printed, **k))
 
 

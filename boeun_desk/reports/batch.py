@@ -17,22 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from boeun_desk.i18n import language, t
-from boeun_desk.progress import Cancelled, Progress
+from boeun_desk.progress import Cancelled, Progress, stop_if
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports import pool, worker
-from boeun_desk.reports.base import write_pdf
+from boeun_desk.reports.base import flowables, register_fonts, write_pdf
 from boeun_desk.reports.combined import CombinedCanvas
 from boeun_desk.reports.firm_summary import FirmSummary
 from boeun_desk.reports.format import day_text
 from boeun_desk.services.base import NotFound
 from boeun_desk.services.documents import Documents
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
-from boeun_desk.validation import format_brn
+from boeun_desk.validation import InvalidValue, format_brn
 
 # Fewer firms than this are drawn in the caller's process: a worker's start (a new Python with
 # ReportLab and the fonts: ~0.3 s of CPU, its first document ~0.5 s after the start) costs more than
 # two cores save on a few documents (~38 ms of CPU a firm in one process, ~20 ms a firm on two).
 SMALLEST_POOL = 24
+# The most firms one combined HWPX takes: python-hwpx refuses to save a part over 64 MiB, which 500
+# firm summaries of the benchmark's file passed (74 MB, after a minute and 2.5 GB); 250 took 2.3 GB.
+COMBINED_HWPX_MOST = 300
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,9 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
     try:
         if combined:
             out.parent.mkdir(parents=True, exist_ok=True)
-            combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled)
-            return BatchResult((out,))
+            skipped = combined_firm_summaries(services, firm_ids, out, masked=masked, progress=progress,
+                                              cancelled=cancelled)
+            return BatchResult((out,), skipped)
         return _firm_files(services, firm_ids, out, masked=masked, progress=progress, cancelled=cancelled,
                            hwpx=hwpx, workers=workers)
     except OSError as error:
@@ -141,23 +145,60 @@ def _firm_files(services: Any, firm_ids: list[str], target_dir: Path, *, masked:
 
 def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, masked: bool = False,
                             today: date | None = None, progress: Progress | None = None,
-                            cancelled: Callable[[], bool] | None = None) -> Path:
+                            cancelled: Callable[[], bool] | None = None) -> tuple[SkippedFirm, ...]:
     """Every firm's summary in one document: a cover, a contents page with the page each firm starts
-    on, continuous page numbers, the font embedded once, title/author/subject metadata. Progress
-    counts the firms twice: gathered, then drawn; a cancel leaves no file."""
+    on, continuous page numbers, the font embedded once, title/author/subject metadata. A firm whose
+    summary cannot be made is left out and returned with the reason (as a folder batch does).
+    Progress counts the firms once a stage, each stage named: gathered, laid out (PDF), drawn;
+    취소 is looked at once a firm in each; a cancel leaves no file."""
     documents, renderer = Documents(services, masked=masked), FirmSummary()
-    total = 2 * len(firm_ids)
-    body: list[b.Block] = []
-    parts: list[b.Part] = []
-    for done, firm_id in enumerate(firm_ids, start=1):
-        if cancelled and cancelled():
-            raise Cancelled()
-        data = documents.firm_summary(firm_id, today=today)
-        part = b.Part(firm_id, data.detail.firm.name)
-        parts.append(part)
-        body += [part, *renderer.document(data).blocks]
+    hwpx = Path(out).suffix.lower() == ".hwpx"
+    if hwpx and len(firm_ids) > COMBINED_HWPX_MOST:  # said at once, not after minutes and gigabytes
+        raise InvalidValue(t("한글 문서(HWPX) 한 파일에는 기업 {most}개까지 담을 수 있습니다(지금 {n}개). "
+                             "PDF로 저장하세요: PDF는 기업 수에 제한이 없습니다.", most=COMBINED_HWPX_MOST,
+                             n=f"{len(firm_ids):,}"))
+    drawing = t("문서를 만드는 중")
+    gathered: list[tuple[int, b.Part, list[b.Block]]] = []
+    skipped: dict[int, SkippedFirm] = {}
+    for position, firm_id in enumerate(firm_ids):
+        stop_if(cancelled)
+        name = firm_id
+        try:
+            data = documents.firm_summary(firm_id, today=today)
+            name = data.detail.firm.name
+            gathered.append((position, b.Part(firm_id, name), list(renderer.document(data).blocks)))
+        except NotFound as error:  # deleted since the batch started
+            skipped[position] = SkippedFirm(firm_id, name, str(error))
+        except Exception as error:  # this firm's document only: the others go on
+            skipped[position] = SkippedFirm(firm_id, name, pool.failure_reason(error))
         if progress:
-            progress(done, total)
+            progress(position + 1, len(firm_ids), stage=t("기업 자료를 모으는 중"))
+    drawn = [0]
+
+    def on_part(_part: b.Part) -> None:
+        stop_if(cancelled)
+        drawn[0] += 1
+        if progress:
+            progress(min(drawn[0], len(parts)), len(parts), stage=drawing)
+
+    # A PDF's flowables, firm by firm: a firm whose tables cannot be made is left out here too.
+    story: list[Any] = []
+    kept = gathered
+    if not hwpx:
+        register_fonts()
+        kept = []
+        for done, (position, part, blocks) in enumerate(gathered, start=1):
+            stop_if(cancelled)
+            try:
+                story += flowables([part, *blocks], None, on_part)
+                kept.append((position, part, blocks))
+            except Exception as error:
+                skipped[position] = SkippedFirm(part.key, part.title, pool.failure_reason(error))
+            if progress:
+                progress(done, len(gathered), stage=t("내용을 배치하는 중"))
+    stop_if(cancelled)
+    parts = [part for _position, part, _blocks in kept]
+    body = [block for _position, part, blocks in kept for block in (part, *blocks)]
     settings = documents.settings()
     when = today or date.today()
     title = t("기업별 지원현황 모음")
@@ -165,32 +206,27 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
         (t("사업명"), documents.program_name()), (t("대상"), t("{n}개사", n=len(parts))),
         (t("작성기관"), " ".join(x for x in (settings.organisation, settings.department) if x)),
         (t("작성자"), settings.author), (t("작성일"), day_text(when))) if value)
+    front = (b.Title(title, documents.program_name()), b.Fields(facts, columns=1), b.PageBreak(),
+             b.Heading(t("목차")), b.Contents(tuple(parts)))
     document = b.Document(
         title=t("{title} (배포용)", title=title) if masked else title, header=documents.program_name(), printed=when,
-        blocks=(b.Title(title, documents.program_name()), b.Fields(facts, columns=1), b.PageBreak(),
-                b.Heading(t("목차")), b.Contents(tuple(parts)), *body),
+        blocks=(*front, *body),
         author=" ".join(x for x in (settings.organisation, settings.department, settings.author) if x),
         subject=documents.program_name(), keywords=(title,))
-    drawn = [len(firm_ids)]
-
-    def on_part(_part: b.Part) -> None:
-        if cancelled and cancelled():
-            raise Cancelled()
-        drawn[0] += 1
-        if progress:
-            progress(min(drawn[0], total), total)
 
     def saving(done: int, steps: int, *, stage: str = "", stoppable: bool = True) -> None:
         """The HWPX writer's own steps: its parts are counted by on_part; its save, the last and
         unstoppable step, is said as such."""
         if progress and (stage or done == steps):
-            progress(total if done == steps else total - 1, total, stage=stage, stoppable=stoppable)
+            progress(len(parts) if done == steps else max(len(parts) - 1, 0), len(parts),
+                     stage=stage or drawing, stoppable=stoppable)
 
     with atomic_write(out) as handle:
-        if Path(out).suffix.lower() == ".hwpx":  # the editable copy: 한글 numbers the pages itself
+        if hwpx:  # the editable copy: 한글 numbers the pages itself
             from boeun_desk.reports.hwpx import write_hwpx
 
             write_hwpx(document, handle, progress=saving, cancelled=cancelled, on_part=on_part)
         else:
-            write_pdf(document, handle, canvas_class=CombinedCanvas, on_part=on_part)
-    return out
+            story[:0] = flowables(front)  # the same list: ReportLab lets go of each flowable as it is drawn
+            write_pdf(document, handle, canvas_class=CombinedCanvas, story=story)
+    return tuple(skipped[position] for position in sorted(skipped))

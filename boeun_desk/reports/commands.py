@@ -140,8 +140,9 @@ def cmd_firm(args: argparse.Namespace, services: Any) -> int:
         if counting[0]:
             print(file=sys.stderr)
     if args.combined:
-        return _done(args.output)
-    print(t("{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=args.output))
+        _done(args.output)
+    else:
+        print(t("{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=args.output))
     if not result.skipped:
         return 0
     # The others are saved; the firms left out are named, and the exit code says not all were made.

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hwpx import HwpxDocument
+from hwpx.opc.security import HwpxSecurityError
 from reportlab.lib.units import mm
 
 from boeun_desk.i18n import t
@@ -23,6 +24,7 @@ from boeun_desk.progress import IsCancelled, Progress, quiet, stop_if
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.base import GRID, HEADER_FILL, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, TOTAL_FILL
 from boeun_desk.reports.format import day_text, text
+from boeun_desk.validation import InvalidValue
 
 FONT = "함초롬돋움"
 UNIT_PER_MM = 7200 / 25.4  # HWPUNIT: 1/7200 inch
@@ -354,11 +356,14 @@ class HwpxWriter:
                                              subject=source.subject or None,
                                              keyword=", ".join(source.keywords) or None,
                                              created_date=now, modified_date=now)
-        if isinstance(target, str) or hasattr(target, "__fspath__"):  # a path: HWPX whatever its name
-            with open(target, "wb") as handle:
-                self.doc.save_to_stream(handle, format="hwpx")
-        else:
-            self.doc.save_to_stream(target, format="hwpx")
+        try:
+            if isinstance(target, str) or hasattr(target, "__fspath__"):  # a path: HWPX whatever its name
+                with open(target, "wb") as handle:
+                    self.doc.save_to_stream(handle, format="hwpx")
+            else:
+                self.doc.save_to_stream(target, format="hwpx")
+        except HwpxSecurityError as error:  # the library's guard: a part over 64 MiB (~450 firm summaries)
+            raise InvalidValue(too_big()) from error
         stop_if(self.cancelled)  # pressed during the save: the caller's scratch file is thrown away
         self.progress(total, total)
 
@@ -366,6 +371,11 @@ class HwpxWriter:
 def _empty(block: b.Block | None) -> bool:
     """A table with no rows, printed as its note."""
     return isinstance(block, b.Grid) and not block.rows and block.empty is not None
+
+
+def too_big() -> str:
+    return t("내용이 너무 많아 한글 문서(HWPX) 한 파일에 담을 수 없습니다. PDF로 저장하거나(쪽수에 제한이 없습니다) "
+             "나누어 저장하세요.")
 
 
 def write_hwpx(document: b.Document, target: Any, *, progress: Progress | None = None,

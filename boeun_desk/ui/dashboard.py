@@ -6,6 +6,7 @@ double-clicking an item, or Enter on it, opens it. It shows an Overview
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,17 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 EXPIRED_COLOUR = QColor("#b3261e")
+
+
+def count_axis(largest: int, ticks: int = 8) -> tuple[int, int]:
+    """The chart's count axis, (top, step): round steps (1, 2 or 5 times a power of ten), at most
+    `ticks` of them, and room past the longest bar for the count written after it (a top of the
+    largest count + 1 put 135, 270, 405... under bars of about 1,000 and their labels over the bar ends)."""
+    need = largest + max(1.0, largest * 0.15)
+    step = 1
+    while step * ticks < need:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2  # 1, 2, 5, 10, 20, 50...
+    return math.ceil(need / step) * step, step
 
 
 def days_left(expires_on: date, today: date) -> str:
@@ -218,8 +230,8 @@ class Dashboard(QWidget):
         self.year.setCurrentIndex(self.year.findData(overview.year))
         self.year.blockSignals(False)
         self.summary.setText(t("지원기업 {firms}개사 · 지원과제 {cases}건 · 매칭 공급기업 {matched}개사",
-                               firms=overview.firms_supported, cases=overview.cases_total,
-                               matched=overview.supply_companies_matched))
+                               firms=f"{overview.firms_supported:,}", cases=f"{overview.cases_total:,}",
+                               matched=f"{overview.supply_companies_matched:,}"))
         self._chart(overview.cases_by_type)
         self._funding(overview.stages, overview.budget)
         lists = overview.taken_on == today
@@ -275,13 +287,13 @@ class Dashboard(QWidget):
         font.setPointSizeF(8)
         categories.setLabelsFont(font)
         values = QValueAxis()
-        top = max([tc.count for tc in by_type] + [1]) + 1
+        top, step = count_axis(max([tc.count for tc in by_type] + [0]))
         values.setRange(0, top)
         # Whole-number ticks only: with Qt's default five ticks a range of 6 puts "%d" labels at
         # 1.2, 2.4... (shown as 1, 2, 3...) under bars of whole counts, which then look wrong.
         values.setTickType(QValueAxis.TickType.TicksDynamic)
         values.setTickAnchor(0)
-        values.setTickInterval(max(1, -(-top // 8)))
+        values.setTickInterval(step)
         values.setLabelFormat("%d")
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)

@@ -54,10 +54,15 @@ def page_image(document: QPdfDocument, page: int, area: QSizeF, scale: float) ->
 
 def draw_in_bands(painter: QPainter, image: QImage, scale: float) -> None:
     """Paint `image` at 1/`scale` device pixels per pixel from the top left, band by band; each
-    band opaque, so the printer gets RGB without an alpha mask."""
+    band opaque, so the printer gets RGB without an alpha mask. The page comes rendered on a
+    transparent background: each band is laid on white paper first (dropping the alpha alone
+    made the paper black and hid the text)."""
     for top in range(0, image.height(), BAND_ROWS):
-        band = image.copy(0, top, image.width(), min(BAND_ROWS, image.height() - top))
-        band = band.convertToFormat(QImage.Format.Format_RGB32)
+        band = QImage(image.width(), min(BAND_ROWS, image.height() - top), QImage.Format.Format_RGB32)
+        band.fill(Qt.GlobalColor.white)
+        paper = QPainter(band)
+        paper.drawImage(0, 0, image, 0, top, band.width(), band.height())
+        paper.end()
         painter.drawImage(QRectF(0, top / scale, band.width() / scale, band.height() / scale), band)
 
 

@@ -400,10 +400,8 @@ class ReportsScreen(QWidget):
                                          progress=progress, cancelled=cancelled, hwpx=hwpx and not combined)
 
         def done(result: api.BatchResult) -> None:
-            if combined:
-                self.status.setText(t("저장했습니다: {path}", path=folder))
-                return
-            said = t("{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=folder)
+            said = t("저장했습니다: {path}", path=folder) if combined else t(
+                "{n}개 파일을 저장했습니다: {path}", n=len(result.paths), path=folder)
             if result.skipped:  # the others are saved; the officer learns which firms are missing and why
                 said += "\n" + skipped_text(result.skipped)
                 self.status.setText(said)
