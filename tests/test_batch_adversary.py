@@ -137,13 +137,13 @@ def test_a_full_disk_is_said_of_the_folder_chosen(demo, demo_path, monkeypatch, 
 
 def test_the_windows_batch_folder_is_offered_where_documents_went_and_remembered(context, window, monkeypatch,
                                                                                  tmp_path):
-    from boeun_desk.ui import reports_screen, save_target
+    from boeun_desk.ui import report_batch, save_target
 
     before, chosen = tmp_path / "last", tmp_path / "batch"
     before.mkdir(), chosen.mkdir()
     save_target.remember_folder(context.settings, before / "기업별지원현황_보은식품.pdf")
     offered, started = [], []
-    monkeypatch.setattr(reports_screen.QFileDialog, "getExistingDirectory",
+    monkeypatch.setattr(report_batch.QFileDialog, "getExistingDirectory",
                         lambda _parent, _title, folder="": offered.append(folder) or str(chosen))
     screen = window.report_screen()
     monkeypatch.setattr(screen, "start_batch", lambda folder, **_kwargs: started.append(folder))
@@ -157,11 +157,11 @@ def test_the_window_draws_the_hwpx_batch_on_the_workers(context, window, qtbot, 
     from hwpx.tools.package_validator import validate_package
 
     from boeun_desk.reports import batch
-    from boeun_desk.ui import reports_screen
+    from boeun_desk.ui import report_batch
 
     monkeypatch.setattr(batch, "SMALLEST_POOL", 2)  # the demo's 22 firms on the workers
     titles = []
-    monkeypatch.setattr(reports_screen.QFileDialog, "getExistingDirectory",
+    monkeypatch.setattr(report_batch.QFileDialog, "getExistingDirectory",
                         lambda _parent, title, _folder="": titles.append(title) or str(tmp_path / "out"))
     screen = window.report_screen()
     screen.batch_hwpx.setChecked(True)
