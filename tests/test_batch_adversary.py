@@ -82,6 +82,7 @@ def test_a_file_that_cannot_be_replaced_skips_its_firm_only(demo, tmp_path):
 
 CTRL_C = """
 import multiprocessing, os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as under a terminal (a job started in the background inherits Ctrl+C ignored)
 from boeun_desk.cli import main
 from boeun_desk.reports import batch
 from boeun_desk.reports.firm_summary import FirmSummary
@@ -177,5 +178,10 @@ def test_workers_start_with_ctrl_c_held_and_the_callers_ctrl_c_is_not_lost():
     Ignoring it while a worker starts lost a Ctrl+C pressed at that moment (the batch ran on)."""
     assert pool.run_jobs(pool_jobs.ctrl_c_held_from_the_start, range(2), 2, workers=2) == {}
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
-    with pytest.raises(KeyboardInterrupt), pool._ctrl_c_held():
-        signal.raise_signal(signal.SIGINT)  # held while a worker starts, then delivered
+    # Ctrl+C as under a terminal: a test run started in the background inherits it ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), pool._ctrl_c_held():
+            signal.raise_signal(signal.SIGINT)  # held while a worker starts, then delivered
+    finally:
+        signal.signal(signal.SIGINT, previous)
