@@ -292,8 +292,9 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
             return
         restoring.append(recover(error, target, attach, window, key))
 
-    # after the frame is on screen: the import holds the GIL
-    QTimer.singleShot(0, unlock if needs_passphrase(target) else load)
+    # after the frame is on screen: the import holds the GIL (and so does reading the file's first
+    # page to see whether it is encrypted, which imports the cipher's modules)
+    QTimer.singleShot(0, lambda: unlock() if needs_passphrase(target) else load())
     previous_hook, sys.excepthook = sys.excepthook, report
     try:
         return app.exec()

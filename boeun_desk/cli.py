@@ -20,11 +20,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from boeun_desk import __version__, crypto_commands, server_commands, visit_commands
-from boeun_desk.exchange import commands as exchange_commands
+from boeun_desk import __version__
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
-from boeun_desk.reports import commands as report_commands
 from boeun_desk.validation import (
     InvalidValue,
     ValidationFailed,
@@ -39,6 +37,8 @@ if TYPE_CHECKING:
 
 # The database layer (SQLAlchemy) is imported when a command needs it, not at module level: the
 # desktop program starts through this module and shows its window before that import (app.py).
+# The commands' own modules (visits, encryption, documents, Excel, server) are imported when the
+# parser of every command is built, which the window's start skips (starts_window).
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
@@ -320,6 +320,10 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     overdue = sub.add_parser("overdue", help=t("기한이 지난 후속조치"))
     overdue.add_argument("--json", action="store_true")
     overdue.set_defaults(handler=cmd_overdue)
+    from boeun_desk import crypto_commands, server_commands, visit_commands
+    from boeun_desk.exchange import commands as exchange_commands
+    from boeun_desk.reports import commands as report_commands
+
     visit_commands.register(sub, _Parser)
     crypto_commands.register(sub, _Parser)
     report_commands.register(sub, _Parser)
@@ -362,7 +366,9 @@ def _run(args: argparse.Namespace) -> int:
         # A mistyped --db must not quietly become a new, empty database for a command.
         raise UsageError(t("데이터베이스 파일이 없습니다: {path}\n새 데이터베이스는 프로그램 창에서 만들거나"
                            "(boeun-desk --db 파일), 데모로 만드세요(boeun-desk demo 파일).", path=target))
-    key = crypto_commands.unlock(named) if named is not None else None
+    from boeun_desk.crypto_commands import unlock
+
+    key = unlock(named) if named is not None else None
     database = open_database(target, auto_backup=True, key=key)
     try:
         return handler(args, Services(database, args.officer))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP_NAME = "BoeunDesk"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -28,6 +26,8 @@ def resource(*parts: str) -> Path:
 
 def data_dir() -> Path:
     """The per-user data folder (database, attachments, backups); created on first use."""
+    from platformdirs import user_data_dir  # (only when the default file is used: not for --db)
+
     path = Path(user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -135,3 +135,26 @@ def test_widths_saved_for_other_columns_are_not_put_on_these(context, qtbot):
     firms = ListScreen(context, SPECS["firms"], lookups)
     qtbot.addWidget(firms)
     assert firms.view.columnWidth(0) == 333
+
+
+def test_the_dashboards_date_and_days_columns_show_their_whole_text(context, qtbot, certificates):
+    """The columns after the stretching one are sized from their longest text (not every row, for
+    the start): never narrower than Qt's measure of all rows, so no date or "만료됨 (...)" is cut."""
+    from PySide6.QtWidgets import QTableView
+
+    dashboard = Dashboard(context)
+    qtbot.addWidget(dashboard)
+    dashboard.resize(1200, 700)
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    views = {view.model(): view for view in dashboard.findChildren(QTableView)}
+    expiring = views[dashboard.expiring]
+    assert any(row[3].startswith("만료됨") for row in dashboard.expiring.rows)
+    for view, columns in ((expiring, (2, 3)), (views[dashboard.overdue], (2,))):
+        header = view.horizontalHeader()
+        header.setResizeContentsPrecision(-1)  # Qt's measure over every row, for the comparison
+        for column in columns:
+            assert header.sectionSize(column) >= max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+    # New rows (a longer days-left text) are measured again.
+    dashboard.expiring.set_rows([("기업", "인증", TODAY, "만료됨 (365일 지남)", "x")])
+    assert expiring.horizontalHeader().sectionSize(3) >= expiring.sizeHintForColumn(3)

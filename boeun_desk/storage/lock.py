@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import sqlite3
 import sys
 import threading
@@ -72,6 +71,8 @@ class InstanceLock:
             closed_cleanly, start_page = _read_stamp(handle.read(), database_path)
             handle.seek(0)
             handle.truncate()
+            import socket  # (here: the start page is read before this, with the window still to show)
+
             handle.write(f"{socket.gethostname()} pid {os.getpid()} {datetime.now():%Y-%m-%d %H:%M}")
             handle.flush()
         except BaseException:

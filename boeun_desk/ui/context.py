@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from boeun_desk.exchange.drafts import DraftJournal
 from boeun_desk.i18n import t
 from boeun_desk.validation import ValidationFailed
 
@@ -109,6 +108,8 @@ class AppContext(QObject):
         self.settings = settings or QSettings()
         self.undo_stack = QUndoStack(self)
         self.ask = ask
+        from boeun_desk.exchange.drafts import DraftJournal  # (hashlib, the seal: after the window is shown)
+
         self.drafts = DraftJournal.for_database(services.database)
         self.changed.connect(lambda _changes: self.saved.emit())
 

@@ -24,8 +24,7 @@ from boeun_desk import __version__
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
 from boeun_desk.ui import screen_fit
-from boeun_desk.ui.settings_dialog import SettingsDialog
-from boeun_desk.ui.widgets import plain_label
+from boeun_desk.ui.plain import plain_label
 from boeun_desk.ui.worker import unfinished_work
 
 if TYPE_CHECKING:
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from boeun_desk.ui.context import AppContext
     from boeun_desk.ui.firm_detail import FirmDetail
     from boeun_desk.ui.list_screen import ListScreen
+    from boeun_desk.ui.settings_dialog import SettingsDialog
 
 # Navigation: (key, label, list specs shown on that page; two specs become tabs).
 PAGES = (("dashboard", "대시보드", ()), ("firms", "기업", ("firms",)), ("cases", "지원과제", ("cases",)),
@@ -316,6 +316,8 @@ class MainWindow(QMainWindow):
         self._action(help_menu, t("보은 데스크 정보"), self._about)
 
     def open_settings(self) -> SettingsDialog:
+        from boeun_desk.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.context, self)
         if dialog.exec() and (dialog.restart_now or dialog.conversion):  # a new language, encryption
             self.conversion = dialog.conversion  # carried out by app.run once the file is closed

@@ -1,5 +1,5 @@
-"""Field editors: one widget per kind of value in the core schemas, all read and written as text;
-and the two ways officer data is put on screen as plain text (labels, tooltips)."""
+"""Field editors: one widget per kind of value in the core schemas, all read and written as text.
+(The two ways officer data is put on screen as plain text, labels and tooltips, are in plain.py.)"""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, QSize, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat
-from PySide6.QtGui import Qt as GuiQt  # Qt's text functions (mightBeRichText) live in QtGui
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
     QCompleter,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
@@ -26,24 +24,8 @@ from PySide6.QtWidgets import (
 
 from boeun_desk.entry import now_rounded, phone_groups
 from boeun_desk.i18n import language, t
+from boeun_desk.ui.plain import plain_label, plain_tooltip  # noqa: F401 (the screens import them from here too)
 from boeun_desk.validation import InvalidValue, parse_date, parse_int
-
-
-def plain_label(text: str = "", *, wrap: bool = False) -> QLabel:
-    """A label for officer data or a message that may quote it. QLabel's default (AutoText) reads
-    anything that looks like HTML as HTML: a firm named `<img src=…><h1>…` would show an image."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    return label
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` as typed: Qt reads a tooltip that looks like HTML as HTML and has
-    no plain-text switch for tooltips, so such a text is escaped (it wraps as rich text does)."""
-    if GuiQt.mightBeRichText(text):
-        return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
-    return text
 
 
 class DateField(QWidget):
