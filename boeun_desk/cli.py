@@ -23,22 +23,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from boeun_desk import __version__
 from boeun_desk.i18n import set_language, t
 from boeun_desk.paths import demo_database_path
-from boeun_desk.validation import (
-    InvalidValue,
-    ValidationFailed,
-    as_argument,
-    format_brn,
-    parse_days,
-    parse_year,
-)
 
 if TYPE_CHECKING:
     from boeun_desk.services import Services
 
 # The database layer (SQLAlchemy) is imported when a command needs it, not at module level: the
 # desktop program starts through this module and shows its window before that import (app.py).
-# The commands' own modules (visits, encryption, documents, Excel, server) are imported when the
-# parser of every command is built, which the window's start skips (starts_window).
+# The commands' own modules (visits, encryption, documents, Excel, server) and the validation rules
+# are imported when the parser of every command is built or a command runs, which the window's
+# start skips (starts_window).
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
@@ -92,6 +85,12 @@ def _json_default(value: Any) -> Any:
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def format_brn(value: str) -> str:
+    from boeun_desk.validation import format_brn
+
+    return format_brn(value)
 
 
 def firm_json(firm: Any) -> dict[str, Any]:
@@ -275,6 +274,8 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     if not commands:
         parser.set_defaults(command=None)
         return parser
+    from boeun_desk.validation import as_argument, parse_days, parse_year
+
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help=t("데모 데이터베이스 만들기"))
@@ -444,21 +445,26 @@ def _main(argv: Sequence[str] | None) -> int:
         return _run(args)
     except UsageError as error:
         print(str(error), file=sys.stderr)
-    except ValidationFailed as error:
-        print(t("입력값이 올바르지 않습니다:"), file=sys.stderr)
-        for item in error.errors:
-            print(f"  - {item}", file=sys.stderr)
-    except InvalidValue as error:
-        print(str(error), file=sys.stderr)
     except BrokenPipeError:
         raise  # main() ends quietly
-    except Exception as error:  # noqa: BLE001 - the database layer's errors, imported only when used
+    except Exception as error:  # noqa: BLE001 - the rules' and the database layer's errors, imported when used
         return _failure(error)
     return EXIT_INVALID
 
 
 def _failure(error: Exception) -> int:
-    """Exit code for an error from the database layer (Korean message printed); others propagate."""
+    """Exit code for refused input or an error from the database layer (Korean message printed);
+    others propagate."""
+    from boeun_desk.validation import InvalidValue, ValidationFailed
+
+    if isinstance(error, ValidationFailed):
+        print(t("입력값이 올바르지 않습니다:"), file=sys.stderr)
+        for item in error.errors:
+            print(f"  - {item}", file=sys.stderr)
+        return EXIT_INVALID
+    if isinstance(error, InvalidValue):
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
     from boeun_desk.reports.pool import PoolBroken
     from boeun_desk.services import NotFound, StaleEdit
     from boeun_desk.services.demo import DemoExists

@@ -11,7 +11,6 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from boeun_desk.i18n import t
-from boeun_desk.validation import ValidationFailed
 
 if TYPE_CHECKING:  # the services (SQLAlchemy) load after the window is shown: see app.py
     from boeun_desk.services import Changes, SavedForm, Services
@@ -65,6 +64,7 @@ class ServiceCommand(QUndoCommand):
 
     def _run(self, call: Callable[[], Changes | tuple[Changes, ...]], what: str) -> None:
         from boeun_desk.services import NotFound, StaleEdit
+        from boeun_desk.validation import ValidationFailed
 
         try:
             changes = call()
