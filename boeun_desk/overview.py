@@ -117,7 +117,9 @@ def expiry_status(expires_on: date | None, today: date, within: int = EXPIRY_DAY
 def needs_attention(certificates: Sequence[Any], today: date) -> list[Any]:
     """The certificates an officer has to act on, in expiry order: those expiring within
     EXPIRY_DAYS, and those that expired within EXPIRED_DAYS and were not renewed (the firm holds no
-    certificate of the same kind that expires later). Items need firm_id, kind and expires_on."""
+    certificate of the same kind that expires later). Items need firm_id, kind and expires_on.
+    The dashboard asks the database the same question (queries.certifications_needing_attention);
+    this is the rule written out, which a test holds the query to."""
     latest: dict[tuple[str, str], date] = {}
     for cert in certificates:
         if cert.expires_on is not None:

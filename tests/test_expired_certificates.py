@@ -37,6 +37,38 @@ def test_needs_attention_keeps_expired_ones_not_renewed_within_a_year():
     assert [c.name for c in needs_attention(certs, TODAY)] == ["a year", "lapsed", "soon"]
 
 
+def test_the_database_picks_the_same_certificates_as_the_rule(demo):
+    """The dashboard's list is read in the database (queries.certifications_needing_attention); it
+    must pick exactly what needs_attention picks from every certificate: around both limits,
+    renewed and not, several of a kind, deleted certificates and a firm in the 휴지통."""
+    import random
+
+    rng = random.Random(18)
+    firms = demo.firms.list()[:12]
+    offsets = (-EXPIRED_DAYS - 1, -EXPIRED_DAYS, -EXPIRED_DAYS + 1, -400, -30, -1, 0, 1, 59, 60, 61, 500)
+    made = []
+    for n in range(160):
+        firm = rng.choice(firms)
+        expires = day(rng.choice(offsets)) if n % 17 else None
+        made.append(demo.certifications.create({
+            "firm_id": firm.id, "kind": rng.choice(("HACCP", "GAP", "KS")), "number": f"R-{n}",
+            "issuer": "시험기관", "issued_on": day(-1000).isoformat(),
+            "expires_on": expires.isoformat() if expires else ""}).id)
+    for n, offset in enumerate(offsets):  # alone of its kind: each limit decides by itself
+        made.append(demo.certifications.create({
+            "firm_id": firms[1 + n % 11].id, "kind": f"단독 {n}", "number": f"A-{n}", "issuer": "시험기관",
+            "issued_on": day(-1000).isoformat(), "expires_on": day(offset).isoformat()}).id)
+    for record_id in made[:160:9]:
+        demo.certifications.delete(record_id)  # a deleted one neither shows nor counts as a renewal
+    demo.firms.delete(firms[0].id)
+    expected = needs_attention(demo.queries.certifications(today=TODAY), TODAY)
+    picked = demo.queries.certifications_needing_attention(today=TODAY)
+    assert len(expected) > 20
+    assert [(c.id, c.expires_on) for c in expected] == [(c.certification_id, c.expires_on) for c in picked] or (
+        sorted(c.id for c in expected) == sorted(c.certification_id for c in picked)
+        and [c.expires_on for c in expected] == [c.expires_on for c in picked])  # ties in any order
+
+
 @pytest.fixture
 def certificates(context):
     """One expired 20 days ago, one expiring in 12 days, one valid for long, for three firms."""

@@ -6,11 +6,11 @@ These plain objects feed the screens, the printed documents and the CLI alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from boeun_desk.funding import STAGES, Funding, Stages
 from boeun_desk.i18n import t
@@ -34,13 +34,14 @@ from boeun_desk.models import (
 )
 from boeun_desk.models.choices import INDICATOR_METRICS
 from boeun_desk.overview import (
+    EXPIRED_DAYS,
+    EXPIRY_DAYS,
     OVERDUE_SHOWN,
     ExpiringItem,
     OverdueItem,
     Overview,
     TypeTotal,
     choose_year,
-    needs_attention,
 )
 from boeun_desk.services.base import NotFound, to_view
 
@@ -361,12 +362,30 @@ class Queries:
             cases_total=stats.cases_total, supply_companies_matched=stats.supply_companies_matched,
             cases_by_type=tuple(TypeTotal(tc.code, tc.name, tc.count) for tc in stats.cases_by_type),
             stages=stats.stages, budget=stats.budget,
-            expiring=tuple(ExpiringItem(c.id, c.firm_name, c.kind, c.expires_on)
-                           for c in needs_attention(self.certifications(today=today), today)),
+            expiring=self.certifications_needing_attention(today=today),
             overdue=tuple(OverdueItem(f.visit_id, f.firm_name, f.action, f.due_date)
                           for f in overdue if f.due_date),
             overdue_total=len(overdue) if len(overdue) < OVERDUE_SHOWN else self.overdue_count(today=today),
         )
+
+    def certifications_needing_attention(self, *, today: date | None = None) -> tuple[ExpiringItem, ...]:
+        """overview.needs_attention in the database: the certificates expiring within EXPIRY_DAYS,
+        and those that expired within EXPIRED_DAYS with no later one of the same kind for the firm
+        (not renewed), in expiry order. Only those rows are read: the dashboard of a file with
+        15,000 certificates read every one of them as a record (1.2 s of its first figures)."""
+        today = today or date.today()
+        later = aliased(Certification)
+        renewed = exists().where(later.firm_id == Certification.firm_id, later.kind == Certification.kind,
+                                 later.expires_on > Certification.expires_on, _alive(later))
+        with self.sessions() as s:
+            rows = s.execute(
+                select(Certification.id, Firm.name, Certification.kind, Certification.expires_on).join(Firm)
+                .where(_alive(Certification), _alive(Firm),
+                       Certification.expires_on >= today - timedelta(days=EXPIRED_DAYS),
+                       Certification.expires_on <= today + timedelta(days=EXPIRY_DAYS),
+                       or_(Certification.expires_on >= today, ~renewed))
+                .order_by(Certification.expires_on, Certification.id)).all()
+        return tuple(ExpiringItem(*row) for row in rows)
 
     # --- helpers -------------------------------------------------------------------------------
 
