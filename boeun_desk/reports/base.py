@@ -36,6 +36,7 @@ from boeun_desk.progress import IsCancelled, Progress
 from boeun_desk.reports import blocks as b
 from boeun_desk.reports.embedding import keep_tables, use_flate
 from boeun_desk.reports.format import EMPTY, day_text, text
+from boeun_desk.reports.measure import rows_height
 from boeun_desk.reports.page import (  # noqa: F401 (the page's names, used by the documents)
     CONTENT_WIDTH,
     FONT,
@@ -272,20 +273,20 @@ def _signatures(block: b.Signatures) -> Table:
                                   ("LINEBELOW", (2, 0), (2, -1), 0.6, GRID), ("LEFTPADDING", (0, 0), (-1, -1), 2)))
 
 
-def _first_rows_height(block: b.Grid) -> float:
-    """The height a heading needs below it: the header row and the first KEEP_ROWS rows."""
-    if not block.rows:
-        return para(block.empty or EMPTY, Styles.note).wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
-    head = table(block.headers, block.rows[:KEEP_ROWS], block.widths, aligns=block.aligns)
-    return head.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+def _grid_table(block: b.Grid) -> Table:
+    return table(block.headers, block.rows, block.widths, aligns=block.aligns, total=block.total)
 
 
-def _start_height(block: b.Block) -> float:
-    """How much of a block must fit under its heading on the same page."""
+def _start_height(block: b.Block, made: Flowable | None = None) -> float:
+    """How much of a block must fit under its heading on the same page (`made`: the block's table,
+    already built)."""
     if isinstance(block, b.Grid):
-        return _first_rows_height(block)
+        if not block.rows:
+            return para(block.empty or EMPTY, Styles.note).wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+        # The header row and the first KEEP_ROWS rows (not the total row).
+        return rows_height(_grid_table(block) if made is None else made, 1 + min(KEEP_ROWS, len(block.rows)))
     if isinstance(block, b.Fields):
-        return fields_table(block.pairs[:block.columns], columns=block.columns).wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+        return rows_height(fields_table(block.pairs, columns=block.columns) if made is None else made, 1)
     if isinstance(block, b.Group):  # kept together: all of it, up to a page
         height = sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter()
                      for f in flowables(block.blocks))
@@ -314,6 +315,7 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
               on_part: Callable[[b.Part], None] | None = None) -> list[Flowable]:
     """The ReportLab flowables of a document's blocks (`on_part` is told when a part is drawn)."""
     out: list[Flowable] = []
+    made: dict[int, Flowable] = {}  # the table of a block after a heading, built to measure its start
     for index, block in enumerate(blocks):
         if isinstance(block, b.Title):
             out += _title(block)
@@ -326,18 +328,23 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
                                      f"color='#555555'>{escape(note or '')}</font>", Styles.section_empty))
                 continue
             heading = Paragraph(escape(block.text), Styles.section)
+            if isinstance(following, b.Grid) and following.rows:
+                made[index + 1] = _grid_table(following)
+            elif isinstance(following, b.Fields):
+                made[index + 1] = fields_table(following.pairs, columns=following.columns)
             need = heading.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + Styles.section.spaceBefore + \
-                Styles.section.spaceAfter + (_start_height(following) if following is not None else 0)
+                Styles.section.spaceAfter + (_start_height(following, made.get(index + 1))
+                                             if following is not None else 0)
             out += [CondPageBreak(need), heading]
         elif isinstance(block, b.Fields):
-            out.append(fields_table(block.pairs, columns=block.columns))
+            out.append(made.pop(index) if index in made else fields_table(block.pairs, columns=block.columns))
         elif isinstance(block, b.Grid):
             if index and isinstance(blocks[index - 1], b.Heading) and _nothing_to_show(block):
                 continue  # drawn with its heading
             if not block.rows and block.empty is not None:
                 out.append(para(block.empty, Styles.note))
             else:
-                out.append(table(block.headers, block.rows, block.widths, aligns=block.aligns, total=block.total))
+                out.append(made.pop(index) if index in made else _grid_table(block))
             if isinstance(blocks[index + 1] if index + 1 < len(blocks) else None, b.Grid):
                 out.append(gap(2))
         elif isinstance(block, b.Text):
