@@ -115,6 +115,7 @@ def test_a_combined_hwpx_of_too_many_firms_is_refused_at_once_in_korean(demo, tm
     monkeypatch.setattr(batch, "COMBINED_HWPX_MOST", 5)
     gathered: list[str] = []
     monkeypatch.setattr(Documents, "firm_summary", lambda _self, firm_id, **_k: gathered.append(firm_id))
+    monkeypatch.setattr(Documents, "firm_summaries", lambda _self, firm_ids, **_k: gathered.extend(firm_ids))
     out = tmp_path / "out"
     with pytest.raises(InvalidValue, match=r"기업 5개까지 담을 수 있습니다\(지금 22개\)\. PDF로 저장하세요"):
         api.render_firm_batch(demo, demo.firms.ids(), out / "all.hwpx", combined=True)

@@ -25,7 +25,8 @@ from boeun_desk.reports.combined import CombinedCanvas
 from boeun_desk.reports.firm_summary import FirmSummary
 from boeun_desk.reports.format import day_text
 from boeun_desk.services.base import NotFound
-from boeun_desk.services.documents import Documents
+from boeun_desk.services.documents import Documents, FirmSummaryData
+from boeun_desk.services.queries import firm_not_found
 from boeun_desk.storage.files import atomic_write, fsync_folder, private_mode, sweep_leftovers
 from boeun_desk.validation import InvalidValue, format_brn
 
@@ -33,6 +34,7 @@ from boeun_desk.validation import InvalidValue, format_brn
 # ReportLab and the fonts: ~0.3 s of CPU, its first document ~0.5 s after the start) costs more than
 # two cores save on a few documents (~38 ms of CPU a firm in one process, ~20 ms a firm on two).
 SMALLEST_POOL = 24
+GATHERED_AT_ONCE = 50  # firms whose data a batch gathers with one round of queries
 # The most firms one combined HWPX takes: python-hwpx refuses to save a part over 64 MiB, which 500
 # firm summaries of the benchmark's file passed (74 MB, after a minute and 2.5 GB); 250 took 2.3 GB.
 COMBINED_HWPX_MOST = 300
@@ -87,6 +89,30 @@ def render_firm_batch(services: Any, firm_ids: list[str], out: Path, *, combined
         raise
 
 
+def each_firm_data(documents: Documents, firm_ids: list[str], *, today: date | None = None
+                   ) -> Iterator[tuple[int, str, FirmSummaryData | Exception]]:
+    """Each firm's data in order, or why there is none (NotFound: deleted since the batch started).
+    GATHERED_AT_ONCE firms are gathered with one round of queries: firm by firm, making the queries
+    took ~6 ms a firm, 50 at a time ~1.6 ms. Should a round fail, its firms are gathered one by one,
+    so that only the firm whose data cannot be read is without."""
+    for start in range(0, len(firm_ids), GATHERED_AT_ONCE):
+        chunk = firm_ids[start:start + GATHERED_AT_ONCE]
+        try:
+            found: dict[str, FirmSummaryData] | None = documents.firm_summaries(chunk, today=today)
+        except Exception:
+            found = None
+        for offset, firm_id in enumerate(chunk):
+            data: FirmSummaryData | Exception
+            if found is not None:
+                data = found[firm_id] if firm_id in found else firm_not_found(firm_id)
+            else:
+                try:
+                    data = documents.firm_summary(firm_id, today=today)
+                except Exception as error:
+                    data = error
+            yield start + offset, firm_id, data
+
+
 SCRATCH = ".batch-"  # the prefix of a batch's scratch folder in the target folder (storage.files.LEFTOVERS)
 
 
@@ -102,12 +128,12 @@ def _firm_files(services: Any, firm_ids: list[str], target_dir: Path, *, masked:
         def jobs() -> Iterator[Any]:
             """Each firm's document, gathered and laid out in blocks here (workers never open the
             database): workers only draw."""
-            for position, firm_id in enumerate(firm_ids):
-                try:
-                    data = documents.firm_summary(firm_id)
-                except NotFound as error:  # deleted since the batch started
-                    yield pool.Skip(str(error))
+            for position, _firm_id, data in each_firm_data(documents, firm_ids):
+                if isinstance(data, NotFound):  # deleted since the batch started
+                    yield pool.Skip(str(data))
                     continue
+                if isinstance(data, Exception):
+                    raise data
                 firm = data.detail.firm
                 names[position] = (firm.name, firm_file_name(firm.name, firm.brn, suffix))
                 try:
@@ -160,11 +186,12 @@ def combined_firm_summaries(services: Any, firm_ids: list[str], out: Path, *, ma
     drawing = t("문서를 만드는 중")
     gathered: list[tuple[int, b.Part, list[b.Block]]] = []
     skipped: dict[int, SkippedFirm] = {}
-    for position, firm_id in enumerate(firm_ids):
+    for position, firm_id, data in each_firm_data(documents, firm_ids, today=today):
         stop_if(cancelled)
         name = firm_id
         try:
-            data = documents.firm_summary(firm_id, today=today)
+            if isinstance(data, Exception):
+                raise data
             name = data.detail.firm.name
             gathered.append((position, b.Part(firm_id, name), list(renderer.document(data).blocks)))
         except NotFound as error:  # deleted since the batch started

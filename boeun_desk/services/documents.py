@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -180,6 +181,14 @@ class Documents:
         today = today or date.today()
         return FirmSummaryData(self.program_name(), today, self.services.queries.firm_detail(firm_id, today=today),
                                self.settings())
+
+    def firm_summaries(self, firm_ids: Sequence[str], *, today: date | None = None) -> dict[str, FirmSummaryData]:
+        """Several firms' summaries by id, gathered at once (`Queries.firm_details`); a deleted or
+        unknown firm is left out."""
+        today = today or date.today()
+        program_name, settings = self.program_name(), self.settings()
+        return {firm_id: FirmSummaryData(program_name, today, detail, settings)
+                for firm_id, detail in self.services.queries.firm_details(firm_ids, today=today).items()}
 
     def visit_record(self, visit_id: str, *, today: date | None = None) -> VisitRecordData:
         with self.sessions() as s:
