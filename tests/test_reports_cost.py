@@ -83,3 +83,23 @@ def test_a_summary_is_drawn_the_same_with_its_streams_flate(demo, tmp_path):
     for stream in streams.values():
         assert list(stream["/Filter"]) == ["/FlateDecode"]
         assert len(stream.get_data()) == stream["/Length1"]  # the whole subset inflates back
+
+
+@pytest.mark.parametrize("markup", [
+    "보은 대추", "  앞뒤 공백  ", "탭\t과  여러   칸", "줄\n바꿈은 한 칸으로", "x", "1,234,567", "(주)보은농산 / 대추·배",
+    "ﬁ ligature ½ — “따옴표” 'single' \"double\"", "\u3000전각 공백\u3000", "nbsp\u00a0inside", LONG,
+    "a&amp;b", "<b>굵게</b>", "  ", "",
+])
+def test_a_paragraph_made_without_the_parser_is_the_parsed_one(markup):
+    from reportlab.platypus import Paragraph
+
+    from boeun_desk.reports.base import Styles, paragraph, register_fonts
+
+    register_fonts()
+    for style in (Styles.cell, Styles.head, Styles.section, Styles.title, Styles.total_right):
+        parsed, made = Paragraph(markup, style), paragraph(markup, style)
+        assert made.text == parsed.text and made.style is parsed.style and made.bulletText == parsed.bulletText
+        assert [f.__dict__ for f in made.frags] == [f.__dict__ for f in parsed.frags]
+        for width in (40, 400):
+            assert made.wrap(width, 800) == parsed.wrap(width, 800)
+            assert repr(made.blPara) == repr(parsed.blPara)  # the same lines of the same words

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -29,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import PageBreak as PDFPageBreak
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 
 from boeun_desk.i18n import t
 from boeun_desk.paths import resource
@@ -103,7 +105,27 @@ class Styles:
 
 def para(value: Any, style: ParagraphStyle = Styles.cell) -> Paragraph:
     """A paragraph of plain text: markup characters escaped, line breaks kept."""
-    return Paragraph(escape(text(value)).replace("\n", "<br/>"), style)
+    return paragraph(escape(text(value)).replace("\n", "<br/>"), style)
+
+
+_STYLE_FRAG: WeakKeyDictionary[ParagraphStyle, Any] = WeakKeyDictionary()
+
+
+def paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
+    """`Paragraph(markup, style)`. Markup without tags or entities (most cells, labels, headings)
+    is made as ReportLab's `Paragraph._setup` makes it (the text cleaned of runs of spaces, one
+    fragment: a copy of the style's fragment holding the text) without running its HTML parser
+    over it, a tenth of a document's drawing; tests/test_reports_cost.py compares the two."""
+    if "&" in markup or "<" in markup or ">" in markup:
+        return Paragraph(markup, style)
+    cleaned = cleanBlockQuotedText(markup)
+    if not cleaned:
+        return Paragraph(markup, style)
+    if style not in _STYLE_FRAG:
+        _STYLE_FRAG[style] = Paragraph("x", style).frags[0]
+    frags = [_STYLE_FRAG[style].clone(text=cleaned)]
+    textTransformFrags(frags, style)
+    return Paragraph(cleaned, style, frags=frags)
 
 
 def grid_style(*commands: tuple[Any, ...]) -> TableStyle:
@@ -174,7 +196,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequenc
     ]
     if total is not None:
         bold = {"l": Styles.cell_bold, "c": Styles.head, "r": Styles.total_right}
-        data.append([Paragraph(escape(str(v)), bold[a]) for v, a in zip(total, aligns, strict=True)])
+        data.append([paragraph(escape(str(v)), bold[a]) for v, a in zip(total, aligns, strict=True)])
         commands.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_FILL))
     # splitInRow: a row taller than what is left of a page (a 2,000-character purpose) splits inside.
     return Table(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1, splitInRow=1,
@@ -186,7 +208,7 @@ def fields_table(pairs: Sequence[tuple[str, Any]], *, columns: int = 2) -> Table
     label_width, value_width = 0.15, 1 / columns - 0.15
     data, row = [], []
     for label, value in pairs:
-        row += [Paragraph(escape(label), Styles.head), value if isinstance(value, Flowable) else para(value)]
+        row += [paragraph(escape(label), Styles.head), value if isinstance(value, Flowable) else para(value)]
         if len(row) == 2 * columns:
             data.append(row)
             row = []
@@ -224,7 +246,7 @@ def approval_boxes(approval: b.Approval) -> Table:
 
 
 def _title(block: b.Title) -> list[Flowable]:
-    heading = Paragraph(escape(block.text), Styles.title)
+    heading = paragraph(escape(block.text), Styles.title)
     out: list[Flowable] = []
     if block.approval and block.approval.titles:
         boxes = approval_boxes(block.approval)
@@ -327,7 +349,7 @@ def flowables(blocks: Sequence[b.Block], photos: PhotoDrawer | None = None,
                 out.append(Paragraph(f"{escape(block.text)}&nbsp;&nbsp;&nbsp;<font name='{FONT}' size='8.5' "
                                      f"color='#555555'>{escape(note or '')}</font>", Styles.section_empty))
                 continue
-            heading = Paragraph(escape(block.text), Styles.section)
+            heading = paragraph(escape(block.text), Styles.section)
             if isinstance(following, b.Grid) and following.rows:
                 made[index + 1] = _grid_table(following)
             elif isinstance(following, b.Fields):
