@@ -34,7 +34,7 @@ from boeun_desk.validation import InvalidValue, format_brn
 # ReportLab and the fonts: ~0.3 s of CPU, its first document ~0.5 s after the start) costs more than
 # two cores save on a few documents (~38 ms of CPU a firm in one process, ~20 ms a firm on two).
 SMALLEST_POOL = 24
-GATHERED_AT_ONCE = 50  # firms whose data a batch gathers with one round of queries
+GATHERED_AT_ONCE = 20  # firms whose data a batch gathers with one round of queries (more save no more)
 # The most firms one combined HWPX takes: python-hwpx refuses to save a part over 64 MiB, which 500
 # firm summaries of the benchmark's file passed (74 MB, after a minute and 2.5 GB); 250 took 2.3 GB.
 COMBINED_HWPX_MOST = 300
@@ -93,7 +93,7 @@ def each_firm_data(documents: Documents, firm_ids: list[str], *, today: date | N
                    ) -> Iterator[tuple[int, str, FirmSummaryData | Exception]]:
     """Each firm's data in order, or why there is none (NotFound: deleted since the batch started).
     GATHERED_AT_ONCE firms are gathered with one round of queries: firm by firm, making the queries
-    took ~6 ms a firm, 50 at a time ~1.6 ms. Should a round fail, its firms are gathered one by one,
+    took ~6 ms a firm, 20 at a time ~1 ms. Should a round fail, its firms are gathered one by one,
     so that only the firm whose data cannot be read is without."""
     for start in range(0, len(firm_ids), GATHERED_AT_ONCE):
         chunk = firm_ids[start:start + GATHERED_AT_ONCE]
