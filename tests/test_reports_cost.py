@@ -103,3 +103,25 @@ def test_a_paragraph_made_without_the_parser_is_the_parsed_one(markup):
         for width in (40, 400):
             assert made.wrap(width, 800) == parsed.wrap(width, 800)
             assert repr(made.blPara) == repr(parsed.blPara)  # the same lines of the same words
+
+
+def test_font_subsets_are_reportlabs_byte_for_byte():
+    """Subsets made with each glyph's components read once are ReportLab's own, for Hangul (built
+    from component glyphs), Latin, digits, characters the font lacks and a full 256."""
+    import random
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    from boeun_desk.reports.base import FONT, FONT_BOLD, register_fonts
+
+    register_fonts()
+    random.seed(7)
+    for name in (FONT, FONT_BOLD):
+        face = pdfmetrics.getFont(name).face
+        codes = sorted(face.charToGlyph)
+        hangul = [c for c in codes if 0xAC00 <= c <= 0xD7A3]
+        subsets = [[32, *range(48, 58), *range(65, 91)], [0xE000, 0x10FFFF - 1, 32, 0xAC00],
+                   [32, *sorted(random.sample(hangul, 200))], random.sample(codes, 256), [32]]
+        for subset in subsets:
+            assert face.makeSubset(subset) == TTFontFile.makeSubset(face, subset)
