@@ -32,7 +32,8 @@ from boeun_desk.validation import InvalidValue, format_brn
 
 # Fewer firms than this are drawn in the caller's process: a worker's start (a new Python with
 # ReportLab and the fonts: ~0.3 s of CPU, its first document ~0.5 s after the start) costs more than
-# two cores save on a few documents (~38 ms of CPU a firm in one process, ~20 ms a firm on two).
+# two cores save on a few documents (~28 ms of CPU a firm in one process, ~14 ms a firm on two; it was
+# ~38 and ~20 when this was set: cheaper documents move the break-even up, not re-measured since).
 SMALLEST_POOL = 24
 GATHERED_AT_ONCE = 20  # firms whose data a batch gathers with one round of queries (more save no more)
 # The most firms one combined HWPX takes: python-hwpx refuses to save a part over 64 MiB, which 500
