@@ -113,7 +113,8 @@ def _rows(session: Session, sheet: Sheet, fields: Sequence[Field],
     The query runs on the session's own driver cursor (same transaction, plain or SQLCipher file or
     the office server alike): the driver's tuples go straight to the columns, and only the columns
     whose type the driver does not hand over as Python values (SQLite's dates, ...) go through
-    SQLAlchemy's own conversion for that type; its row objects for every row cost more than the rest."""
+    SQLAlchemy's own conversion for that type. Its result rows cost 0.2 s of the 100,000 cases' 1 s read;
+    the writer holds the GIL while it takes rows, so no thread can read meanwhile (README)."""
     table = sheet.model.__table__  # type: ignore[attr-defined]
     columns = [table.c[spec.name] for spec in fields] + [table.c.id]
     query = select(*columns).where(table.c.deleted_at.is_(None)).order_by(table.c.created_at, table.c.id)
