@@ -12,7 +12,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.common import Context, Figure, figure, median_seconds
@@ -24,31 +23,29 @@ EMPTY_WINDOW = ("import os, sys, time; from PySide6.QtWidgets import QApplicatio
                 ".write(f'window_shown {time.monotonic()}\\n'), app.quit())); app.exec()")
 
 
-def _milestones(argv: list[str], workdir: Path, repeat: int, before: Callable[[], None] = lambda: None,
-                ) -> dict[str, float]:
-    """Median seconds from starting the process to each start-up milestone it records
-    (app.py: window_shown, data_shown, database_open, ready), and to the process's end ("exit")."""
-    runs: dict[str, list[float]] = {}
-    for n in range(repeat):
-        before()
-        trace = workdir / f"startup-trace-{n}.txt"
-        trace.unlink(missing_ok=True)
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BOEUN_DESK_QUIT_WHEN_READY": "1",
-               "XDG_CONFIG_HOME": str(workdir / "config"),  # not the officer's settings (window size)
-               "BOEUN_DESK_STARTUP_TRACE": str(trace)}
-        started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the child process
-        subprocess.run(argv, env=env, check=True, capture_output=True)
-        runs.setdefault("exit", []).append(time.monotonic() - started)
-        for line in trace.read_text().splitlines():
-            name, at = line.split()
-            runs.setdefault(name, []).append(float(at) - started)
-    return {name: statistics.median(times) for name, times in runs.items()}
+def _milestones(argv: list[str], workdir: Path) -> dict[str, float]:
+    """Seconds from starting the process to each start-up milestone it records (app.py:
+    window_shown, data_shown, database_open, ready), and to the process's end ("exit")."""
+    trace = workdir / "startup-trace.txt"
+    trace.unlink(missing_ok=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BOEUN_DESK_QUIT_WHEN_READY": "1",
+           "XDG_CONFIG_HOME": str(workdir / "config"),  # not the officer's settings (window size)
+           "BOEUN_DESK_STARTUP_TRACE": str(trace)}
+    started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the child process
+    subprocess.run(argv, env=env, check=True, capture_output=True)
+    marks = {"exit": time.monotonic() - started}
+    for line in trace.read_text().splitlines():
+        name, at = line.split()
+        marks[name] = float(at) - started
+    return marks
 
 
 _STARTUP: dict[str, dict[str, float]] = {}
 
 
 def _startup(ctx: Context) -> dict[str, dict[str, float]]:
+    """Median milestones of each kind of start. The kinds take turns (no start page, everyday,
+    empty window, and again), so a machine that slows down for a while slows each of them alike."""
     if not _STARTUP:
         # The program's bytecode as an installed copy has it (pip and PyInstaller compile it): with
         # PYTHONDONTWRITEBYTECODE set, a module changed since its .pyc was written would be compiled
@@ -59,11 +56,16 @@ def _startup(ctx: Context) -> dict[str, dict[str, float]]:
         repeat = 3 if ctx.quick else 7
         program = [sys.executable, "-m", "boeun_desk", "--db", str(ctx.db_path)]
         lock = ctx.db_path.with_name(ctx.db_path.name + ".lock")
-        # No start page: a file this program did not close (first open, a copy, after a crash).
-        _STARTUP["first"] = _milestones(program, ctx.workdir, repeat, lambda: lock.unlink(missing_ok=True))
-        # The everyday start: the last close was clean (each run closes cleanly for the next).
-        _STARTUP["program"] = _milestones(program, ctx.workdir, repeat)
-        _STARTUP["empty"] = _milestones([sys.executable, "-c", EMPTY_WINDOW], ctx.workdir, repeat)
+        runs: dict[str, list[dict[str, float]]] = {"first": [], "program": [], "empty": []}
+        for _ in range(repeat):
+            # No start page: a file this program did not close (first open, a copy, after a crash).
+            lock.unlink(missing_ok=True)
+            runs["first"].append(_milestones(program, ctx.workdir))
+            # The everyday start: the last close was clean (the run before closed cleanly).
+            runs["program"].append(_milestones(program, ctx.workdir))
+            runs["empty"].append(_milestones([sys.executable, "-c", EMPTY_WINDOW], ctx.workdir))
+        for kind, marks in runs.items():
+            _STARTUP[kind] = {name: statistics.median(m[name] for m in marks) for name in marks[0]}
     return _STARTUP
 
 

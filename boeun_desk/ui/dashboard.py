@@ -9,6 +9,8 @@ import html
 import math
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
@@ -147,7 +149,8 @@ def _fit_columns(view: QTableView, model: RowsModel, columns: Sequence[int]) -> 
     for column in columns:
         width = header.sectionSizeHint(column)
         if model.rows:
-            longest = max(range(len(model.rows)), key=lambda row: len(str(model.rows[row][column])))
+            texts = [str(value) for value in map(itemgetter(column), model.rows)]
+            longest = texts.index(max(texts, key=len))
             grid = 1 if view.showGrid() else 0  # as Qt's own measure counts the grid line
             width = max(width, view.sizeHintForIndex(model.index(longest, column)).width() + grid)
         header.resizeSection(column, width)
@@ -253,7 +256,8 @@ class Dashboard(QWidget):
         self._funding(overview.stages, overview.budget)
         lists = overview.taken_on == today
         self.lists_shown = lists
-        self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, days_left(c.expires_on, today),
+        left = cache(lambda expires_on: days_left(expires_on, today))  # many share a day
+        self.expiring.set_rows([(c.firm_name, c.kind, c.expires_on, left(c.expires_on),
                                  c.certification_id) for c in overview.expiring] if lists else [],
                                {c.certification_id: EXPIRED_COLOUR for c in overview.expiring if c.expires_on < today})
         waiting = "" if lists else t(" (불러오는 중…)")
