@@ -292,9 +292,18 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
             return
         restoring.append(recover(error, target, attach, window, key))
 
-    # after the frame is on screen: the import holds the GIL (and so does reading the file's first
-    # page to see whether it is encrypted, which imports the cipher's modules)
-    QTimer.singleShot(0, lambda: unlock() if needs_passphrase(target) else load())
+    def begin() -> None:
+        """After the frame is on screen: the import holds the GIL (and so does reading the file's
+        first page to see whether it is encrypted, which imports the cipher's modules)."""
+        try:
+            encrypted = needs_passphrase(target)
+        except OSError as error:  # the file cannot even be looked at (a name too long, no permission)
+            ask(window, t("데이터베이스를 열 수 없습니다"), error_message(error), buttons=("ok",), icon="error")
+            app.exit(1)
+            return
+        unlock() if encrypted else load()
+
+    QTimer.singleShot(0, begin)
     previous_hook, sys.excepthook = sys.excepthook, report
     try:
         return app.exec()
