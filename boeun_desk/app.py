@@ -301,7 +301,10 @@ def run(target: str | Path | None, *, officer: str = "") -> int:
             ask(window, t("데이터베이스를 열 수 없습니다"), error_message(error), buttons=("ok",), icon="error")
             app.exit(1)
             return
-        unlock() if encrypted else load()
+        if encrypted:
+            unlock()
+        else:
+            load()
 
     QTimer.singleShot(0, begin)
     previous_hook, sys.excepthook = sys.excepthook, report
